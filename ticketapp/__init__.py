@@ -1,0 +1,1 @@
+"""ticketapp: book seats at events — customers, organizers, one booking engine."""

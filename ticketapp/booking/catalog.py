@@ -1,0 +1,453 @@
+"""Layouts, events and shows: what there is to sell.
+
+Creating a show materializes its inventory: one `ShowSeat` per layout seat and one per
+general-admission place, each tied to the show's price category of its section. From then on
+every sale is a row-level operation on exactly the places involved, and a layout edit never
+reaches into a show that already exists (the show keeps its snapshot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, insert, or_
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from ticketapp.booking.errors import InvalidRequest, NotAllowed, NotFound
+from ticketapp.db import session_scope
+from ticketapp.models import (
+    Event,
+    Layout,
+    LayoutSeat,
+    LayoutSection,
+    PriceCategory,
+    Role,
+    SeatStatus,
+    Show,
+    ShowSeat,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class SeatSpec:
+    row_label: str
+    number: int
+    x: int
+    y: int
+    accessible: bool = False
+    companion: bool = False
+    blocked: bool = False
+
+
+@dataclass
+class SectionSpec:
+    name: str
+    category: str
+    seats: list[SeatSpec] = field(default_factory=list)
+    general_admission_capacity: int = 0
+
+
+@dataclass(frozen=True)
+class PriceSpec:
+    name: str
+    price_cents: int
+    currency: str = "EUR"
+    rank: int = 0
+    color: str = "#3b82f6"
+
+
+def row_labels(count: int) -> list[str]:
+    """A, B, ... Z, AA, AB, ... — the way halls letter their rows."""
+    labels = []
+    for i in range(count):
+        label, n = "", i
+        while True:
+            label = chr(ord("A") + n % 26) + label
+            n = n // 26 - 1
+            if n < 0:
+                break
+        labels.append(label)
+    return labels
+
+
+def grid_section(
+    name: str,
+    category: str,
+    rows: list[str],
+    seats_per_row: int,
+    *,
+    x0: int = 0,
+    y0: int = 0,
+    aisles_after: tuple[int, ...] = (),
+    accessible: set[tuple[str, int]] | None = None,
+    companion: set[tuple[str, int]] | None = None,
+    blocked: set[tuple[str, int]] | None = None,
+) -> SectionSpec:
+    """A rectangular block of seats; `aisles_after` leaves an empty column after seat n."""
+    accessible, companion, blocked = accessible or set(), companion or set(), blocked or set()
+    seats = []
+    for dy, row in enumerate(rows):
+        x = x0
+        for number in range(1, seats_per_row + 1):
+            key = (row, number)
+            seats.append(
+                SeatSpec(
+                    row, number, x, y0 + dy, key in accessible, key in companion, key in blocked
+                )
+            )
+            x += 2 if number in aisles_after else 1
+    return SectionSpec(name=name, category=category, seats=seats)
+
+
+def _check_organizer(actor_id: int, actor_role: str, owner_id: int) -> None:
+    if actor_role != Role.ADMIN and actor_id != owner_id:
+        raise NotAllowed("You can only change your own events and layouts.")
+
+
+def create_layout(
+    organizer_id: int, name: str, sections: list[SectionSpec], *, db: Engine | None = None
+) -> int:
+    name = name.strip()
+    if not name:
+        raise InvalidRequest("Layout name is required.", "name")
+    if not sections:
+        raise InvalidRequest("A layout needs at least one section.", "sections")
+    names = [s.name.strip() for s in sections]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        raise InvalidRequest("Section names must be present and distinct.", "sections")
+    with session_scope(db) as session:
+        layout = Layout(organizer_id=organizer_id, name=name)
+        session.add(layout)
+        session.flush()
+        for order, spec in enumerate(sections):
+            if spec.general_admission_capacity < 0:
+                raise InvalidRequest("Capacity must be zero or more.", "capacity")
+            if not spec.seats and spec.general_admission_capacity == 0:
+                raise InvalidRequest(f"Section {spec.name} has no seats and no capacity.")
+            section = LayoutSection(
+                layout_id=layout.id,
+                name=spec.name.strip(),
+                category=spec.category.strip() or "Standard",
+                is_general_admission=spec.general_admission_capacity > 0,
+                capacity=spec.general_admission_capacity,
+                sort_order=order,
+            )
+            session.add(section)
+            session.flush()
+            if spec.seats:
+                session.execute(
+                    insert(LayoutSeat),
+                    [
+                        {
+                            "layout_id": layout.id,
+                            "section_id": section.id,
+                            "row_label": s.row_label,
+                            "number": s.number,
+                            "x": s.x,
+                            "y": s.y,
+                            "accessible": s.accessible,
+                            "companion": s.companion,
+                            "blocked": s.blocked,
+                        }
+                        for s in spec.seats
+                    ],
+                )
+        return layout.id
+
+
+def create_event(
+    organizer_id: int,
+    title: str,
+    venue_name: str,
+    *,
+    description: str = "",
+    venue_address: str = "",
+    category: str = "other",
+    banner_url: str = "",
+    status: str = "draft",
+    db: Engine | None = None,
+) -> Event:
+    title, venue_name = title.strip(), venue_name.strip()
+    if not title:
+        raise InvalidRequest("Title is required.", "title")
+    if not venue_name:
+        raise InvalidRequest("Venue is required.", "venue_name")
+    if banner_url and not banner_url.startswith(("http://", "https://", "/")):
+        raise InvalidRequest("Banner URL must start with http:// or https://.", "banner_url")
+    if status not in ("draft", "published"):
+        raise InvalidRequest("Status must be draft or published.", "status")
+    with session_scope(db) as session:
+        event = Event(
+            organizer_id=organizer_id,
+            title=title,
+            venue_name=venue_name,
+            description=description,
+            venue_address=venue_address,
+            category=category.strip().lower() or "other",
+            banner_url=banner_url,
+            status=status,
+        )
+        session.add(event)
+        session.flush()
+        return event
+
+
+def _seat_label(section: str, row: str, number: int, ga: bool) -> str:
+    return f"{section} place {number}" if ga else f"{section} row {row} seat {number}"
+
+
+def create_show(
+    event_id: int,
+    starts_at: datetime,
+    layout_id: int,
+    prices: list[PriceSpec],
+    *,
+    actor_id: int,
+    actor_role: str,
+    sales_open_at: datetime | None = None,
+    sales_close_at: datetime | None = None,
+    hold_seconds: int = 600,
+    max_seats_per_customer: int = 10,
+    now: datetime | None = None,
+    db: Engine | None = None,
+) -> Show:
+    """Create a showtime and materialize its inventory in the same transaction."""
+    now = now or utcnow()
+    if starts_at <= now:
+        raise InvalidRequest("The show must start in the future.", "starts_at")
+    if hold_seconds < 5 or max_seats_per_customer < 1:
+        raise InvalidRequest("Hold time and seat cap must be positive.")
+    if any(p.price_cents < 0 for p in prices):
+        raise InvalidRequest("Prices must be zero or more.", "prices")
+    by_name = {p.name: p for p in prices}
+    with session_scope(db) as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            raise NotFound("No such event.")
+        _check_organizer(actor_id, actor_role, event.organizer_id)
+        layout = session.get(Layout, layout_id)
+        if layout is None:
+            raise NotFound("No such layout.")
+        sections = session.exec(
+            select(LayoutSection).where(LayoutSection.layout_id == layout_id)
+        ).all()
+        missing = sorted({s.category for s in sections} - by_name.keys())
+        if missing:
+            raise InvalidRequest(f"Missing price for: {', '.join(missing)}.", "prices")
+        show = Show(
+            event_id=event_id,
+            layout_id=layout_id,
+            starts_at=starts_at,
+            sales_open_at=sales_open_at,
+            sales_close_at=sales_close_at or starts_at,
+            hold_seconds=hold_seconds,
+            max_seats_per_customer=max_seats_per_customer,
+        )
+        session.add(show)
+        session.flush()
+        category_ids = {}
+        for p in prices:
+            cat = PriceCategory(
+                show_id=show.id,
+                name=p.name,
+                price_cents=p.price_cents,
+                currency=p.currency,
+                rank=p.rank,
+                color=p.color,
+            )
+            session.add(cat)
+            session.flush()
+            category_ids[p.name] = cat.id
+        _materialize(session, show.id, layout_id, sections, category_ids)
+        return show
+
+
+def _materialize(
+    session: Session,
+    show_id: int,
+    layout_id: int,
+    sections: list[LayoutSection],
+    category_ids: dict[str, int],
+) -> None:
+    rows = []
+    section_by_id = {s.id: s for s in sections}
+    for seat in session.exec(select(LayoutSeat).where(LayoutSeat.layout_id == layout_id)):
+        section = section_by_id[seat.section_id]
+        rows.append(
+            {
+                "show_id": show_id,
+                "category_id": category_ids[section.category],
+                "section": section.name,
+                "row_label": seat.row_label,
+                "number": seat.number,
+                "x": seat.x,
+                "y": seat.y,
+                "label": _seat_label(section.name, seat.row_label, seat.number, False),
+                "accessible": seat.accessible,
+                "companion": seat.companion,
+                "is_general_admission": False,
+                "status": SeatStatus.BLOCKED if seat.blocked else SeatStatus.AVAILABLE,
+                "version": 0,
+            }
+        )
+    for section in sections:
+        for number in range(1, section.capacity + 1) if section.is_general_admission else ():
+            rows.append(
+                {
+                    "show_id": show_id,
+                    "category_id": category_ids[section.category],
+                    "section": section.name,
+                    "row_label": "",
+                    "number": number,
+                    "x": None,
+                    "y": None,
+                    "label": _seat_label(section.name, "", number, True),
+                    "accessible": False,
+                    "companion": False,
+                    "is_general_admission": True,
+                    "status": SeatStatus.AVAILABLE,
+                    "version": 0,
+                }
+            )
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(ShowSeat), rows[start : start + 5000])
+
+
+# --- browsing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    id: int
+    title: str
+    venue_name: str
+    category: str
+    banner_url: str
+    next_show_at: datetime
+    show_count: int
+    price_from_cents: int | None
+    currency: str
+    places_total: int
+    places_left: int
+
+    @property
+    def sold_out(self) -> bool:
+        return self.places_total > 0 and self.places_left == 0
+
+    @property
+    def few_left(self) -> bool:
+        return 0 < self.places_left <= max(10, self.places_total // 10)
+
+
+def _sellable(now: datetime):
+    """A place is sellable if available, or held by a hold that has run out."""
+    return or_(
+        ShowSeat.status == SeatStatus.AVAILABLE,
+        (ShowSeat.status == SeatStatus.HELD) & (ShowSeat.held_until < now),
+    )
+
+
+def list_upcoming_events(
+    *,
+    now: datetime | None = None,
+    text: str = "",
+    category: str = "",
+    venue: str = "",
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    limit: int = 12,
+    offset: int = 0,
+    db: Engine | None = None,
+) -> tuple[list[EventSummary], int]:
+    """Published events with a scheduled show still to come, soonest first, and the total."""
+    now = now or utcnow()
+    shows = select(Show.id).where(Show.status == "scheduled", Show.starts_at > now)
+    if date_from:
+        shows = shows.where(Show.starts_at >= date_from)
+    if date_to:
+        shows = shows.where(Show.starts_at < date_to)
+    show_filter = Show.id.in_(shows)
+    query = (
+        select(
+            Event.id,
+            func.min(Show.starts_at).label("next_show_at"),
+            func.count(func.distinct(Show.id)).label("show_count"),
+        )
+        .join(Show, Show.event_id == Event.id)
+        .where(Event.status == "published", show_filter)
+        .group_by(Event.id)
+    )
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Event.title).like(pattern),
+                func.lower(Event.description).like(pattern),
+                func.lower(Event.venue_name).like(pattern),
+            )
+        )
+    if category.strip():
+        query = query.where(Event.category == category.strip().lower())
+    if venue.strip():
+        query = query.where(func.lower(Event.venue_name).like(f"%{venue.strip().lower()}%"))
+    with session_scope(db) as session:
+        total = session.exec(select(func.count()).select_from(query.subquery())).one()
+        page = session.exec(
+            query.order_by("next_show_at", Event.id).limit(limit).offset(offset)
+        ).all()
+        ids = [row[0] for row in page]
+        if not ids:
+            return [], total
+        events = {e.id: e for e in session.exec(select(Event).where(Event.id.in_(ids)))}
+        prices = dict(
+            session.exec(
+                select(Show.event_id, func.min(PriceCategory.price_cents))
+                .join(PriceCategory, PriceCategory.show_id == Show.id)
+                .where(Show.event_id.in_(ids), show_filter)
+                .group_by(Show.event_id)
+            ).all()
+        )
+        currencies = dict(
+            session.exec(
+                select(Show.event_id, func.min(PriceCategory.currency))
+                .join(PriceCategory, PriceCategory.show_id == Show.id)
+                .where(Show.event_id.in_(ids))
+                .group_by(Show.event_id)
+            ).all()
+        )
+        counts = {
+            row[0]: (row[1], row[2])
+            for row in session.exec(
+                select(
+                    Show.event_id,
+                    func.count(ShowSeat.id).filter(ShowSeat.status != SeatStatus.BLOCKED),
+                    func.count(ShowSeat.id).filter(_sellable(now)),
+                )
+                .join(ShowSeat, ShowSeat.show_id == Show.id)
+                .where(Show.event_id.in_(ids), show_filter)
+                .group_by(Show.event_id)
+            ).all()
+        }
+        summaries = []
+        for event_id, next_show_at, show_count in page:
+            event = events[event_id]
+            total_places, left = counts.get(event_id, (0, 0))
+            summaries.append(
+                EventSummary(
+                    id=event.id,
+                    title=event.title,
+                    venue_name=event.venue_name,
+                    category=event.category,
+                    banner_url=event.banner_url,
+                    next_show_at=next_show_at,
+                    show_count=show_count,
+                    price_from_cents=prices.get(event_id),
+                    currency=currencies.get(event_id, "EUR"),
+                    places_total=total_places,
+                    places_left=left,
+                )
+            )
+        return summaries, total

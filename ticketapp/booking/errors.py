@@ -1,0 +1,76 @@
+"""Typed errors of the booking engine. The UI and the API map `code` to a message or an HTTP
+status; `str(error)` is always safe to show to a customer."""
+
+from __future__ import annotations
+
+
+class BookingError(Exception):
+    code = "booking_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(BookingError):
+    """The input itself is wrong (empty seat list, negative price, ...)."""
+
+    code = "invalid_request"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(BookingError):
+    code = "not_found"
+
+
+class NotAllowed(BookingError):
+    code = "not_allowed"
+
+
+class SalesClosed(BookingError):
+    code = "sales_closed"
+
+
+class SeatsUnavailable(BookingError):
+    """Some of the asked seats were taken; `seat_ids` names exactly those."""
+
+    code = "seats_unavailable"
+
+    def __init__(self, seat_ids: list[int], labels: list[str] | None = None) -> None:
+        self.seat_ids = sorted(seat_ids)
+        self.labels = labels or []
+        names = ", ".join(self.labels) if self.labels else ", ".join(map(str, self.seat_ids))
+        super().__init__(f"Sorry, these seats were just taken: {names}.")
+
+
+class NotEnoughSeats(BookingError):
+    """Best available / general admission: fewer places left than asked."""
+
+    code = "not_enough_seats"
+
+
+class HoldExpired(BookingError):
+    code = "hold_expired"
+
+    def __init__(self, message: str = "Your hold has expired; the seats were released.") -> None:
+        super().__init__(message)
+
+
+class HoldLimitExceeded(BookingError):
+    code = "hold_limit_exceeded"
+
+    def __init__(self, limit: int, already: int, asked: int) -> None:
+        self.limit, self.already, self.asked = limit, already, asked
+        super().__init__(
+            f"You can hold at most {limit} seats for this show "
+            f"(you already have {already}, asked for {asked} more)."
+        )
+
+
+class Conflict(BookingError):
+    """A state change that the current state forbids (delete an event with bookings, ...)."""
+
+    code = "conflict"

@@ -1,0 +1,204 @@
+"""The tables of ticketapp.
+
+Inventory is materialized per show: every seat (and every general-admission place) of a show
+is one `ShowSeat` row, so each claim is a row-level operation on exactly the seats involved.
+The partial unique index `uq_ticket_live_seat` is the database's own guarantee that a seat is
+never in two live tickets; the booking engine never relies on it alone, and never runs
+without it. Money is integer cents; times are timezone-aware UTC (timestamptz on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role:
+    CUSTOMER = "customer"
+    ORGANIZER = "organizer"
+    ADMIN = "admin"
+    ALL = (CUSTOMER, ORGANIZER, ADMIN)
+
+
+class SeatStatus:
+    AVAILABLE = "available"
+    HELD = "held"
+    BOOKED = "booked"
+    BLOCKED = "blocked"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, sa_column_kwargs={"unique": True}, index=False)
+    name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=100)
+    role: str = Field(default=Role.CUSTOMER, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Layout(SQLModel, table=True):
+    """An organizer's reusable seat layout. Aisles and gaps are missing grid cells."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organizer_id: int = Field(foreign_key="app_user.id", index=True)
+    name: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LayoutSection(SQLModel, table=True):
+    """A block of a layout. A general-admission section has a capacity and no seats."""
+
+    __tablename__ = "layout_section"
+    __table_args__ = (sa.UniqueConstraint("layout_id", "name", name="uq_layout_section_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    layout_id: int = Field(foreign_key="layout.id", ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    category: str = Field(max_length=60)  # the price category's name
+    is_general_admission: bool = False
+    capacity: int = 0  # general admission only
+    sort_order: int = 0
+
+
+class LayoutSeat(SQLModel, table=True):
+    __tablename__ = "layout_seat"
+    __table_args__ = (
+        sa.UniqueConstraint("section_id", "row_label", "number", name="uq_layout_seat_place"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    layout_id: int = Field(foreign_key="layout.id", index=True, ondelete="CASCADE")
+    section_id: int = Field(foreign_key="layout_section.id", ondelete="CASCADE")
+    row_label: str = Field(max_length=8)
+    number: int
+    x: int  # grid column, 0 = left
+    y: int  # grid row, 0 = nearest the stage
+    accessible: bool = False
+    companion: bool = False
+    blocked: bool = False
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organizer_id: int = Field(foreign_key="app_user.id", index=True)
+    title: str = Field(max_length=200)
+    description: str = ""
+    venue_name: str = Field(max_length=200)
+    venue_address: str = ""
+    category: str = Field(default="other", max_length=40)
+    banner_url: str = ""
+    status: str = Field(default="draft", max_length=16)  # draft|published|cancelled
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Show(SQLModel, table=True):
+    """One showtime of an event, with a snapshot of its layout as `ShowSeat` rows."""
+
+    __table_args__ = (sa.Index("ix_show_event_starts", "event_id", "starts_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id")
+    layout_id: int | None = Field(default=None, foreign_key="layout.id")
+    starts_at: datetime
+    sales_open_at: datetime | None = None
+    sales_close_at: datetime | None = None  # default: the start time
+    hold_seconds: int = 600
+    max_seats_per_customer: int = 10
+    status: str = Field(default="scheduled", max_length=16)  # scheduled|cancelled
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PriceCategory(SQLModel, table=True):
+    __tablename__ = "price_category"
+    __table_args__ = (sa.UniqueConstraint("show_id", "name", name="uq_price_category_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    show_id: int = Field(foreign_key="show.id", ondelete="CASCADE")
+    name: str = Field(max_length=60)
+    price_cents: int = Field(sa_column_kwargs={"nullable": False})
+    currency: str = Field(default="EUR", max_length=3)
+    rank: int = 0  # 0 = best; used by best-available
+    color: str = Field(default="#3b82f6", max_length=16)
+
+
+class Hold(SQLModel, table=True):
+    """A customer's cart on one show; live while status is 'active' and now < expires_at."""
+
+    __table_args__ = (sa.Index("ix_hold_show_user", "show_id", "user_id", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    show_id: int = Field(foreign_key="show.id")
+    user_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    status: str = Field(default="active", max_length=16)  # active|released|confirmed|expired
+
+
+class Booking(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, sa_column_kwargs={"unique": True})
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    show_id: int = Field(foreign_key="show.id", index=True)
+    # unique: confirming the same hold twice finds the first booking (idempotent confirm)
+    hold_id: int | None = Field(
+        default=None, foreign_key="hold.id", sa_column_kwargs={"unique": True}
+    )
+    status: str = Field(default="confirmed", max_length=16)  # confirmed|cancelled
+    total_cents: int
+    currency: str = Field(default="EUR", max_length=3)
+    buyer_name: str = Field(default="", max_length=120)
+    buyer_email: str = Field(default="", max_length=254)
+    created_at: datetime = Field(default_factory=utcnow)
+    cancelled_at: datetime | None = None
+    cancel_reason: str = ""
+
+
+class ShowSeat(SQLModel, table=True):
+    """One sellable place of one show: a numbered seat, or a general-admission place."""
+
+    __tablename__ = "show_seat"
+    __table_args__ = (
+        sa.UniqueConstraint("show_id", "section", "row_label", "number", name="uq_show_seat_place"),
+        sa.Index("ix_show_seat_show_status", "show_id", "status"),
+        sa.Index("ix_show_seat_hold", "hold_id"),
+        sa.Index("ix_show_seat_booking", "booking_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    show_id: int = Field(foreign_key="show.id")
+    category_id: int = Field(foreign_key="price_category.id")
+    section: str = Field(max_length=80)
+    row_label: str = Field(default="", max_length=8)
+    number: int
+    x: int | None = None  # None for general admission
+    y: int | None = None
+    label: str = Field(max_length=64)
+    accessible: bool = False
+    companion: bool = False
+    is_general_admission: bool = False
+    status: str = Field(default=SeatStatus.AVAILABLE, max_length=16)
+    hold_id: int | None = Field(default=None, foreign_key="hold.id")
+    held_until: datetime | None = None
+    booking_id: int | None = Field(default=None, foreign_key="booking.id")
+    version: int = 0
+
+
+class Ticket(SQLModel, table=True):
+    __table_args__ = (
+        # The last line of defence against double booking: one live ticket per seat.
+        sa.Index(
+            "uq_ticket_live_seat",
+            "show_seat_id",
+            unique=True,
+            postgresql_where=sa.text("live"),
+            sqlite_where=sa.text("live"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="booking.id", index=True)
+    show_seat_id: int = Field(foreign_key="show_seat.id")
+    code: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    price_cents: int
+    live: bool = True
+    checked_in_at: datetime | None = None

@@ -1,0 +1,121 @@
+"""Every setting of ticketapp, read once from the environment.
+
+Import `settings` and read attributes; nothing else in the code base reads `os.environ`
+(Reflex's own REFLEX_* variables aside). Tests build their own `Settings` with `load()`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SECRET_FILE = PROJECT_DIR / ".secret_key"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    secret_key: str
+    token_minutes: int
+    bcrypt_rounds: int
+    hold_seconds: int
+    max_seats_per_customer: int
+    redis_url: str | None
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    mail_from: str
+    mail_dir: Path
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _dev_secret() -> str:
+    """The development JWT secret: generated on first run, kept in a git-ignored file."""
+    if SECRET_FILE.exists():
+        return SECRET_FILE.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must agree on one key.
+    try:
+        fd = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return SECRET_FILE.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the common spellings of a PostgreSQL URL and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load(environ: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    mode = env.get("TICKETAPP_ENV", "development")
+    secret = env.get("SECRET_KEY", "")
+    if not secret:
+        if mode == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. In production (TICKETAPP_ENV=production) the JWT "
+                "signing key must come from the environment: export SECRET_KEY=<64 random chars>."
+            )
+        secret = _dev_secret()
+    elif mode == "production" and len(secret) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+    bcrypt_min = 12 if mode == "production" else 4
+    smtp_host = env.get("SMTP_HOST") or None
+    return Settings(
+        env=mode,
+        database_url=normalize_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{PROJECT_DIR / 'ticketapp.db'}"
+        ),
+        secret_key=secret,
+        token_minutes=_int(env, "TOKEN_MINUTES", 60 * 24, minimum=1),
+        bcrypt_rounds=_int(env, "BCRYPT_ROUNDS", 12, minimum=bcrypt_min),
+        hold_seconds=_int(env, "HOLD_SECONDS", 600, minimum=5),
+        max_seats_per_customer=_int(env, "MAX_SEATS_PER_CUSTOMER", 10, minimum=1),
+        redis_url=env.get("REFLEX_REDIS_URL") or env.get("REDIS_URL") or None,
+        smtp_host=smtp_host,
+        smtp_port=_int(env, "SMTP_PORT", 587 if smtp_host else 25, minimum=1),
+        smtp_user=env.get("SMTP_USER") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_starttls=env.get("SMTP_STARTTLS", "true").lower() in ("1", "true", "yes"),
+        mail_from=env.get("MAIL_FROM", "ticketapp <tickets@localhost>"),
+        mail_dir=Path(env.get("MAIL_DIR") or PROJECT_DIR / "var" / "mail"),
+    )
+
+
+settings = load()
