@@ -202,3 +202,20 @@ class Ticket(SQLModel, table=True):
     price_cents: int
     live: bool = True
     checked_in_at: datetime | None = None
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to a request carrying an Idempotency-Key, replayed on retries."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "scope", "key", name="uq_idempotency_user_scope_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    scope: str = Field(max_length=60)  # e.g. "POST /api/v1/holds"
+    key: str = Field(max_length=120)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response_json: str
+    created_at: datetime = Field(default_factory=utcnow)

@@ -53,6 +53,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_event_organizer_id"), ["organizer_id"], unique=False)
 
     op.create_table(
+        "idempotency_record",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("scope", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("request_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("response_json", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["app_user.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("user_id", "scope", "key", name="uq_idempotency_user_scope_key"),
+    )
+    op.create_table(
         "layout",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organizer_id", sa.Integer(), nullable=False),
@@ -308,6 +325,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_layout_organizer_id"))
 
     op.drop_table("layout")
+    op.drop_table("idempotency_record")
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_event_organizer_id"))
 
