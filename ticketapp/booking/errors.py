@@ -74,3 +74,15 @@ class Conflict(BookingError):
     """A state change that the current state forbids (delete an event with bookings, ...)."""
 
     code = "conflict"
+
+
+class TemporarilyUnavailable(BookingError):
+    """The database could not complete the operation (overloaded, restarting); nothing was
+    written and the same request may simply be retried."""
+
+    code = "temporarily_unavailable"
+
+    def __init__(
+        self, message: str = "The booking system is busy right now; please try again."
+    ) -> None:
+        super().__init__(message)

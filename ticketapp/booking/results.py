@@ -1,0 +1,246 @@
+"""What the booking engine hands back: small frozen dataclasses of plain values.
+
+Nothing here is attached to a database session, so the UI and the API can keep, compare and
+serialize results freely (`dataclasses.asdict` works on every one of them). Money is integer
+cents; times are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import NamedTuple
+
+# --- seat map -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShowInfo:
+    show_id: int
+    event_id: int
+    event_title: str
+    venue_name: str
+    venue_address: str
+    starts_at: datetime
+    sales_open_at: datetime | None
+    sales_close_at: datetime | None
+    hold_seconds: int
+    max_seats_per_customer: int
+    status: str  # the show's: scheduled|cancelled
+    event_status: str  # draft|published|cancelled
+    organizer_id: int
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    name: str
+    price_cents: int
+    currency: str
+    color: str
+    rank: int  # 0 = best
+
+
+@dataclass(frozen=True)
+class SeatInfo:
+    id: int
+    label: str
+    section: str
+    row_label: str
+    number: int
+    x: int | None  # None for general-admission places
+    y: int | None
+    category_id: int
+    accessible: bool
+    companion: bool
+    is_general_admission: bool
+
+
+@dataclass(frozen=True)
+class GeneralAdmissionSection:
+    section: str
+    category_id: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class SeatMap:
+    """The static part of a show's seat map; statuses come separately from `seat_statuses`."""
+
+    show: ShowInfo
+    categories: tuple[CategoryInfo, ...]
+    seats: tuple[SeatInfo, ...]  # numbered seats first (by section, y, x), then GA places
+    general_admission: tuple[GeneralAdmissionSection, ...]
+
+
+# --- holds --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldResult:
+    """The state of a hold right after a claim: every seat it now holds, not only new ones."""
+
+    hold_id: int
+    show_id: int
+    seat_ids: tuple[int, ...]
+    labels: tuple[str, ...]
+    expires_at: datetime
+    total_cents: int
+    currency: str
+    added_seat_ids: tuple[int, ...] = ()  # the seats this call claimed
+
+
+@dataclass(frozen=True)
+class HoldSeat:
+    seat_id: int
+    label: str
+    section: str
+    row_label: str
+    number: int
+    category_id: int
+    category_name: str
+    price_cents: int
+    is_general_admission: bool
+
+
+@dataclass(frozen=True)
+class HoldView:
+    hold_id: int
+    show_id: int
+    user_id: int
+    status: str  # active|released|confirmed|expired
+    live: bool  # active and not past expires_at
+    expires_at: datetime
+    seats: tuple[HoldSeat, ...]
+    total_cents: int
+    currency: str
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+
+    @property
+    def seat_ids(self) -> tuple[int, ...]:
+        return tuple(s.seat_id for s in self.seats)
+
+
+# --- bookings -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    code: str
+    seat_id: int
+    label: str
+    section: str
+    category_name: str
+    price_cents: int
+    checked_in_at: datetime | None
+    live: bool
+
+
+@dataclass(frozen=True)
+class BookingView:
+    id: int
+    code: str
+    show_id: int
+    event_id: int
+    user_id: int
+    status: str  # confirmed|cancelled
+    total_cents: int
+    currency: str
+    created_at: datetime
+    cancelled_at: datetime | None
+    buyer_name: str
+    buyer_email: str
+    tickets: tuple[TicketView, ...]
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    status: str  # checked_in|already_checked_in|wrong_show|cancelled|unknown
+    checked_in_at: datetime | None = None
+    label: str = ""
+    booking_code: str = ""
+
+    @property
+    def admitted(self) -> bool:
+        return self.status == "checked_in"
+
+
+class ExpiredSeats(NamedTuple):
+    """What the sweeper released on one show (a tuple, so `for show_id, ids in ...` works)."""
+
+    show_id: int
+    seat_ids: tuple[int, ...]
+
+
+# --- organizer reports --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SalesCounts:
+    total: int  # every place, blocked included
+    sold: int
+    held: int  # in a live hold
+    available: int  # free, or held by a hold past its time
+    blocked: int
+    revenue_cents: int
+
+
+@dataclass(frozen=True)
+class CategorySales:
+    category_id: int
+    name: str
+    price_cents: int
+    currency: str
+    counts: SalesCounts
+
+
+@dataclass(frozen=True)
+class ShowSales:
+    show_id: int
+    starts_at: datetime
+    status: str
+    currency: str
+    counts: SalesCounts
+    categories: tuple[CategorySales, ...]
+
+
+@dataclass(frozen=True)
+class EventSales:
+    event_id: int
+    title: str
+    currency: str
+    counts: SalesCounts
+    shows: tuple[ShowSales, ...]
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """One line of the organizer's booking list."""
+
+    id: int
+    code: str
+    show_id: int
+    starts_at: datetime
+    user_id: int
+    buyer_name: str
+    buyer_email: str
+    status: str
+    ticket_count: int
+    total_cents: int
+    currency: str
+    created_at: datetime
+    cancelled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DailySales:
+    day: date  # UTC calendar day of the booking
+    bookings: int
+    tickets: int
+    revenue_cents: int
