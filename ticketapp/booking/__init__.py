@@ -120,8 +120,8 @@ __all__ = [
     "normalize_booking_code",
     "release_hold",
     "release_seats",
-    "seat_map",
     "sales_over_time",
+    "seat_map",
     "seat_statuses",
     "show_sales",
 ]
