@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import delete, func, insert, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ticketapp.booking.errors import InvalidRequest, NotAllowed, NotFound
+from ticketapp.booking.errors import Conflict, InvalidRequest, NotAllowed, NotFound
 from ticketapp.db import session_scope
 from ticketapp.models import (
+    Booking,
     Event,
+    Hold,
     Layout,
     LayoutSeat,
     LayoutSection,
@@ -158,6 +162,33 @@ def create_layout(
         return layout.id
 
 
+EVENT_STATUSES = ("draft", "published")
+EDITABLE_EVENT_FIELDS = frozenset(
+    {"title", "description", "venue_name", "venue_address", "category", "banner_url", "status"}
+)
+
+
+def _clean_event_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The rules for an event's own fields, shared by create and update."""
+    unknown = sorted(fields.keys() - EDITABLE_EVENT_FIELDS)
+    if unknown:
+        raise InvalidRequest(f"Unknown event field: {', '.join(unknown)}.", unknown[0])
+    out = dict(fields)
+    for name, label in (("title", "Title"), ("venue_name", "Venue")):
+        if name in out:
+            out[name] = (out[name] or "").strip()
+            if not out[name]:
+                raise InvalidRequest(f"{label} is required.", name)
+    banner_url = out.get("banner_url") or ""
+    if banner_url and not banner_url.startswith(("http://", "https://", "/")):
+        raise InvalidRequest("Banner URL must start with http:// or https://.", "banner_url")
+    if "category" in out:
+        out["category"] = (out["category"] or "").strip().lower() or "other"
+    if "status" in out and out["status"] not in EVENT_STATUSES:
+        raise InvalidRequest("Status must be draft or published.", "status")
+    return out
+
+
 def create_event(
     organizer_id: int,
     title: str,
@@ -170,26 +201,19 @@ def create_event(
     status: str = "draft",
     db: Engine | None = None,
 ) -> Event:
-    title, venue_name = title.strip(), venue_name.strip()
-    if not title:
-        raise InvalidRequest("Title is required.", "title")
-    if not venue_name:
-        raise InvalidRequest("Venue is required.", "venue_name")
-    if banner_url and not banner_url.startswith(("http://", "https://", "/")):
-        raise InvalidRequest("Banner URL must start with http:// or https://.", "banner_url")
-    if status not in ("draft", "published"):
-        raise InvalidRequest("Status must be draft or published.", "status")
+    fields = _clean_event_fields(
+        {
+            "title": title,
+            "venue_name": venue_name,
+            "description": description,
+            "venue_address": venue_address,
+            "category": category,
+            "banner_url": banner_url,
+            "status": status,
+        }
+    )
     with session_scope(db) as session:
-        event = Event(
-            organizer_id=organizer_id,
-            title=title,
-            venue_name=venue_name,
-            description=description,
-            venue_address=venue_address,
-            category=category.strip().lower() or "other",
-            banner_url=banner_url,
-            status=status,
-        )
+        event = Event(organizer_id=organizer_id, **fields)
         session.add(event)
         session.flush()
         return event
@@ -451,3 +475,271 @@ def list_upcoming_events(
                 )
             )
         return summaries, total
+
+
+def list_event_categories(*, db: Engine | None = None) -> list[str]:
+    """Categories of published events, for the browse filter."""
+    with session_scope(db) as session:
+        return sorted(
+            session.exec(select(Event.category).where(Event.status == "published").distinct()).all()
+        )
+
+
+# --- organizing: the organizer's side of events and shows ----------------------------------
+# Doors (UI, API) call these and never touch Event/Show rows themselves: who may see a draft,
+# who may edit, and when a change is refused (bookings exist) is decided here, once.
+
+
+def _can_manage(viewer_id: int | None, viewer_role: str | None, owner_id: int) -> bool:
+    return viewer_role == Role.ADMIN or (viewer_id is not None and viewer_id == owner_id)
+
+
+def _visible_event(
+    session: Session, event_id: int, viewer_id: int | None, viewer_role: str | None
+) -> Event:
+    """Published events are public; a draft exists only for its organizer (and admins)."""
+    event = session.get(Event, event_id)
+    if event is None or (
+        event.status != "published" and not _can_manage(viewer_id, viewer_role, event.organizer_id)
+    ):
+        raise NotFound("No such event.")
+    return event
+
+
+def _bookings_exist(session: Session, event_id: int, *, live_only: bool) -> bool:
+    query = (
+        select(func.count(Booking.id))
+        .join(Show, Show.id == Booking.show_id)
+        .where(Show.event_id == event_id)
+    )
+    if live_only:
+        query = query.where(Booking.status == "confirmed")
+    return session.exec(query).one() > 0
+
+
+def get_event(
+    event_id: int,
+    *,
+    viewer_id: int | None = None,
+    viewer_role: str | None = None,
+    db: Engine | None = None,
+) -> Event:
+    with session_scope(db) as session:
+        return _visible_event(session, event_id, viewer_id, viewer_role)
+
+
+def show_for_organizer(
+    show_id: int, *, actor_id: int, actor_role: str, db: Engine | None = None
+) -> Show:
+    """The show, if the actor organizes its event (or is an admin): the gate for its reports."""
+    with session_scope(db) as session:
+        show = session.get(Show, show_id)
+        if show is None:
+            raise NotFound("No such show.")
+        event = session.get(Event, show.event_id)
+        _check_organizer(actor_id, actor_role, event.organizer_id)
+        return show
+
+
+def list_organizer_events(
+    actor_id: int, actor_role: str, *, db: Engine | None = None
+) -> list[Event]:
+    """Every event the actor organizes, drafts included, newest first (admins: all)."""
+    query = select(Event).order_by(Event.created_at.desc(), Event.id.desc())
+    if actor_role != Role.ADMIN:
+        query = query.where(Event.organizer_id == actor_id)
+    with session_scope(db) as session:
+        return list(session.exec(query).all())
+
+
+def update_event(
+    event_id: int, *, actor_id: int, actor_role: str, db: Engine | None = None, **fields: Any
+) -> Event:
+    """Change an event's fields; publishing is `status="published"`.
+
+    Back to draft is refused while the event has confirmed bookings: their holders must still
+    find the event they paid for.
+    """
+    fields = _clean_event_fields(fields)
+    with session_scope(db) as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            raise NotFound("No such event.")
+        _check_organizer(actor_id, actor_role, event.organizer_id)
+        unpublish = event.status == "published" and fields.get("status") == "draft"
+        if unpublish and _bookings_exist(session, event_id, live_only=True):
+            raise Conflict("This event has bookings; it cannot go back to draft.")
+        for name, value in fields.items():
+            setattr(event, name, value)
+        session.add(event)
+        return event
+
+
+def delete_event(
+    event_id: int, *, actor_id: int, actor_role: str, db: Engine | None = None
+) -> None:
+    """Delete an event that never sold anything, with its shows, prices and inventory.
+
+    Any booking, cancelled ones included, is a sales record and makes the event undeletable.
+    A booking confirmed while we delete makes the delete fail on a foreign key: that is a
+    conflict too, not a crash.
+    """
+    try:
+        with session_scope(db) as session:
+            event = session.get(Event, event_id)
+            if event is None:
+                raise NotFound("No such event.")
+            _check_organizer(actor_id, actor_role, event.organizer_id)
+            if _bookings_exist(session, event_id, live_only=False):
+                raise Conflict("This event has bookings and cannot be deleted.")
+            show_ids = select(Show.id).where(Show.event_id == event_id)
+            session.execute(delete(ShowSeat).where(ShowSeat.show_id.in_(show_ids)))
+            session.execute(delete(Hold).where(Hold.show_id.in_(show_ids)))
+            session.execute(delete(PriceCategory).where(PriceCategory.show_id.in_(show_ids)))
+            session.execute(delete(Show).where(Show.event_id == event_id))
+            session.delete(event)
+    except IntegrityError as exc:
+        raise Conflict("This event has bookings and cannot be deleted.") from exc
+
+
+@dataclass(frozen=True)
+class ShowSummary:
+    """A show with its prices and how many places are still for sale."""
+
+    show: Show
+    prices: list[PriceCategory]
+    places_total: int
+    places_left: int
+
+
+def _show_summaries(session: Session, shows: list[Show], now: datetime) -> list[ShowSummary]:
+    ids = [s.id for s in shows]
+    if not ids:
+        return []
+    prices: dict[int, list[PriceCategory]] = {i: [] for i in ids}
+    for cat in session.exec(
+        select(PriceCategory)
+        .where(PriceCategory.show_id.in_(ids))
+        .order_by(PriceCategory.rank, PriceCategory.id)
+    ):
+        prices[cat.show_id].append(cat)
+    counts = {
+        row[0]: (row[1], row[2])
+        for row in session.exec(
+            select(
+                ShowSeat.show_id,
+                func.count(ShowSeat.id).filter(ShowSeat.status != SeatStatus.BLOCKED),
+                func.count(ShowSeat.id).filter(_sellable(now)),
+            )
+            .where(ShowSeat.show_id.in_(ids))
+            .group_by(ShowSeat.show_id)
+        ).all()
+    }
+    return [ShowSummary(s, prices[s.id], *counts.get(s.id, (0, 0))) for s in shows]
+
+
+def list_event_shows(
+    event_id: int,
+    *,
+    viewer_id: int | None = None,
+    viewer_role: str | None = None,
+    now: datetime | None = None,
+    db: Engine | None = None,
+) -> list[ShowSummary]:
+    """All shows of a visible event, earliest first (past and cancelled ones included)."""
+    with session_scope(db) as session:
+        _visible_event(session, event_id, viewer_id, viewer_role)
+        shows = session.exec(
+            select(Show).where(Show.event_id == event_id).order_by(Show.starts_at, Show.id)
+        ).all()
+        return _show_summaries(session, list(shows), now or utcnow())
+
+
+def get_show(
+    show_id: int,
+    *,
+    viewer_id: int | None = None,
+    viewer_role: str | None = None,
+    now: datetime | None = None,
+    db: Engine | None = None,
+) -> ShowSummary:
+    with session_scope(db) as session:
+        show = session.get(Show, show_id)
+        if show is None:
+            raise NotFound("No such show.")
+        try:
+            _visible_event(session, show.event_id, viewer_id, viewer_role)
+        except NotFound:
+            raise NotFound("No such show.") from None
+        return _show_summaries(session, [show], now or utcnow())[0]
+
+
+SHOW_STATUSES = ("scheduled", "cancelled")
+EDITABLE_SHOW_FIELDS = frozenset(
+    {
+        "starts_at",
+        "sales_open_at",
+        "sales_close_at",
+        "hold_seconds",
+        "max_seats_per_customer",
+        "status",
+    }
+)
+
+
+def update_show(
+    show_id: int,
+    *,
+    actor_id: int,
+    actor_role: str,
+    now: datetime | None = None,
+    db: Engine | None = None,
+    **fields: Any,
+) -> Show:
+    """Reschedule a show or change its sales window and limits.
+
+    A sales close that was left at its default (the start time) moves with the start.
+    Cancelling is refused while the show has confirmed bookings: cancel those first, so every
+    buyer is told (cancelling bookings is the booking engine's job, not a side effect here).
+    """
+    now = now or utcnow()
+    unknown = sorted(fields.keys() - EDITABLE_SHOW_FIELDS)
+    if unknown:
+        raise InvalidRequest(f"Unknown show field: {', '.join(unknown)}.", unknown[0])
+    if "starts_at" in fields and (fields["starts_at"] is None or fields["starts_at"] <= now):
+        raise InvalidRequest("The show must start in the future.", "starts_at")
+    if fields.get("hold_seconds", 5) is None or fields.get("hold_seconds", 5) < 5:
+        raise InvalidRequest("Hold time must be at least 5 seconds.", "hold_seconds")
+    limit = fields.get("max_seats_per_customer", 1)
+    if limit is None or limit < 1:
+        raise InvalidRequest("The seat cap must be at least 1.", "max_seats_per_customer")
+    if "status" in fields and fields["status"] not in SHOW_STATUSES:
+        raise InvalidRequest("Status must be scheduled or cancelled.", "status")
+    with session_scope(db) as session:
+        show = session.get(Show, show_id)
+        if show is None:
+            raise NotFound("No such show.")
+        event = session.get(Event, show.event_id)
+        _check_organizer(actor_id, actor_role, event.organizer_id)
+        if fields.get("status") == "cancelled" and show.status != "cancelled":
+            live = session.exec(
+                select(func.count(Booking.id)).where(
+                    Booking.show_id == show_id, Booking.status == "confirmed"
+                )
+            ).one()
+            if live:
+                raise Conflict("This show has bookings; cancel them before the show.")
+        if (
+            "starts_at" in fields
+            and "sales_close_at" not in fields
+            and show.sales_close_at == show.starts_at
+        ):
+            fields["sales_close_at"] = fields["starts_at"]
+        for name, value in fields.items():
+            setattr(show, name, value)
+        if show.sales_close_at is None:
+            show.sales_close_at = show.starts_at
+        if show.sales_open_at and show.sales_close_at and show.sales_open_at >= show.sales_close_at:
+            raise InvalidRequest("Sales must open before they close.", "sales_open_at")
+        session.add(show)
+        return show

@@ -1,0 +1,113 @@
+"""Log-in and sign-up pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp import routes
+from ticketapp.components.layout import template
+from ticketapp.state.account_forms import LogInState, SignUpState
+from ticketapp.state.session import SessionState
+
+
+def _field(label: str, name: str, kind: str = "text", **props) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        rx.input(id=name, name=name, type=kind, size="3", width="100%", **props),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _error(message: rx.Var) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="circle-alert", color_scheme="red", role="alert", id="form-error"),
+    )
+
+
+def _card(title: str, *children: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"),
+            width="100%",
+            max_width="420px",
+            size="3",
+        ),
+        padding_top="2em",
+    )
+
+
+@rx.page(
+    route=routes.LOGIN,
+    title="Log in — ticketapp",
+    on_load=[SessionState.restore, LogInState.clear_form],
+)
+@template()
+def login() -> rx.Component:
+    return _card(
+        "Log in",
+        _error(LogInState.error),
+        rx.form(
+            rx.vstack(
+                _field("E-mail", "email", "email", required=True, auto_complete="email"),
+                _field("Password", "password", "password", required=True),
+                rx.button(
+                    "Log in",
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    loading=LogInState.busy,
+                    id="login-submit",
+                ),
+                spacing="3",
+            ),
+            on_submit=LogInState.submit,
+            no_validate=True,
+            reset_on_submit=False,
+        ),
+        rx.text(
+            "New here? ",
+            rx.link("Create an account", href=routes.SIGNUP),
+            size="2",
+        ),
+    )
+
+
+@rx.page(
+    route=routes.SIGNUP,
+    title="Sign up — ticketapp",
+    on_load=[SessionState.restore, SignUpState.clear_form],
+)
+@template()
+def signup() -> rx.Component:
+    return _card(
+        "Create your account",
+        _error(SignUpState.error),
+        rx.form(
+            rx.vstack(
+                _field("Name", "name", required=True, auto_complete="name"),
+                _field("E-mail", "email", "email", required=True, auto_complete="email"),
+                _field(
+                    "Password (at least 8 characters)",
+                    "password",
+                    "password",
+                    required=True,
+                    auto_complete="new-password",
+                ),
+                rx.button(
+                    "Sign up",
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    loading=SignUpState.busy,
+                    id="signup-submit",
+                ),
+                spacing="3",
+            ),
+            on_submit=SignUpState.submit,
+            no_validate=True,
+            reset_on_submit=False,
+        ),
+        rx.text("Already have an account? ", rx.link("Log in", href=routes.LOGIN), size="2"),
+    )

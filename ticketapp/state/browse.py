@@ -1,0 +1,125 @@
+"""The event list on the home page: search, filters and "load more" over the catalog."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import UTC, datetime, timedelta
+
+import reflex as rx
+
+from ticketapp.booking import catalog
+from ticketapp.formatting import money, short_date, show_time
+
+PAGE_SIZE = 12
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class EventCard:
+    id: int
+    title: str
+    venue: str
+    category: str
+    banner_url: str
+    next_date: str
+    next_date_long: str
+    show_count: int
+    price_from: str
+    sold_out: bool
+    few_left: bool
+    url: str
+
+
+def _card(summary: catalog.EventSummary) -> EventCard:
+    return EventCard(
+        id=summary.id,
+        title=summary.title,
+        venue=summary.venue_name,
+        category=summary.category,
+        banner_url=summary.banner_url,
+        next_date=short_date(summary.next_show_at),
+        next_date_long=show_time(summary.next_show_at),
+        show_count=summary.show_count,
+        price_from=(
+            money(summary.price_from_cents, summary.currency)
+            if summary.price_from_cents is not None
+            else ""
+        ),
+        sold_out=summary.sold_out,
+        few_left=summary.few_left,
+        url=f"/events/{summary.id}",
+    )
+
+
+def _parse_day(value: str) -> datetime | None:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC) if value else None
+    except ValueError:
+        return None
+
+
+class BrowseState(rx.State):
+    events: list[EventCard] = []
+    total: int = 0
+    query: str = ""
+    category: str = ""
+    venue: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    loading: bool = True
+    error: str = ""
+    categories: list[str] = []
+
+    @rx.var
+    def has_more(self) -> bool:
+        return len(self.events) < self.total
+
+    @rx.var
+    def filtered(self) -> bool:
+        return bool(self.query or self.category or self.venue or self.date_from or self.date_to)
+
+    def _fetch(self, offset: int) -> tuple[list[EventCard], int]:
+        date_to = _parse_day(self.date_to)
+        summaries, total = catalog.list_upcoming_events(
+            text=self.query,
+            category=self.category,
+            venue=self.venue,
+            date_from=_parse_day(self.date_from),
+            date_to=date_to + timedelta(days=1) if date_to else None,
+            limit=PAGE_SIZE,
+            offset=offset,
+        )
+        return [_card(s) for s in summaries], total
+
+    @rx.event
+    def load(self) -> None:
+        self.loading, self.error = True, ""
+        try:
+            self.categories = catalog.list_event_categories()
+            self.events, self.total = self._fetch(0)
+        except Exception:  # a broken database must not show a stack trace
+            logger.exception("loading events failed")
+            self.events, self.total = [], 0
+            self.error = "Events could not be loaded. Please try again in a moment."
+        finally:
+            self.loading = False
+
+    @rx.event
+    def load_more(self) -> None:
+        more, self.total = self._fetch(len(self.events))
+        self.events = self.events + more
+
+    @rx.event
+    def search(self, form: dict) -> None:
+        self.query = form.get("query", "").strip()
+        self.category = form.get("category", "").strip()
+        self.venue = form.get("venue", "").strip()
+        self.date_from = form.get("date_from", "")
+        self.date_to = form.get("date_to", "")
+        self.load()
+
+    @rx.event
+    def clear_filters(self) -> None:
+        self.query = self.category = self.venue = self.date_from = self.date_to = ""
+        self.load()

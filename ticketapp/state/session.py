@@ -1,0 +1,70 @@
+"""Who is using this browser tab: the JWT kept in localStorage, verified on the server.
+
+The token survives reloads (localStorage, synced across tabs). Every page load re-verifies it
+and reloads the user, and every protected handler calls `identity()` again: the UI hiding a
+button is never the check.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ticketapp import auth, routes
+from ticketapp.models import Role, User
+
+
+class SessionState(rx.State):
+    token: str = rx.LocalStorage("", name="ticketapp_token", sync=True)
+    user_id: int = 0
+    user_name: str = ""
+    user_email: str = ""
+    user_role: str = ""
+
+    @rx.var
+    def logged_in(self) -> bool:
+        return self.user_id > 0
+
+    @rx.var
+    def is_organizer(self) -> bool:
+        return self.user_role in (Role.ORGANIZER, Role.ADMIN)
+
+    def _show_user(self, user: User | None) -> None:
+        self.user_id = user.id if user else 0
+        self.user_name = user.name if user else ""
+        self.user_email = user.email if user else ""
+        self.user_role = user.role if user else ""
+
+    def sign_in(self, user: User, token: str) -> None:
+        self.token = token
+        self._show_user(user)
+
+    def identity(self) -> auth.Identity | None:
+        """The verified caller, or None (and the stale token dropped)."""
+        if not self.token:
+            return None
+        try:
+            user = auth.user_from_token(self.token)
+        except auth.InvalidToken:
+            self.token = ""
+            self._show_user(None)
+            return None
+        self._show_user(user)
+        return auth.Identity(user_id=user.id, role=user.role)
+
+    @rx.event
+    def restore(self) -> None:
+        """on_load of every page: trust nothing the browser kept without checking it."""
+        self.identity()
+
+    @rx.event
+    def require_login(self):
+        """on_load of pages that need an account: send visitors to log in and back."""
+        if self.identity() is None:
+            return rx.redirect(routes.login_url(self.router.url.path))
+        return None
+
+    @rx.event
+    def log_out(self):
+        self.token = ""
+        self._show_user(None)
+        return [rx.toast.info("You are logged out."), rx.redirect(routes.HOME)]
