@@ -1,0 +1,90 @@
+"""The REST API: a FastAPI app that the Reflex app mounts itself into.
+
+`rx.App(api_transformer=app)` mounts Reflex at "" inside this app, so our routes match first
+and everything else falls through to Reflex. All of ours live under /api: the v1 resources,
+the interactive docs (/api/docs) and the schema (/api/openapi.json). An unknown path under
+/api gets our JSON 404 (or 405) instead of falling through to Reflex's frontend.
+
+The app can also run alone (`granian --interface asgi ticketapp.api:app`), which is how the
+tests and `bench.api` use it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from starlette.routing import Match
+
+from ticketapp.api.errors import ApiError, install_error_handlers
+from ticketapp.api.routes import auth, bookings, events, holds, organizer, shows
+from ticketapp.api.schemas import ErrorResponse
+
+API_V1 = "/api/v1"
+
+_ERRORS = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in {
+        401: "Missing, invalid or expired bearer token.",
+        403: "Wrong role, or someone else's resource.",
+        404: "No such resource.",
+        409: "Conflict: seats taken (listed in `seats`), limits, state.",
+        410: "The hold has expired.",
+        422: "Invalid input.",
+        429: "Too many requests; see Retry-After.",
+    }.items()
+}
+
+api_router = APIRouter(responses=_ERRORS)
+api_router.include_router(auth.router)
+api_router.include_router(events.router)
+api_router.include_router(shows.router)
+api_router.include_router(holds.router)
+api_router.include_router(bookings.router)
+api_router.include_router(organizer.router)
+
+app = FastAPI(
+    title="ticketapp API",
+    version="1.0.0",
+    description=(
+        "Browse events, hold seats, confirm bookings; organizers manage events, shows, "
+        "sales and check-in. Log in with `POST /api/v1/auth/login` and send the token as "
+        '`Authorization: Bearer <token>`. Every error is `{"error": {"code", "message"}}`.'
+    ),
+    docs_url="/api/docs",
+    redoc_url=None,
+    openapi_url="/api/openapi.json",
+    swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+)
+app.include_router(api_router, prefix=API_V1)
+install_error_handlers(app)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+@app.api_route(
+    "/api/{path:path}",
+    methods=list(_METHODS),
+    include_in_schema=False,
+)
+def unknown_api_path(request: Request, path: str) -> None:
+    """Our own 404/405 for /api paths no route took, before Reflex's catch-all can."""
+    this = request.scope.get("route")
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+            if route is not this
+        )
+    ]
+    if allowed:
+        raise ApiError(
+            "method_not_allowed",
+            f"{request.method} is not allowed here; use {', '.join(allowed)}.",
+            headers={"Allow": ", ".join(allowed)},
+        )
+    raise ApiError("not_found", f"No API endpoint at /api/{path}.")
+
+
+__all__ = ["API_V1", "app"]

@@ -1,0 +1,92 @@
+"""Dependencies as named types, so a route's signature says what it needs.
+
+`Db` is the engine the route works on: `ticketapp.db.get_engine()` in production, replaced in
+tests with `app.dependency_overrides[get_db]`. `Now` is the request's clock, also overridable,
+so expiry can be tested without sleeping. `CurrentUser` loads the user behind the bearer token
+on every request: a deleted user's token stops working at once, and the role comes from the
+database, not from a token that may predate a role change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+
+from ticketapp import auth
+from ticketapp.api.errors import ApiError
+from ticketapp.api.ratelimit import RateLimiter, default_rate_limiter
+from ticketapp.db import get_engine
+from ticketapp.models import Role, User, utcnow
+
+# PostgreSQL `integer` columns: larger ids cannot exist, and must not reach the database.
+MAX_ID = 2**31 - 1
+
+_bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/auth/login.")
+
+
+def get_db() -> Engine:
+    return get_engine()
+
+
+def get_now() -> datetime:
+    return utcnow()
+
+
+def get_rate_limiter() -> RateLimiter:
+    return default_rate_limiter()
+
+
+Db = Annotated[Engine, Depends(get_db)]
+Now = Annotated[datetime, Depends(get_now)]
+Limiter = Annotated[RateLimiter, Depends(get_rate_limiter)]
+
+
+def get_current_user(
+    db: Db,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError("not_authenticated", "Log in first: send 'Authorization: Bearer <token>'.")
+    return auth.user_from_token(credentials.credentials, db=db)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_optional_user(
+    db: Db,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User | None:
+    """For public pages that show more to their owner; a bad token is still a 401."""
+    if credentials is None:
+        return None
+    return get_current_user(db, credentials)
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_organizer_user(user: CurrentUser) -> User:
+    if user.role not in (Role.ORGANIZER, Role.ADMIN):
+        raise ApiError("forbidden", "This needs an organizer account.")
+    return user
+
+
+OrganizerUser = Annotated[User, Depends(get_organizer_user)]
+
+
+def client_ip(request: Request) -> str:
+    """The peer address; a proxy in front must be trusted explicitly (not done here)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientIp = Annotated[str, Depends(client_ip)]
+
+EventId = Annotated[int, Path(ge=1, le=MAX_ID, description="Event id.")]
+ShowId = Annotated[int, Path(ge=1, le=MAX_ID, description="Show id.")]
+HoldId = Annotated[int, Path(ge=1, le=MAX_ID, description="Hold id.")]
+BookingId = Annotated[int, Path(ge=1, le=MAX_ID, description="Booking id.")]

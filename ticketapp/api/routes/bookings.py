@@ -1,0 +1,66 @@
+"""Bookings: turn a live hold into tickets, look them up, cancel them.
+
+Confirming accepts an Idempotency-Key; the engine itself also refuses to book one hold twice.
+Someone else's booking is a 403 (the engine decides; organizers and admins may see theirs).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from ticketapp import booking
+from ticketapp.api.deps import BookingId, CurrentUser, Db, Now
+from ticketapp.api.idempotency import Idempotent
+from ticketapp.api.schemas import BookingOut, CancelIn, ConfirmIn
+
+router = APIRouter(prefix="/bookings", tags=["bookings"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=BookingOut)
+def confirm_hold(
+    body: ConfirmIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+) -> Response:
+    """Confirm your live hold: one booking with one ticket per seat (410 if it expired)."""
+    return once.run(
+        body,
+        status.HTTP_201_CREATED,
+        lambda: BookingOut.model_validate(
+            booking.confirm_hold(
+                body.hold_id,
+                user_id=user.id,
+                buyer_name=body.buyer_name or user.name,
+                buyer_email=body.buyer_email or user.email,
+                now=now,
+                db=db,
+            )
+        ),
+    )
+
+
+@router.get("")
+def list_my_bookings(user: CurrentUser, db: Db) -> list[BookingOut]:
+    return [BookingOut.model_validate(b) for b in booking.list_user_bookings(user.id, db=db)]
+
+
+@router.get("/{booking_id}")
+def get_booking(booking_id: BookingId, user: CurrentUser, db: Db) -> BookingOut:
+    return BookingOut.model_validate(
+        booking.get_booking(booking_id, actor_id=user.id, actor_role=user.role, db=db)
+    )
+
+
+@router.post("/{booking_id}/cancel")
+def cancel_booking(
+    booking_id: BookingId, body: CancelIn, user: CurrentUser, db: Db, now: Now
+) -> BookingOut:
+    """Cancel a booking; its seats go back on sale at once."""
+    return BookingOut.model_validate(
+        booking.cancel_booking(
+            booking_id,
+            actor_id=user.id,
+            actor_role=user.role,
+            reason=body.reason,
+            now=now,
+            db=db,
+        )
+    )

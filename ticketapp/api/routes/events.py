@@ -1,0 +1,94 @@
+"""Events: the public catalogue (search, filters, pages) and the organizer's edits.
+
+Who may see a draft and when an edit or delete is refused is `ticketapp.booking.catalog`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from ticketapp.api.deps import Db, EventId, Now, OptionalUser, OrganizerUser
+from ticketapp.api.schemas import (
+    NO_NUL,
+    AwareDatetime,
+    EventCreateIn,
+    EventOut,
+    EventPage,
+    EventSummaryOut,
+    EventUpdateIn,
+)
+from ticketapp.booking import catalog
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+SearchText = Annotated[str, Query(max_length=200, pattern=NO_NUL)]
+
+
+@router.get("")
+def list_events(
+    db: Db,
+    now: Now,
+    q: Annotated[SearchText, Query(description="Words in title, description or venue.")] = "",
+    category: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
+    venue: SearchText = "",
+    date_from: Annotated[AwareDatetime | None, Query(description="Shows from here on.")] = None,
+    date_to: Annotated[AwareDatetime | None, Query(description="Shows before this.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> EventPage:
+    """Published events with a show still to come, soonest first."""
+    events, total = catalog.list_upcoming_events(
+        now=now,
+        text=q,
+        category=category,
+        venue=venue,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        offset=offset,
+        db=db,
+    )
+    items = [EventSummaryOut.model_validate(e) for e in events]
+    return EventPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{event_id}")
+def get_event(event_id: EventId, db: Db, viewer: OptionalUser) -> EventOut:
+    """A published event, or one of your own drafts."""
+    event = catalog.get_event(
+        event_id,
+        viewer_id=viewer.id if viewer else None,
+        viewer_role=viewer.role if viewer else None,
+        db=db,
+    )
+    return EventOut.model_validate(event)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_event(body: EventCreateIn, organizer: OrganizerUser, db: Db) -> EventOut:
+    event = catalog.create_event(organizer.id, db=db, **body.model_dump())
+    return EventOut.model_validate(event)
+
+
+@router.patch("/{event_id}")
+def update_event(
+    event_id: EventId, body: EventUpdateIn, organizer: OrganizerUser, db: Db
+) -> EventOut:
+    """Change the fields sent; `{"status": "published"}` publishes the event."""
+    event = catalog.update_event(
+        event_id,
+        actor_id=organizer.id,
+        actor_role=organizer.role,
+        db=db,
+        **body.model_dump(exclude_unset=True),
+    )
+    return EventOut.model_validate(event)
+
+
+@router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_event(event_id: EventId, organizer: OrganizerUser, db: Db) -> Response:
+    """Delete an event that has never had a booking (409 otherwise)."""
+    catalog.delete_event(event_id, actor_id=organizer.id, actor_role=organizer.role, db=db)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,101 @@
+"""Holds: a customer's cart of seats on one show, live for the show's hold time.
+
+Three ways to fill it: exact seat ids (from the seat map), "best available N", or N places of
+general admission. Creating a hold accepts an Idempotency-Key. A seat lost to another buyer is
+a 409 whose body lists exactly the lost seats; nothing of the request is held then.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from ticketapp import booking
+from ticketapp.api.deps import CurrentUser, Db, HoldId, Now
+from ticketapp.api.idempotency import Idempotent
+from ticketapp.api.schemas import (
+    BestAvailableIn,
+    GeneralAdmissionIn,
+    HoldOut,
+    HoldSeatsIn,
+    HoldViewOut,
+    ReleasedOut,
+    ReleaseSeatsIn,
+)
+
+router = APIRouter(prefix="/holds", tags=["holds"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
+def hold_seats(
+    body: HoldSeatsIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+) -> Response:
+    """Hold these seats (added to your live hold on the show, if you have one)."""
+    return once.run(
+        body,
+        status.HTTP_201_CREATED,
+        lambda: HoldOut.model_validate(
+            booking.hold_seats(user.id, body.show_id, body.seat_ids, now=now, db=db)
+        ),
+    )
+
+
+@router.post("/best-available", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
+def hold_best_available(
+    body: BestAvailableIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+) -> Response:
+    """Hold the best N adjacent seats left, optionally in one price category."""
+    return once.run(
+        body,
+        status.HTTP_201_CREATED,
+        lambda: HoldOut.model_validate(
+            booking.hold_best_available(
+                user.id,
+                body.show_id,
+                body.quantity,
+                category_id=body.category_id,
+                accessible=body.accessible,
+                now=now,
+                db=db,
+            )
+        ),
+    )
+
+
+@router.post("/general-admission", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
+def hold_general_admission(
+    body: GeneralAdmissionIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+) -> Response:
+    """Hold N standing places of a general-admission section."""
+    return once.run(
+        body,
+        status.HTTP_201_CREATED,
+        lambda: HoldOut.model_validate(
+            booking.hold_general_admission(
+                user.id, body.show_id, body.quantity, section=body.section, now=now, db=db
+            )
+        ),
+    )
+
+
+@router.get("/{hold_id}")
+def get_hold(hold_id: HoldId, user: CurrentUser, db: Db, now: Now) -> HoldViewOut:
+    return HoldViewOut.model_validate(
+        booking.get_hold(hold_id, user_id=user.id, user_role=user.role, now=now, db=db)
+    )
+
+
+@router.delete("/{hold_id}")
+def release_hold(hold_id: HoldId, user: CurrentUser, db: Db, now: Now) -> ReleasedOut:
+    """Give every seat of the hold back."""
+    released = booking.release_hold(hold_id, user_id=user.id, now=now, db=db)
+    return ReleasedOut(hold_id=hold_id, released_seat_ids=released)
+
+
+@router.post("/{hold_id}/release-seats")
+def release_seats(
+    hold_id: HoldId, body: ReleaseSeatsIn, user: CurrentUser, db: Db, now: Now
+) -> HoldOut:
+    """Give some seats back and keep the rest held."""
+    return HoldOut.model_validate(
+        booking.release_seats(hold_id, body.seat_ids, user_id=user.id, now=now, db=db)
+    )

@@ -1,0 +1,92 @@
+"""The organizer's desk: own events, bookings of an event, sales, check-in at the door.
+
+Ownership is checked by the engine (`ensure_can_manage_event`, `catalog.show_for_organizer`,
+`check_in`): an organizer sees only their own events' data; admins see everything.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from ticketapp import booking
+from ticketapp.api.deps import MAX_ID, Db, EventId, Now, OrganizerUser, ShowId
+from ticketapp.api.schemas import (
+    NO_NUL,
+    BookingRowOut,
+    BookingRowPage,
+    CheckInIn,
+    CheckInOut,
+    EventOut,
+    EventSalesOut,
+    ShowSalesOut,
+)
+from ticketapp.booking import catalog
+
+router = APIRouter(prefix="/organizer", tags=["organizer"])
+
+
+@router.get("/events")
+def my_events(organizer: OrganizerUser, db: Db) -> list[EventOut]:
+    """Your events, drafts included, newest first."""
+    events = catalog.list_organizer_events(organizer.id, organizer.role, db=db)
+    return [EventOut.model_validate(e) for e in events]
+
+
+@router.get("/events/{event_id}/bookings")
+def event_bookings(
+    event_id: EventId,
+    organizer: OrganizerUser,
+    db: Db,
+    show_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    status: Literal["confirmed", "cancelled"] | None = None,
+    search: Annotated[
+        str, Query(max_length=200, pattern=NO_NUL, description="Code, buyer name or e-mail.")
+    ] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> BookingRowPage:
+    booking.ensure_can_manage_event(
+        event_id, actor_id=organizer.id, actor_role=organizer.role, db=db
+    )
+    rows, total = booking.event_bookings(
+        event_id,
+        show_id=show_id,
+        status=status,
+        search=search,
+        limit=limit,
+        offset=offset,
+        db=db,
+    )
+    items = [BookingRowOut.model_validate(r) for r in rows]
+    return BookingRowPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/events/{event_id}/sales")
+def event_sales(event_id: EventId, organizer: OrganizerUser, db: Db, now: Now) -> EventSalesOut:
+    """Seats sold, held and left, and revenue: per event, show and price category."""
+    booking.ensure_can_manage_event(
+        event_id, actor_id=organizer.id, actor_role=organizer.role, db=db
+    )
+    return EventSalesOut.model_validate(booking.event_sales(event_id, now=now, db=db))
+
+
+@router.get("/shows/{show_id}/sales")
+def show_sales(show_id: ShowId, organizer: OrganizerUser, db: Db, now: Now) -> ShowSalesOut:
+    catalog.show_for_organizer(show_id, actor_id=organizer.id, actor_role=organizer.role, db=db)
+    return ShowSalesOut.model_validate(booking.show_sales(show_id, now=now, db=db))
+
+
+@router.post("/check-in")
+def check_in(body: CheckInIn, organizer: OrganizerUser, db: Db, now: Now) -> CheckInOut:
+    """Admit a ticket at the door; the answer says whether to let the holder in, and why not."""
+    result = booking.check_in(
+        body.ticket_code,
+        show_id=body.show_id,
+        actor_id=organizer.id,
+        actor_role=organizer.role,
+        now=now,
+        db=db,
+    )
+    return CheckInOut.model_validate(result)

@@ -1,0 +1,94 @@
+"""Shows: the showtimes of an event, their seat maps and live seat statuses.
+
+The seat map is split the way the UI needs it: `/seat-map` is the static layout (positions,
+labels, categories), `/seats` the compact live status of every seat, cheap to poll.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from ticketapp import booking
+from ticketapp.api.deps import Db, EventId, Now, OptionalUser, OrganizerUser, ShowId
+from ticketapp.api.schemas import (
+    SeatMapOut,
+    SeatStatusesOut,
+    ShowCreateIn,
+    ShowOut,
+    ShowUpdateIn,
+)
+from ticketapp.booking import catalog
+from ticketapp.models import User
+
+router = APIRouter(tags=["shows"])
+
+
+def _viewer(user: User | None) -> dict[str, int | str | None]:
+    return {"viewer_id": user.id if user else None, "viewer_role": user.role if user else None}
+
+
+@router.get("/events/{event_id}/shows")
+def list_event_shows(event_id: EventId, db: Db, now: Now, viewer: OptionalUser) -> list[ShowOut]:
+    """Every show of the event, earliest first, with prices and places left."""
+    shows = catalog.list_event_shows(event_id, now=now, db=db, **_viewer(viewer))
+    return [ShowOut.of(s) for s in shows]
+
+
+@router.post("/events/{event_id}/shows", status_code=status.HTTP_201_CREATED)
+def create_show(
+    event_id: EventId, body: ShowCreateIn, organizer: OrganizerUser, db: Db, now: Now
+) -> ShowOut:
+    """Add a showtime; its seats are copied from the layout, priced per section category."""
+    show = catalog.create_show(
+        event_id,
+        body.starts_at,
+        body.layout_id,
+        [catalog.PriceSpec(**p.model_dump()) for p in body.prices],
+        actor_id=organizer.id,
+        actor_role=organizer.role,
+        sales_open_at=body.sales_open_at,
+        sales_close_at=body.sales_close_at,
+        hold_seconds=body.hold_seconds,
+        max_seats_per_customer=body.max_seats_per_customer,
+        now=now,
+        db=db,
+    )
+    return ShowOut.of(catalog.get_show(show.id, now=now, db=db, **_viewer(organizer)))
+
+
+@router.get("/shows/{show_id}")
+def get_show(show_id: ShowId, db: Db, now: Now, viewer: OptionalUser) -> ShowOut:
+    return ShowOut.of(catalog.get_show(show_id, now=now, db=db, **_viewer(viewer)))
+
+
+@router.patch("/shows/{show_id}")
+def update_show(
+    show_id: ShowId, body: ShowUpdateIn, organizer: OrganizerUser, db: Db, now: Now
+) -> ShowOut:
+    """Reschedule, change the sales window or limits, or cancel a show without bookings."""
+    catalog.update_show(
+        show_id,
+        actor_id=organizer.id,
+        actor_role=organizer.role,
+        now=now,
+        db=db,
+        **body.model_dump(exclude_unset=True),
+    )
+    return ShowOut.of(catalog.get_show(show_id, now=now, db=db, **_viewer(organizer)))
+
+
+@router.get("/shows/{show_id}/seat-map")
+def seat_map(show_id: ShowId, db: Db, viewer: OptionalUser) -> SeatMapOut:
+    """The static seat map: sections, seats with grid positions, price categories."""
+    catalog.get_show(show_id, db=db, **_viewer(viewer))  # drafts stay private
+    return SeatMapOut.of(booking.seat_map(show_id, db=db))
+
+
+@router.get("/shows/{show_id}/seats")
+def seat_statuses(show_id: ShowId, db: Db, now: Now, viewer: OptionalUser) -> SeatStatusesOut:
+    """Live status per seat id: available, held, booked, blocked — and `mine` for your hold."""
+    catalog.get_show(show_id, now=now, db=db, **_viewer(viewer))
+    statuses = booking.seat_statuses(
+        show_id, viewer_id=viewer.id if viewer else None, now=now, db=db
+    )
+    return SeatStatusesOut(show_id=show_id, statuses={str(k): v for k, v in statuses.items()})

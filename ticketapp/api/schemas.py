@@ -1,0 +1,564 @@
+"""Request and response bodies of the REST API.
+
+Request models check the *shape* of input (types, lengths, ranges, aware datetimes) so that
+nothing malformed reaches the database: a NUL byte, an id beyond PostgreSQL's integer, a
+naive or out-of-range datetime would otherwise surface as a server error. Business rules
+(what a valid show, hold or booking is) stay in `ticketapp.booking` and `ticketapp.auth`; the
+bounds here only restate their limits for the OpenAPI schema.
+
+Response models are built from the engine's plain results with `from_attributes`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from ticketapp import auth
+
+MAX_ID = 2**31 - 1
+MAX_SEATS_PER_REQUEST = 100  # the largest per-customer cap a show may have
+MAX_PRICE_CENTS = 100_000_000  # one million in any currency; the column is a 32-bit integer
+NO_NUL = r"^[^\x00]*$"
+
+
+def _encodable(value: str) -> str:
+    # Lone surrogates decode from JSON but cannot be stored as UTF-8.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return value
+
+
+def text(max_length: int, *, min_length: int = 0) -> Any:
+    """A string that the database can store: bounded, no NUL byte, valid UTF-8."""
+    return Annotated[
+        str,
+        StringConstraints(min_length=min_length, max_length=max_length, pattern=NO_NUL),
+        AfterValidator(_encodable),
+    ]
+
+
+def _utc_in_range(value: datetime) -> datetime:
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("date is out of range") from exc
+    if not 2000 <= value.year <= 2200:
+        raise ValueError("date must be between the years 2000 and 2200")
+    return value
+
+
+AwareDatetime = Annotated[
+    pydantic.AwareDatetime,
+    Field(description="ISO 8601 with a time zone offset, e.g. 2030-05-01T19:30:00+02:00."),
+    AfterValidator(_utc_in_range),
+]
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_SEATS_PER_REQUEST)]
+
+
+def _unique(ids: list[int]) -> list[int]:
+    if len(set(ids)) != len(ids):
+        raise ValueError("seat ids must not repeat")
+    return ids
+
+
+SeatIds = Annotated[
+    list[Id],
+    Field(min_length=1, max_length=MAX_SEATS_PER_REQUEST),
+    AfterValidator(_unique),
+]
+
+
+class Input(BaseModel):
+    """Request bodies: unknown fields are a mistake worth telling the client about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["seats_unavailable"])
+    message: str
+    seats: list[int] | None = Field(None, description="Seat ids lost to another buyer.")
+    labels: list[str] | None = Field(None, description="Their human labels.")
+    field: str | None = Field(None, description="The input field at fault, when one is.")
+    details: list[dict[str, Any]] | None = Field(None, description="Request validation errors.")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+# --- auth -------------------------------------------------------------------------------------
+
+Name = text(120, min_length=1)
+Email = text(254, min_length=1)
+Password = text(200, min_length=1)
+NewPassword = Annotated[
+    text(200, min_length=auth.MIN_PASSWORD_LENGTH),
+    Field(description="At least 8 characters, at most 72 bytes."),
+]
+
+
+class SignUpIn(Input):
+    name: Name
+    email: Email
+    password: NewPassword
+    role: Literal["customer", "organizer"] = "customer"
+
+
+class LogInIn(Input):
+    email: Email
+    password: Password
+
+
+class UserOut(Output):
+    id: int
+    email: str
+    name: str
+    role: str
+    created_at: datetime
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires.")
+    user: UserOut
+
+
+class ProfileIn(Input):
+    name: Name
+
+
+class PasswordChangeIn(Input):
+    current_password: Password
+    new_password: NewPassword
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def _banner(value: str) -> str:
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError("must be an http:// or https:// URL")
+    return value
+
+
+Title = text(200, min_length=1)
+VenueName = text(200, min_length=1)
+Description = text(20_000)
+Address = text(500)
+Category = text(40)
+BannerUrl = Annotated[text(2000), AfterValidator(_banner)]
+EventStatus = Literal["draft", "published"]
+
+
+class EventCreateIn(Input):
+    title: Title
+    venue_name: VenueName
+    description: Description = ""
+    venue_address: Address = ""
+    category: Category = "other"
+    banner_url: BannerUrl = ""
+    status: EventStatus = "draft"
+
+
+class EventUpdateIn(Input):
+    """Only the fields sent are changed; `status: "published"` publishes the event."""
+
+    title: Title | None = None
+    venue_name: VenueName | None = None
+    description: Description | None = None
+    venue_address: Address | None = None
+    category: Category | None = None
+    banner_url: BannerUrl | None = None
+    status: EventStatus | None = None
+
+
+class EventOut(Output):
+    id: int
+    organizer_id: int
+    title: str
+    description: str
+    venue_name: str
+    venue_address: str
+    category: str
+    banner_url: str
+    status: str
+    created_at: datetime
+
+
+class EventSummaryOut(Output):
+    id: int
+    title: str
+    venue_name: str
+    category: str
+    banner_url: str
+    next_show_at: datetime
+    show_count: int
+    price_from_cents: int | None
+    currency: str
+    places_total: int
+    places_left: int
+    sold_out: bool
+    few_left: bool
+
+
+class EventPage(BaseModel):
+    items: list[EventSummaryOut]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- shows ------------------------------------------------------------------------------------
+
+
+PriceName = text(60, min_length=1)
+
+
+class PriceIn(Input):
+    name: PriceName
+    price_cents: Annotated[int, Field(ge=0, le=MAX_PRICE_CENTS)]
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
+    rank: Annotated[int, Field(ge=0, le=100)] = 0
+    color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#3b82f6"
+
+
+class ShowCreateIn(Input):
+    starts_at: AwareDatetime
+    layout_id: Id
+    prices: Annotated[list[PriceIn], Field(min_length=1, max_length=50)]
+    sales_open_at: AwareDatetime | None = None
+    sales_close_at: AwareDatetime | None = None
+    hold_seconds: Annotated[int, Field(ge=5, le=86_400)] = 600
+    max_seats_per_customer: Annotated[int, Field(ge=1, le=MAX_SEATS_PER_REQUEST)] = 10
+
+
+class ShowUpdateIn(Input):
+    """Only the fields sent are changed."""
+
+    starts_at: AwareDatetime | None = None
+    sales_open_at: AwareDatetime | None = None
+    sales_close_at: AwareDatetime | None = None
+    hold_seconds: Annotated[int, Field(ge=5, le=86_400)] | None = None
+    max_seats_per_customer: Annotated[int, Field(ge=1, le=MAX_SEATS_PER_REQUEST)] | None = None
+    status: Literal["scheduled", "cancelled"] | None = None
+
+
+class PriceOut(Output):
+    id: int
+    name: str
+    price_cents: int
+    currency: str
+    rank: int
+    color: str
+
+
+class ShowOut(BaseModel):
+    id: int
+    event_id: int
+    layout_id: int | None
+    starts_at: datetime
+    sales_open_at: datetime | None
+    sales_close_at: datetime | None
+    hold_seconds: int
+    max_seats_per_customer: int
+    status: str
+    prices: list[PriceOut]
+    places_total: int
+    places_left: int
+
+    @classmethod
+    def of(cls, summary: Any) -> ShowOut:
+        """From `catalog.ShowSummary` (a show row with its prices and counts)."""
+        show = summary.show
+        return cls(
+            id=show.id,
+            event_id=show.event_id,
+            layout_id=show.layout_id,
+            starts_at=show.starts_at,
+            sales_open_at=show.sales_open_at,
+            sales_close_at=show.sales_close_at,
+            hold_seconds=show.hold_seconds,
+            max_seats_per_customer=show.max_seats_per_customer,
+            status=show.status,
+            prices=[PriceOut.model_validate(p) for p in summary.prices],
+            places_total=summary.places_total,
+            places_left=summary.places_left,
+        )
+
+
+class ShowInfoOut(Output):
+    show_id: int
+    event_id: int
+    event_title: str
+    venue_name: str
+    venue_address: str
+    starts_at: datetime
+    sales_open_at: datetime | None
+    sales_close_at: datetime | None
+    hold_seconds: int
+    max_seats_per_customer: int
+    status: str
+    event_status: str
+    organizer_id: int
+
+
+class CategoryOut(Output):
+    id: int
+    name: str
+    price_cents: int
+    currency: str
+    color: str
+    rank: int
+
+
+class SeatOut(Output):
+    id: int
+    label: str
+    section: str
+    row_label: str
+    number: int
+    x: int | None
+    y: int | None
+    category_id: int
+    accessible: bool
+    companion: bool
+    is_general_admission: bool
+
+
+class GeneralAdmissionOut(Output):
+    section: str
+    category_id: int
+    capacity: int
+
+
+class SeatMapOut(Output):
+    show: ShowInfoOut
+    categories: list[CategoryOut]
+    seats: list[SeatOut]
+    general_admission: list[GeneralAdmissionOut]
+
+    @classmethod
+    def of(cls, seat_map: Any) -> SeatMapOut:
+        return cls.model_validate(seat_map)
+
+
+class SeatStatusesOut(BaseModel):
+    show_id: int
+    statuses: dict[str, str] = Field(
+        description="Seat id (as a string: JSON keys are strings) to its status."
+    )
+
+
+# --- holds ------------------------------------------------------------------------------------
+
+
+class HoldSeatsIn(Input):
+    show_id: Id
+    seat_ids: SeatIds
+
+
+class BestAvailableIn(Input):
+    show_id: Id
+    quantity: Quantity
+    category_id: Id | None = Field(None, description="Only seats of this price category.")
+    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST)] = Field(
+        0, description="How many of the seats must be wheelchair-accessible."
+    )
+
+
+class GeneralAdmissionIn(Input):
+    show_id: Id
+    quantity: Quantity
+    section: text(80, min_length=1) | None = Field(
+        None, description="A general-admission section; any one with room if omitted."
+    )
+
+
+class ReleaseSeatsIn(Input):
+    seat_ids: SeatIds
+
+
+class HoldOut(Output):
+    """The hold right after a claim: every seat it now holds, not only the new ones."""
+
+    hold_id: int
+    show_id: int
+    seat_ids: list[int]
+    labels: list[str]
+    expires_at: datetime
+    total_cents: int
+    currency: str
+    added_seat_ids: list[int]
+
+
+class HoldSeatOut(Output):
+    seat_id: int
+    label: str
+    section: str
+    row_label: str
+    number: int
+    category_id: int
+    category_name: str
+    price_cents: int
+    is_general_admission: bool
+
+
+class HoldViewOut(Output):
+    hold_id: int
+    show_id: int
+    user_id: int
+    status: str
+    live: bool
+    expires_at: datetime
+    seats: list[HoldSeatOut]
+    seat_ids: list[int]
+    total_cents: int
+    currency: str
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+
+
+class ReleasedOut(BaseModel):
+    hold_id: int
+    released_seat_ids: list[int]
+
+
+# --- bookings ---------------------------------------------------------------------------------
+
+
+class ConfirmIn(Input):
+    hold_id: Id
+    buyer_name: text(120) = Field("", description="Defaults to your account name.")
+    buyer_email: text(254) = Field("", description="Defaults to your account e-mail.")
+
+
+class CancelIn(Input):
+    reason: text(500) = ""
+
+
+class TicketOut(Output):
+    id: int
+    code: str
+    seat_id: int
+    label: str
+    section: str
+    category_name: str
+    price_cents: int
+    checked_in_at: datetime | None
+    live: bool
+
+
+class BookingOut(Output):
+    id: int
+    code: str
+    show_id: int
+    event_id: int
+    user_id: int
+    status: str
+    total_cents: int
+    currency: str
+    created_at: datetime
+    cancelled_at: datetime | None
+    buyer_name: str
+    buyer_email: str
+    tickets: list[TicketOut]
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+
+
+# --- organizer --------------------------------------------------------------------------------
+
+
+class BookingRowOut(Output):
+    id: int
+    code: str
+    show_id: int
+    starts_at: datetime
+    user_id: int
+    buyer_name: str
+    buyer_email: str
+    status: str
+    ticket_count: int
+    total_cents: int
+    currency: str
+    created_at: datetime
+    cancelled_at: datetime | None
+
+
+class BookingRowPage(BaseModel):
+    items: list[BookingRowOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class SalesCountsOut(Output):
+    total: int
+    sold: int
+    held: int
+    available: int
+    blocked: int
+    revenue_cents: int
+
+
+class CategorySalesOut(Output):
+    category_id: int
+    name: str
+    price_cents: int
+    currency: str
+    counts: SalesCountsOut
+
+
+class ShowSalesOut(Output):
+    show_id: int
+    starts_at: datetime
+    status: str
+    currency: str
+    counts: SalesCountsOut
+    categories: list[CategorySalesOut]
+
+
+class EventSalesOut(Output):
+    event_id: int
+    title: str
+    currency: str
+    counts: SalesCountsOut
+    shows: list[ShowSalesOut]
+
+
+class CheckInIn(Input):
+    ticket_code: text(64, min_length=1)
+    show_id: Id
+
+
+class CheckInOut(Output):
+    status: Literal["checked_in", "already_checked_in", "wrong_show", "cancelled", "unknown"]
+    admitted: bool
+    checked_in_at: datetime | None
+    label: str
+    booking_code: str
