@@ -8,12 +8,12 @@ import uuid
 from pathlib import Path
 
 import psycopg
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from alembic import command
 from ticketapp.db import make_engine
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -1,0 +1,131 @@
+"""Sign-up, log-in, log-out in a real browser against the production build."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from ticketapp.models import User
+
+
+def unique_email() -> str:
+    return f"ada-{uuid.uuid4().hex[:8]}@example.com"
+
+
+def sign_up(page: Page, name: str, email: str, password: str) -> None:
+    page.goto("/signup")
+    page.fill("#name", name)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#signup-submit")
+
+
+def test_sign_up_logs_in_survives_reload_and_logs_out(page: Page, app_engine):
+    email = unique_email()
+    sign_up(page, "Ada Lovelace", email, "correct horse battery")
+    expect(page.locator("#nav-user-name")).to_have_text("Ada Lovelace")
+    expect(page.locator("#nav-user-role")).to_have_text("customer")
+    expect(page).to_have_url(re.compile(r"/$"))
+    with Session(app_engine) as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        assert user.role == "customer"
+        assert user.password_hash.startswith("$2b$12$")  # bcrypt, cost 12
+
+    page.reload()
+    expect(page.locator("#nav-user-name")).to_have_text("Ada Lovelace")
+
+    page.click("#nav-user-menu")
+    page.click("#nav-logout")
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.locator("#nav-user-name")).to_have_count(0)
+
+    page.goto("/login")
+    page.fill("#email", email.upper())
+    page.fill("#password", "correct horse battery")
+    page.click("#login-submit")
+    expect(page.locator("#nav-user-name")).to_have_text("Ada Lovelace")
+
+
+def _count_users(engine, email: str) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(User).where(User.email == email)).all())
+
+
+def test_sign_up_rejects_bad_input_with_clear_messages(page: Page, app_engine):
+    email = unique_email()
+    sign_up(page, "Bob", "not-an-email", "long enough pw")
+    expect(page.locator("#form-error")).to_contain_text("valid e-mail")
+
+    sign_up(page, "Bob", email, "short")
+    expect(page.locator("#form-error")).to_contain_text("at least 8 characters")
+    assert _count_users(app_engine, email) == 0
+
+    sign_up(page, "Bob", email, "long enough pw")
+    expect(page.locator("#nav-user-name")).to_have_text("Bob")
+    page.click("#nav-user-menu")
+    page.click("#nav-logout")
+
+    sign_up(page, "Bob Again", email, "another password")
+    expect(page.locator("#form-error")).to_contain_text("already exists")
+    assert _count_users(app_engine, email) == 1
+
+
+def test_wrong_password_and_unknown_email_get_the_same_generic_message(page: Page):
+    email = unique_email()
+    sign_up(page, "Cy", email, "right password")
+    page.click("#nav-user-menu")
+    page.click("#nav-logout")
+
+    for who, password in ((email, "wrong password"), (unique_email(), "whatever pw")):
+        page.goto("/login")
+        page.fill("#email", who)
+        page.fill("#password", password)
+        page.click("#login-submit")
+        expect(page.locator("#form-error")).to_have_text("Invalid e-mail or password.")
+        expect(page.locator("#nav-user-name")).to_have_count(0)
+
+
+def test_home_lists_upcoming_published_events_from_the_database(page: Page, app_engine):
+    from datetime import timedelta
+
+    from ticketapp.booking import catalog
+    from ticketapp.booking.catalog import PriceSpec, grid_section
+    from ticketapp.models import Role, utcnow
+
+    with Session(app_engine) as session:
+        organizer = User(name="Org", email=unique_email(), password_hash="x", role=Role.ORGANIZER)
+        session.add(organizer)
+        session.commit()
+        organizer_id = organizer.id
+    title = f"Test Quartet {uuid.uuid4().hex[:6]}"
+    layout = catalog.create_layout(
+        organizer_id, "Room", [grid_section("Hall", "Std", ["A", "B"], 5)], db=app_engine
+    )
+    event = catalog.create_event(
+        organizer_id, title, "Blue Room", status="published", db=app_engine
+    )
+    catalog.create_show(
+        event.id,
+        utcnow() + timedelta(days=3),
+        layout,
+        [PriceSpec("Std", 1550)],
+        actor_id=organizer_id,
+        actor_role=Role.ORGANIZER,
+        db=app_engine,
+    )
+    draft = catalog.create_event(organizer_id, f"Draft {title}", "Blue Room", db=app_engine)
+    assert draft.status == "draft"
+
+    page.goto("/")
+    page.fill("#search-input", title)
+    page.click("#search-button")
+    cards = page.get_by_test_id("event-card")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text(title)
+    expect(cards.first).to_contain_text("Blue Room")
+    expect(cards.first).to_contain_text("€15.50")
