@@ -1,12 +1,182 @@
-"""Best available (stub: being implemented)."""
+"""Best available: hold N adjacent seats in one row, the best the show has left.
+
+What "best" means, in order of priority:
+1. the best price category asked for (`PriceCategory.rank`, 0 = best; or the one given);
+2. no single empty seat left beside the block, when a block without one exists (an orphan
+   seat is nearly unsellable); the rule applies within the category chosen in step 1;
+3. accessible requests get accessible seats with companion seats beside them; other requests
+   keep away from accessible and companion seats while anything else fits;
+4. nearest the stage (smallest y), then nearest the middle x of the row, then leftmost.
+
+Seats are adjacent when they are in the same section and row and their x differ by one, so an
+aisle (a missing grid column) splits a row.
+
+Concurrency: the candidates are read without locks and the chosen block is claimed with the
+one conditional UPDATE of `inventory.claim`, whose locking subquery uses FOR UPDATE SKIP LOCKED:
+a seat another buyer is claiming this instant is not waited for. If the claim comes back short,
+the savepoint is rolled back (no partial block is ever kept) and we try again, at most
+`MAX_ATTEMPTS` times with jitter. So that a herd of buyers does not fight over the same block,
+each retry picks at random among the first blocks of a *plan* — the blocks that buyers served
+one after another would get — so the herd spreads out and the seats still end up exactly as a
+queue would have placed them. The last attempts wait for locks instead of skipping: waiting
+guarantees progress, because a failed wait means another buyer committed. On SQLite writes
+are serialized, so the first attempt always succeeds.
+"""
 
 from __future__ import annotations
 
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy import case
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
+from ticketapp.booking._tx import jitter, moment, run
+from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
+from ticketapp.booking.inventory import (
+    check_quantity,
+    claim,
+    hold_result,
+    open_hold,
+    sellable,
+    show_on_sale,
+)
 from ticketapp.booking.results import HoldResult
+from ticketapp.db import is_postgres
+from ticketapp.models import PriceCategory, ShowSeat
+
+MAX_ATTEMPTS = 40
+WAITING_ATTEMPTS = 8  # the last attempts wait for row locks instead of skipping them
+PLAN_SPREAD = 16  # how many planned blocks a retrying buyer picks from
+
+
+@dataclass(frozen=True)
+class Place:
+    """A numbered seat as the picker sees it."""
+
+    id: int
+    section: str
+    row_label: str
+    x: int
+    y: int
+    category_id: int
+    rank: int
+    accessible: bool = False
+    companion: bool = False
+    free: bool = True
+
+
+def _rows(places: Sequence[Place]) -> list[list[Place]]:
+    rows: dict[tuple[str, str], list[Place]] = defaultdict(list)
+    for place in places:
+        rows[(place.section, place.row_label)].append(place)
+    return [sorted(row, key=lambda p: p.x) for _, row in sorted(rows.items())]
+
+
+def _free_runs(row: list[Place]) -> list[list[Place]]:
+    """Maximal stretches of free, physically adjacent seats."""
+    runs: list[list[Place]] = []
+    previous: Place | None = None
+    for place in row:
+        if place.free:
+            if previous is not None and previous.free and place.x == previous.x + 1:
+                runs[-1].append(place)
+            else:
+                runs.append([place])
+        previous = place
+    return runs
+
+
+def _score(
+    block: list[Place],
+    left: int,
+    right: int,
+    centre: float,
+    category_id: int | None,
+    accessible: int,
+) -> tuple | None:
+    """Sort key of a candidate block (smaller is better), or None if it does not qualify."""
+    category = block[0].category_id
+    if any(p.category_id != category for p in block):
+        return None
+    if category_id is not None and category != category_id:
+        return None
+    n_accessible = sum(p.accessible for p in block)
+    if accessible:
+        if n_accessible < accessible or any(not (p.accessible or p.companion) for p in block):
+            return None
+        spent = n_accessible - accessible  # accessible seats used as mere companions
+    else:
+        spent = sum(p.accessible or p.companion for p in block)
+    orphans = (left == 1) + (right == 1)
+    middle = (block[0].x + block[-1].x) / 2
+    return (block[0].rank, orphans > 0, spent, block[0].y, abs(middle - centre), block[0].x)
+
+
+def choose_block(
+    places: Sequence[Place],
+    quantity: int,
+    *,
+    category_id: int | None = None,
+    accessible: int = 0,
+) -> tuple[int, ...] | None:
+    """The ids of the best block of `quantity` adjacent free seats, or None if none fits."""
+    best: tuple[tuple, list[Place]] | None = None
+    for row in _rows(places):
+        centre = (row[0].x + row[-1].x) / 2
+        for free in _free_runs(row):
+            for start in range(len(free) - quantity + 1):
+                block = free[start : start + quantity]
+                right = len(free) - start - quantity
+                key = _score(block, start, right, centre, category_id, accessible)
+                if key is not None and (best is None or key < best[0]):
+                    best = (key, block)
+    return tuple(p.id for p in best[1]) if best else None
+
+
+def plan_blocks(
+    places: Sequence[Place],
+    quantity: int,
+    count: int,
+    *,
+    category_id: int | None = None,
+    accessible: int = 0,
+) -> list[tuple[int, ...]]:
+    """The first `count` blocks that buyers of `quantity` seats would get one after another."""
+    plan: list[tuple[int, ...]] = []
+    current = list(places)
+    while len(plan) < count:
+        block = choose_block(current, quantity, category_id=category_id, accessible=accessible)
+        if block is None:
+            break
+        plan.append(block)
+        taken = set(block)
+        current = [replace(p, free=False) if p.id in taken else p for p in current]
+    return plan
+
+
+def _places(session: Session, show_id: int, now: datetime) -> list[Place]:
+    rows = session.exec(
+        select(
+            ShowSeat.id,
+            ShowSeat.section,
+            ShowSeat.row_label,
+            ShowSeat.x,
+            ShowSeat.y,
+            ShowSeat.category_id,
+            PriceCategory.rank,
+            ShowSeat.accessible,
+            ShowSeat.companion,
+            case((sellable(now), True), else_=False),
+        )
+        .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
+        .where(ShowSeat.show_id == show_id, ShowSeat.is_general_admission.is_(False))
+    ).all()
+    return [Place(*row) for row in rows]
 
 
 def hold_best_available(
@@ -19,4 +189,42 @@ def hold_best_available(
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> HoldResult:
-    raise NotImplementedError
+    """Hold the best block of `quantity` adjacent seats (see the module docstring)."""
+    now = moment(now)
+    check_quantity(quantity)
+    if not 0 <= accessible <= quantity:
+        raise InvalidRequest("Accessible seats must be between 0 and the quantity.", "accessible")
+
+    def work(session: Session) -> HoldResult:
+        show = show_on_sale(session, show_id, now)
+        if category_id is not None:
+            category = session.get(PriceCategory, category_id)
+            if category is None or category.show_id != show_id:
+                raise InvalidRequest("No such price category for this show.", "category_id")
+        hold, _ = open_hold(session, user_id, show, now, quantity)
+        racing = is_postgres(session.get_bind())
+        for attempt in range(MAX_ATTEMPTS):
+            spread = min(PLAN_SPREAD, 2**attempt)
+            plan = plan_blocks(
+                _places(session, show_id, now),
+                quantity,
+                spread,
+                category_id=category_id,
+                accessible=accessible,
+            )
+            if not plan:
+                raise NotEnoughSeats(f"No {quantity} seats together are left for this choice.")
+            block = random.choice(plan) if attempt else plan[0]
+            waiting = attempt >= MAX_ATTEMPTS - WAITING_ATTEMPTS
+            savepoint = session.begin_nested()
+            got = claim(
+                session, hold, now, ShowSeat.id.in_(block), skip_locked=racing and not waiting
+            )
+            if len(got) == quantity:
+                savepoint.commit()
+                return hold_result(session, hold, got)
+            savepoint.rollback()
+            jitter(attempt)
+        raise TemporarilyUnavailable("Many people are booking this show right now; try again.")
+
+    return run(db, work)

@@ -1,12 +1,28 @@
-"""Check-in (stub: being implemented)."""
+"""Check-in at the door: a ticket admits once, to its own show, while it is live.
+
+Invariant: `Ticket.checked_in_at` is set at most once. Two stewards scanning the same ticket at
+the same moment must not both see "checked in".
+
+Why the SQL is shaped so: the stamp is one conditional UPDATE, `... SET checked_in_at = :now
+WHERE code = :c AND live AND checked_in_at IS NULL AND <the ticket is for this show>
+RETURNING id`. Exactly one concurrent scan gets a row back (PostgreSQL re-checks the WHERE
+clause after waiting for the other's row lock); every other answer is worked out afterwards
+from a plain read, only to say *why* the ticket was not admitted.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
+from ticketapp.booking._tx import moment, run
+from ticketapp.booking.errors import NotAllowed
+from ticketapp.booking.inventory import load_show
 from ticketapp.booking.results import CheckInResult
+from ticketapp.models import Booking, Role, ShowSeat, Ticket
 
 
 def check_in(
@@ -18,4 +34,46 @@ def check_in(
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> CheckInResult:
-    raise NotImplementedError
+    """Admit a ticket to `show_id`. Only the event's organizer (or an admin) scans tickets."""
+    now = moment(now)
+    code = ticket_code.strip()
+
+    def work(session: Session) -> CheckInResult:
+        _, event = load_show(session, show_id)
+        if actor_role != Role.ADMIN and actor_id != event.organizer_id:
+            raise NotAllowed("Only the event's organizer can check tickets in.")
+        for_this_show = (
+            select(Booking.id)
+            .where(Booking.id == Ticket.booking_id, Booking.show_id == show_id)
+            .exists()
+        )
+        stamped = session.exec(
+            update(Ticket)
+            .where(
+                Ticket.code == code,
+                Ticket.live.is_(True),
+                Ticket.checked_in_at.is_(None),
+                for_this_show,
+            )
+            .values(checked_in_at=now)
+            .returning(Ticket.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        row = session.exec(
+            select(Ticket, ShowSeat.label, Booking.code, Booking.show_id)
+            .join(ShowSeat, ShowSeat.id == Ticket.show_seat_id)
+            .join(Booking, Booking.id == Ticket.booking_id)
+            .where(Ticket.code == code)
+        ).first()
+        if row is None:
+            return CheckInResult("unknown")
+        ticket, label, booking_code, ticket_show_id = row
+        if stamped is not None:
+            return CheckInResult("checked_in", now, label, booking_code)
+        if ticket_show_id != show_id:
+            return CheckInResult("wrong_show", None, label, booking_code)
+        if not ticket.live:
+            return CheckInResult("cancelled", None, label, booking_code)
+        return CheckInResult("already_checked_in", ticket.checked_in_at, label, booking_code)
+
+    return run(db, work)

@@ -1,12 +1,44 @@
-"""General admission (stub: being implemented)."""
+"""General admission: hold N places of a standing area, never more than its capacity.
+
+Invariant: a general-admission area never sells more places than it has. Its capacity is
+materialized as one `ShowSeat` row per place (is_general_admission=True), so "never over
+capacity" is the same row-level guarantee as for numbered seats: a place is one row, and one
+row is in at most one live hold or booking.
+
+Why the SQL is shaped so: the places are interchangeable, so the claim names no ids. It is one
+UPDATE whose locking subquery picks the first N sellable places with `LIMIT n FOR UPDATE SKIP
+LOCKED` (skipped on SQLite, where writers are serialized): a thousand buyers at once each take
+different rows instead of queueing on the first free one. If the claim comes back short — the
+remaining places are being claimed by others this instant — the savepoint is rolled back and
+we look again: if the committed count of sellable places is below N, the answer is
+NotEnoughSeats; otherwise retry (bounded, with jitter; the last attempts wait for locks, which
+guarantees progress).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
+from ticketapp.booking._tx import jitter, moment, run
+from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
+from ticketapp.booking.inventory import (
+    check_quantity,
+    claim,
+    hold_result,
+    open_hold,
+    sellable,
+    show_on_sale,
+)
 from ticketapp.booking.results import HoldResult
+from ticketapp.db import is_postgres
+from ticketapp.models import PriceCategory, ShowSeat
+
+MAX_ATTEMPTS = 40
+WAITING_ATTEMPTS = 8
 
 
 def hold_general_admission(
@@ -18,4 +50,66 @@ def hold_general_admission(
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> HoldResult:
-    raise NotImplementedError
+    """Hold `quantity` places in `section` (default: the best-ranked area with room)."""
+    now = moment(now)
+    check_quantity(quantity)
+
+    def work(session: Session) -> HoldResult:
+        show = show_on_sale(session, show_id, now)
+        area = section if section is not None else _best_area(session, show_id, now, quantity)
+        where = (ShowSeat.is_general_admission.is_(True), ShowSeat.section == area)
+        if area is None or not _exists(session, show_id, area):
+            raise InvalidRequest("No such standing area in this show.", "section")
+        hold, _ = open_hold(session, user_id, show, now, quantity)
+        racing = is_postgres(session.get_bind())
+        for attempt in range(MAX_ATTEMPTS):
+            waiting = attempt >= MAX_ATTEMPTS - WAITING_ATTEMPTS
+            savepoint = session.begin_nested()
+            got = claim(
+                session, hold, now, *where, skip_locked=racing and not waiting, limit=quantity
+            )
+            if len(got) == quantity:
+                savepoint.commit()
+                return hold_result(session, hold, got)
+            savepoint.rollback()
+            left = session.exec(
+                select(func.count(ShowSeat.id)).where(
+                    ShowSeat.show_id == show_id, sellable(now), *where
+                )
+            ).one()
+            if left < quantity:
+                raise NotEnoughSeats(f"Only {left} places are left in {area}.")
+            jitter(attempt)
+        raise TemporarilyUnavailable("Many people are booking this show right now; try again.")
+
+    return run(db, work)
+
+
+def _exists(session: Session, show_id: int, area: str) -> bool:
+    return (
+        session.exec(
+            select(ShowSeat.id)
+            .where(
+                ShowSeat.show_id == show_id,
+                ShowSeat.is_general_admission.is_(True),
+                ShowSeat.section == area,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def _best_area(session: Session, show_id: int, now: datetime, quantity: int) -> str | None:
+    """The best-ranked standing area with `quantity` places left; the best one if none has."""
+    areas = session.exec(
+        select(ShowSeat.section, func.count(ShowSeat.id).filter(sellable(now)))
+        .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
+        .where(ShowSeat.show_id == show_id, ShowSeat.is_general_admission.is_(True))
+        .group_by(ShowSeat.section, PriceCategory.rank)
+        .order_by(PriceCategory.rank, ShowSeat.section)
+    ).all()
+    for area, left in areas:
+        if left >= quantity:
+            return area
+    return areas[0][0] if areas else None

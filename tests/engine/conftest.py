@@ -1,0 +1,131 @@
+"""Fixtures of the booking-engine tests: users, a published event, a show to sell.
+
+Time is explicit: `NOW` is a moment inside every show's sales window, and tests move the clock
+by passing `now=` to the engine; nothing sleeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+
+from ticketapp.booking.catalog import (
+    PriceSpec,
+    SectionSpec,
+    create_event,
+    create_layout,
+    create_show,
+    grid_section,
+    row_labels,
+)
+from ticketapp.db import session_scope
+from ticketapp.models import Role, ShowSeat, User
+
+NOW = datetime(2031, 3, 1, 12, 0, tzinfo=UTC)
+STARTS = NOW + timedelta(days=7)
+# bcrypt("password", rounds=4), computed once: hashing per user would dominate the run time.
+PASSWORD_HASH = "$2b$04$qCH2t/3PyWX5H95Uyl5fRumETy8JOfwIdfneyTyFRTwzRf0bb5LUe"
+PRICES = [
+    PriceSpec("Premium", 5000, rank=0, color="#b45309"),
+    PriceSpec("Standard", 3000, rank=1),
+]
+
+
+def make_users(db: Engine, count: int, role: str = Role.CUSTOMER, prefix: str = "user") -> list[int]:
+    """Insert `count` users in one statement; returns their ids in order."""
+    with session_scope(db) as session:
+        start = session.connection().exec_driver_sql("SELECT count(*) FROM app_user").scalar()
+        rows = [
+            {
+                "email": f"{prefix}{start + i}@example.test",
+                "name": f"{prefix.title()} {start + i}",
+                "password_hash": PASSWORD_HASH,
+                "role": role,
+                "created_at": NOW,
+            }
+            for i in range(count)
+        ]
+        result = session.connection().execute(
+            insert(User).returning(User.id, sort_by_parameter_order=True), rows
+        )
+        return [row[0] for row in result]
+
+
+@dataclass
+class Venue:
+    """A built show and the handles a test needs."""
+
+    db: Engine
+    organizer_id: int
+    event_id: int
+    show_id: int
+    categories: dict[str, int] = field(default_factory=dict)  # name -> id
+    seats: dict[str, int] = field(default_factory=dict)  # "A1" / "Floor 3" -> seat id
+
+    def ids(self, *names: str) -> list[int]:
+        return [self.seats[n] for n in names]
+
+    def another_show(self, **kwargs) -> int:
+        return build_show(self.db, organizer_id=self.organizer_id, **kwargs).show_id
+
+
+def build_show(
+    db: Engine,
+    sections: list[SectionSpec] | None = None,
+    *,
+    prices: list[PriceSpec] | None = None,
+    organizer_id: int | None = None,
+    event_status: str = "published",
+    starts_at: datetime = STARTS,
+    **show_kwargs,
+) -> Venue:
+    """A published event with one show. Default hall: Stalls rows A-C x 10 seats, Premium."""
+    if organizer_id is None:
+        organizer_id = make_users(db, 1, Role.ORGANIZER, "organizer")[0]
+    if sections is None:
+        sections = [grid_section("Stalls", "Premium", row_labels(3), 10)]
+    layout_id = create_layout(organizer_id, "Hall", sections, db=db)
+    event = create_event(organizer_id, "Concert", "Town Hall", status=event_status, db=db)
+    show = create_show(
+        event.id,
+        starts_at,
+        layout_id,
+        prices or PRICES,
+        actor_id=organizer_id,
+        actor_role=Role.ORGANIZER,
+        now=NOW - timedelta(days=1),
+        db=db,
+        **show_kwargs,
+    )
+    venue = Venue(db, organizer_id, event.id, show.id)
+    with session_scope(db) as session:
+        from sqlmodel import select
+
+        from ticketapp.models import PriceCategory
+
+        for cat in session.exec(select(PriceCategory).where(PriceCategory.show_id == show.id)):
+            venue.categories[cat.name] = cat.id
+        for seat in session.exec(select(ShowSeat).where(ShowSeat.show_id == show.id)):
+            key = f"{seat.row_label}{seat.number}" if not seat.is_general_admission else seat.label
+            venue.seats.setdefault(key, seat.id)
+            venue.seats[seat.label] = seat.id
+    return venue
+
+
+@pytest.fixture
+def venue(engine: Engine) -> Venue:
+    return build_show(engine)
+
+
+@pytest.fixture
+def buyers(engine: Engine) -> list[int]:
+    return make_users(engine, 3)
+
+
+@pytest.fixture
+def admin(engine: Engine) -> int:
+    return make_users(engine, 1, Role.ADMIN, "admin")[0]

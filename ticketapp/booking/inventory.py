@@ -1,0 +1,273 @@
+"""Seat inventory: the few statements that move a `ShowSeat` between statuses.
+
+Invariant: a place belongs to at most one live claim. It is *sellable* when it is available, or
+held by a hold whose time has run out (`held_until <= now`) — expiry is decided in SQL by the
+clock of the operation, so nothing depends on the sweeper having run.
+
+Why the SQL is shaped so:
+- A claim is ONE conditional UPDATE over exactly the places involved:
+  `UPDATE show_seat SET status='held', ... WHERE id IN (<the wanted ids that are sellable,
+  ORDER BY id FOR UPDATE [SKIP LOCKED]>) AND <sellable> RETURNING id`. The rows that come back
+  are the rows we own; fewer rows than asked means someone else owns the rest. There is no
+  read-then-write window and no lock on the show: buyers of different seats never wait for each
+  other.
+- The locking subquery takes the row locks in id order. Two buyers of overlapping sets then
+  queue on the same first seat instead of each holding a seat the other wants (a deadlock).
+  PostgreSQL re-checks the WHERE clause on the newest row version once a lock is granted, so
+  a waiter sees the winner's committed claim and skips that seat.
+- Chosen seats wait for locks (the answer must be exact); best-available and general admission
+  pass `skip_locked` so a herd spreads over other places instead of queueing behind one.
+- SQLite has no row locks: `FOR UPDATE` is simply not emitted there, and BEGIN IMMEDIATE
+  (ticketapp.db) serializes writers, so the same statement is exact on both databases.
+- A customer's requests on one show are serialized by a row lock on that customer (`FOR NO
+  KEY UPDATE` on app_user, which does not block inserts that merely reference the user). That is
+  what keeps the per-customer cap exact when one person clicks in two tabs; other customers
+  never touch that lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlmodel import Session
+
+from ticketapp.booking.errors import (
+    HoldLimitExceeded,
+    InvalidRequest,
+    NotFound,
+    SalesClosed,
+)
+from ticketapp.booking.results import HoldResult
+from ticketapp.models import (
+    Event,
+    Hold,
+    PriceCategory,
+    SeatStatus,
+    Show,
+    ShowSeat,
+    User,
+)
+
+ACTIVE, RELEASED, CONFIRMED, EXPIRED = "active", "released", "confirmed", "expired"
+MAX_SEATS_PER_REQUEST = 100
+
+
+def sellable(now: datetime) -> ColumnElement[bool]:
+    """Free, or held by a hold that has run out."""
+    return or_(
+        ShowSeat.status == SeatStatus.AVAILABLE,
+        and_(ShowSeat.status == SeatStatus.HELD, ShowSeat.held_until <= now),
+    )
+
+
+def held_live(now: datetime) -> ColumnElement[bool]:
+    return and_(ShowSeat.status == SeatStatus.HELD, ShowSeat.held_until > now)
+
+
+def locked_seat_ids(*where: Any, skip_locked: bool = False, limit: int | None = None):
+    """The ids matching `where`, row-locked in id order (see the module docstring)."""
+    # correlate(None): the subquery reads show_seat on its own, not the outer UPDATE's row.
+    query = select(ShowSeat.id).where(*where).order_by(ShowSeat.id).correlate(None)
+    if limit is not None:
+        query = query.limit(limit)
+    return query.with_for_update(skip_locked=skip_locked)
+
+
+def seat_update(*where: Any, skip_locked: bool = False, limit: int | None = None, **values: Any):
+    """One conditional UPDATE of the seats matching `where`, returning the ids it changed."""
+    return (
+        update(ShowSeat)
+        .where(
+            ShowSeat.id.in_(locked_seat_ids(*where, skip_locked=skip_locked, limit=limit)),
+            *where,
+        )
+        .values(version=ShowSeat.version + 1, **values)
+        .returning(ShowSeat.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def claim(
+    session: Session,
+    hold: Hold,
+    now: datetime,
+    *where: Any,
+    skip_locked: bool = False,
+    limit: int | None = None,
+) -> list[int]:
+    """Claim the sellable seats of `hold.show_id` matching `where` for `hold`; return their ids."""
+    stmt = seat_update(
+        ShowSeat.show_id == hold.show_id,
+        sellable(now),
+        *where,
+        skip_locked=skip_locked,
+        limit=limit,
+        status=SeatStatus.HELD,
+        hold_id=hold.id,
+        held_until=hold.expires_at,
+    )
+    return list(session.exec(stmt).scalars())
+
+
+def release_hold_seats(
+    session: Session, hold_id: int, *where: Any, skip_locked: bool = False
+) -> list[int]:
+    """Put the seats still held by `hold_id` back on sale."""
+    stmt = seat_update(
+        ShowSeat.hold_id == hold_id,
+        ShowSeat.status == SeatStatus.HELD,
+        *where,
+        skip_locked=skip_locked,
+        status=SeatStatus.AVAILABLE,
+        hold_id=None,
+        held_until=None,
+    )
+    return list(session.exec(stmt).scalars())
+
+
+def distinct_ids(seat_ids: Iterable[int]) -> list[int]:
+    try:
+        ids = sorted({int(i) for i in seat_ids})
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequest("Seat ids must be integers.", "seat_ids") from exc
+    if not ids:
+        raise InvalidRequest("Choose at least one seat.", "seat_ids")
+    if len(ids) > MAX_SEATS_PER_REQUEST:
+        raise InvalidRequest("Too many seats in one request.", "seat_ids")
+    return ids
+
+
+def check_quantity(quantity: int) -> int:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+        raise InvalidRequest("Ask for at least one seat.", "quantity")
+    if quantity > MAX_SEATS_PER_REQUEST:
+        raise InvalidRequest("Too many seats in one request.", "quantity")
+    return quantity
+
+
+# --- the show ------------------------------------------------------------------------------
+
+
+def load_show(session: Session, show_id: int) -> tuple[Show, Event]:
+    row = session.exec(
+        select(Show, Event).join(Event, Event.id == Show.event_id).where(Show.id == show_id)
+    ).first()
+    if row is None:
+        raise NotFound("No such show.")
+    return row[0], row[1]
+
+
+def check_on_sale(show: Show, event: Event, now: datetime) -> None:
+    """Sales happen only on a published event's scheduled show, inside its sales window."""
+    if event.status != "published":
+        raise SalesClosed("This event is not on sale.")
+    if show.status != "scheduled":
+        raise SalesClosed("This show has been cancelled.")
+    if now >= show.starts_at:
+        raise SalesClosed("This show has already started.")
+    if show.sales_open_at is not None and now < show.sales_open_at:
+        raise SalesClosed("Sales for this show have not opened yet.")
+    if show.sales_close_at is not None and now >= show.sales_close_at:
+        raise SalesClosed("Sales for this show have closed.")
+
+
+def show_on_sale(session: Session, show_id: int, now: datetime) -> Show:
+    show, event = load_show(session, show_id)
+    check_on_sale(show, event, now)
+    return show
+
+
+# --- the customer's hold -------------------------------------------------------------------
+
+
+def lock_customer(session: Session, user_id: int) -> None:
+    found = session.exec(
+        select(User.id).where(User.id == user_id).with_for_update(key_share=True)
+    ).first()
+    if found is None:
+        raise NotFound("No such user.")
+
+
+def expire_hold(session: Session, hold: Hold) -> list[int]:
+    """Mark a hold past its time as expired and put its remaining seats back on sale."""
+    hold.status = EXPIRED
+    session.add(hold)
+    # SKIP LOCKED: a locked seat of an expired hold is being taken by another buyer right now.
+    return release_hold_seats(session, hold.id, skip_locked=True)
+
+
+def seats_of_hold(session: Session, hold_id: int) -> list[int]:
+    return list(
+        session.exec(
+            select(ShowSeat.id).where(
+                ShowSeat.hold_id == hold_id, ShowSeat.status == SeatStatus.HELD
+            )
+        )
+    )
+
+
+def open_hold(
+    session: Session, user_id: int, show: Show, now: datetime, asked: Iterable[int] | int
+) -> tuple[Hold, set[int]]:
+    """The customer's live hold on `show` (locked), or a new one; and the seats it holds.
+
+    Raises HoldLimitExceeded if the seats asked for (ids, or a count of new seats) would take
+    the customer past the show's cap. Must run before any claim in the transaction.
+    """
+    lock_customer(session, user_id)
+    holds = session.exec(
+        select(Hold)
+        .where(Hold.user_id == user_id, Hold.show_id == show.id, Hold.status == ACTIVE)
+        .order_by(Hold.id)
+        .with_for_update(key_share=True)
+    ).all()
+    live = None
+    for hold in holds:
+        if hold.expires_at <= now or live is not None:
+            expire_hold(session, hold)
+        else:
+            live = hold
+    mine = set(seats_of_hold(session, live.id)) if live else set()
+    new = asked if isinstance(asked, int) else len(set(asked) - mine)
+    if len(mine) + new > show.max_seats_per_customer:
+        raise HoldLimitExceeded(show.max_seats_per_customer, len(mine), new)
+    if live is None:
+        live = Hold(
+            show_id=show.id,
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + timedelta(seconds=show.hold_seconds),
+        )
+        session.add(live)
+        session.flush()
+    return live, mine
+
+
+def hold_result(session: Session, hold: Hold, added: Iterable[int] = ()) -> HoldResult:
+    rows = session.exec(
+        select(ShowSeat.id, ShowSeat.label, PriceCategory.price_cents, PriceCategory.currency)
+        .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
+        .where(ShowSeat.hold_id == hold.id, ShowSeat.status == SeatStatus.HELD)
+        .order_by(ShowSeat.section, ShowSeat.y, ShowSeat.row_label, ShowSeat.x, ShowSeat.number)
+    ).all()
+    currency = rows[0][3] if rows else show_currency(session, hold.show_id)
+    return HoldResult(
+        hold_id=hold.id,
+        show_id=hold.show_id,
+        seat_ids=tuple(r[0] for r in rows),
+        labels=tuple(r[1] for r in rows),
+        expires_at=hold.expires_at,
+        total_cents=sum(r[2] for r in rows),
+        currency=currency,
+        added_seat_ids=tuple(sorted(added)),
+    )
+
+
+def show_currency(session: Session, show_id: int) -> str:
+    currency = session.exec(
+        select(func.min(PriceCategory.currency)).where(PriceCategory.show_id == show_id)
+    ).first()
+    return currency or "EUR"
