@@ -40,4 +40,6 @@ def sqlite_engine(tmp_path) -> Engine:
 @pytest.fixture(params=["sqlite", "postgres"])
 def engine(request) -> Engine:
     """Run a functional (non-racing) test on both databases."""
-    return request.getfixturevalue(f"{request.param}_engine")
+    return request.getfixturevalue(
+        {"sqlite": "sqlite_engine", "postgres": "pg_engine"}[request.param]
+    )
