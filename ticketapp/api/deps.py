@@ -19,11 +19,9 @@ from sqlalchemy.engine import Engine
 from ticketapp import auth
 from ticketapp.api.errors import ApiError
 from ticketapp.api.ratelimit import RateLimiter, default_rate_limiter
+from ticketapp.api.schemas import MAX_ID
 from ticketapp.db import get_engine
 from ticketapp.models import Role, User, utcnow
-
-# PostgreSQL `integer` columns: larger ids cannot exist, and must not reach the database.
-MAX_ID = 2**31 - 1
 
 _bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/auth/login.")
 

@@ -11,7 +11,7 @@ Response models are built from the engine's plain results with `from_attributes`
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import pydantic
@@ -24,9 +24,9 @@ from pydantic import (
 )
 
 from ticketapp import auth
+from ticketapp.booking.inventory import MAX_SEATS_PER_REQUEST
 
-MAX_ID = 2**31 - 1
-MAX_SEATS_PER_REQUEST = 100  # the largest per-customer cap a show may have
+MAX_ID = 2**31 - 1  # PostgreSQL `integer`: larger ids cannot exist and must not reach it
 MAX_PRICE_CENTS = 100_000_000  # one million in any currency; the column is a 32-bit integer
 NO_NUL = r"^[^\x00]*$"
 
@@ -549,6 +549,13 @@ class EventSalesOut(Output):
     currency: str
     counts: SalesCountsOut
     shows: list[ShowSalesOut]
+
+
+class DailySalesOut(Output):
+    day: date
+    bookings: int
+    tickets: int
+    revenue_cents: int
 
 
 class CheckInIn(Input):

@@ -28,8 +28,8 @@ def confirm_hold(
             booking.confirm_hold(
                 body.hold_id,
                 user_id=user.id,
-                buyer_name=body.buyer_name or user.name,
-                buyer_email=body.buyer_email or user.email,
+                buyer_name=body.buyer_name,
+                buyer_email=body.buyer_email,
                 now=now,
                 db=db,
             )

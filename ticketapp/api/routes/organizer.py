@@ -11,13 +11,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from ticketapp import booking
-from ticketapp.api.deps import MAX_ID, Db, EventId, Now, OrganizerUser, ShowId
+from ticketapp.api.deps import Db, EventId, Now, OrganizerUser, ShowId
 from ticketapp.api.schemas import (
+    MAX_ID,
     NO_NUL,
     BookingRowOut,
     BookingRowPage,
     CheckInIn,
     CheckInOut,
+    DailySalesOut,
     EventOut,
     EventSalesOut,
     ShowSalesOut,
@@ -70,6 +72,15 @@ def event_sales(event_id: EventId, organizer: OrganizerUser, db: Db, now: Now) -
         event_id, actor_id=organizer.id, actor_role=organizer.role, db=db
     )
     return EventSalesOut.model_validate(booking.event_sales(event_id, now=now, db=db))
+
+
+@router.get("/events/{event_id}/sales/daily")
+def event_sales_by_day(event_id: EventId, organizer: OrganizerUser, db: Db) -> list[DailySalesOut]:
+    """Confirmed bookings, tickets and revenue per UTC day, oldest first."""
+    booking.ensure_can_manage_event(
+        event_id, actor_id=organizer.id, actor_role=organizer.role, db=db
+    )
+    return [DailySalesOut.model_validate(d) for d in booking.sales_over_time(event_id, db=db)]
 
 
 @router.get("/shows/{show_id}/sales")
