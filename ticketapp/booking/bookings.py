@@ -5,7 +5,8 @@ Invariants:
   given one live ticket; the booking's total is the sum of its tickets' prices.
 - An expired hold is never confirmed (its seats may already be someone else's).
 - Confirming a hold twice gives the same booking (`Booking.hold_id` is unique).
-- Cancelling a booking kills all its tickets and puts all its seats back on sale at once.
+- Cancelling a booking kills all its tickets and puts all its seats back on sale at once; it
+  is refused once the show has started or a ticket of the booking has been checked in.
 
 Why the SQL is shaped so: confirm locks the hold row first (FOR NO KEY UPDATE, so inserts that
 merely reference the hold are not blocked). Two confirms of one hold — a double click, a
@@ -191,6 +192,14 @@ def cancel_booking(
             return booking_views(session, [booking])[0]
         if now >= show.starts_at:
             raise SalesClosed("The show has started; this booking can no longer be cancelled.")
+        used = session.exec(
+            select(Ticket.id).where(
+                Ticket.booking_id == booking.id, Ticket.checked_in_at.is_not(None)
+            )
+        ).first()
+        if used is not None:
+            # Its holder is already inside: reselling the seat would seat two people on it.
+            raise Conflict("A ticket of this booking has been used at the door.")
         session.exec(
             update(Ticket)
             .where(Ticket.booking_id == booking.id, Ticket.live.is_(True))

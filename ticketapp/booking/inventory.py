@@ -31,8 +31,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlmodel import Session, select
 
 from ticketapp.booking.errors import (
     HoldLimitExceeded,
