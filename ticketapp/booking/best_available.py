@@ -2,11 +2,13 @@
 
 What "best" means, in order of priority:
 1. the best price category asked for (`PriceCategory.rank`, 0 = best; or the one given);
-2. no single empty seat left beside the block, when a block without one exists (an orphan
+2. a request for k accessible seats gets a block of accessible seats and companion seats only,
+   with at least k accessible ones, wasting as few further accessible seats as possible (this
+   comes before rule 3: a lone accessible seat left over still suits a wheelchair user);
+3. no single empty seat left beside the block, when a block without one exists (an orphan
    seat is nearly unsellable); the rule applies within the category chosen in step 1;
-3. accessible requests get accessible seats with companion seats beside them; other requests
-   keep away from accessible and companion seats while anything else fits;
-4. nearest the stage (smallest y), then nearest the middle x of the row, then leftmost.
+4. other requests keep away from accessible and companion seats while anything else fits;
+5. nearest the stage (smallest y), then nearest the middle x of the row, then leftmost.
 
 Seats are adjacent when they are in the same section and row and their x differ by one, so an
 aisle (a missing grid column) splits a row.
@@ -106,15 +108,16 @@ def _score(
     if category_id is not None and category != category_id:
         return None
     n_accessible = sum(p.accessible for p in block)
+    wasted = spared = 0
     if accessible:
         if n_accessible < accessible or any(not (p.accessible or p.companion) for p in block):
             return None
-        spent = n_accessible - accessible  # accessible seats used as mere companions
+        wasted = n_accessible - accessible  # accessible seats used as mere companions
     else:
-        spent = sum(p.accessible or p.companion for p in block)
-    orphans = (left == 1) + (right == 1)
+        spared = sum(p.accessible or p.companion for p in block)
+    orphan = left == 1 or right == 1
     middle = (block[0].x + block[-1].x) / 2
-    return (block[0].rank, orphans > 0, spent, block[0].y, abs(middle - centre), block[0].x)
+    return (block[0].rank, wasted, orphan, spared, block[0].y, abs(middle - centre), block[0].x)
 
 
 def choose_block(

@@ -6,12 +6,13 @@ clock of the operation, so nothing depends on the sweeper having run.
 
 Why the SQL is shaped so:
 - A claim is ONE conditional UPDATE over exactly the places involved:
-  `UPDATE show_seat SET status='held', ... WHERE id IN (<the wanted ids that are sellable,
-  ORDER BY id FOR UPDATE [SKIP LOCKED]>) AND <sellable> RETURNING id`. The rows that come back
+  `WITH locked AS MATERIALIZED (SELECT id ... <wanted and sellable> ORDER BY id FOR UPDATE
+  [SKIP LOCKED]) UPDATE show_seat SET status='held', ... WHERE id IN (SELECT id FROM locked)
+  AND <sellable> RETURNING id`. The rows that come back
   are the rows we own; fewer rows than asked means someone else owns the rest. There is no
   read-then-write window and no lock on the show: buyers of different seats never wait for each
   other.
-- The locking subquery takes the row locks in id order. Two buyers of overlapping sets then
+- The locking CTE takes the row locks in id order. Two buyers of overlapping sets then
   queue on the same first seat instead of each holding a seat the other wants (a deadlock).
   PostgreSQL re-checks the WHERE clause on the newest row version once a lock is granted, so
   a waiter sees the winner's committed claim and skips that seat.
@@ -68,12 +69,16 @@ def held_live(now: datetime) -> ColumnElement[bool]:
 
 
 def locked_seat_ids(*where: Any, skip_locked: bool = False, limit: int | None = None):
-    """The ids matching `where`, row-locked in id order (see the module docstring)."""
-    # correlate(None): the subquery reads show_seat on its own, not the outer UPDATE's row.
-    query = select(ShowSeat.id).where(*where).order_by(ShowSeat.id).correlate(None)
+    """The ids matching `where`, row-locked in id order (see the module docstring).
+
+    A MATERIALIZED CTE, not a plain IN (subquery): PostgreSQL may plan the latter as a
+    semi-join that re-runs the subquery for every outer row, and a re-run no longer sees the
+    rows this very statement just updated — with LIMIT it then picks *more* places.
+    """
+    query = select(ShowSeat.id).where(*where).order_by(ShowSeat.id)
     if limit is not None:
         query = query.limit(limit)
-    return query.with_for_update(skip_locked=skip_locked)
+    return query.with_for_update(skip_locked=skip_locked).cte("locked").prefix_with("MATERIALIZED")
 
 
 def seat_update(*where: Any, skip_locked: bool = False, limit: int | None = None, **values: Any):
@@ -81,7 +86,9 @@ def seat_update(*where: Any, skip_locked: bool = False, limit: int | None = None
     return (
         update(ShowSeat)
         .where(
-            ShowSeat.id.in_(locked_seat_ids(*where, skip_locked=skip_locked, limit=limit)),
+            ShowSeat.id.in_(
+                select(locked_seat_ids(*where, skip_locked=skip_locked, limit=limit).c.id)
+            ),
             *where,
         )
         .values(version=ShowSeat.version + 1, **values)
