@@ -2,9 +2,18 @@
 
 import reflex as rx
 
-from ticketapp.pages import account_forms, home  # noqa: F401  (registers the pages)
+from ticketapp.api import app as api_app
+from ticketapp.pages import (  # noqa: F401  (importing a page module registers its pages)
+    account_forms,
+    bookings,
+    checkout,
+    event,
+    home,
+    show,
+)
 
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg")],
+    api_transformer=api_app,
 )

@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.routing import Match
 
 from ticketapp.api.errors import ApiError, install_error_handlers
-from ticketapp.api.routes import auth, bookings, events, holds, organizer, shows
+from ticketapp.api.routes import auth, bookings, events, holds, organizer, seat_layout, shows
 from ticketapp.api.schemas import ErrorResponse
 
 API_V1 = "/api/v1"
@@ -37,6 +37,7 @@ api_router = APIRouter(responses=_ERRORS)
 api_router.include_router(auth.router)
 api_router.include_router(events.router)
 api_router.include_router(shows.router)
+api_router.include_router(seat_layout.router)
 api_router.include_router(holds.router)
 api_router.include_router(bookings.router)
 api_router.include_router(organizer.router)

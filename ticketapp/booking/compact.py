@@ -1,0 +1,84 @@
+"""The seat map in compact form, for renderers of 10,000-seat halls.
+
+The static layout (arrays, one per seat) is drawn once; the statuses are one string with a
+character per seat in the layout's order, small enough to resend on every change.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy.engine import Engine
+
+from ticketapp.booking.results import SeatMap
+from ticketapp.booking.seatmap import seat_map, seat_statuses
+from ticketapp.formatting import money
+
+STATUS_CODES = {"available": "a", "held": "h", "booked": "b", "blocked": "x", "mine": "m"}
+
+
+def layout_url(show_id: int) -> str:
+    return f"/api/v1/shows/{show_id}/seat-layout"
+
+
+@lru_cache(maxsize=64)
+def _cached_layout(show_id: int, db: Engine | None) -> dict:
+    return _encode(seat_map(show_id, db=db))
+
+
+def compact_layout(show_id: int, *, db: Engine | None = None) -> dict:
+    """The static map in arrays: seats `[id, x, y, section, row, number, category, flags]`
+    (flags: 1 wheelchair space, 2 companion seat), sorted by id — the order of `statuses`.
+
+    Cached per process: a show's layout never changes after the show is created.
+    """
+    return _cached_layout(show_id, db)
+
+
+def _encode(seat_map_: SeatMap) -> dict:
+    categories = list(seat_map_.categories)
+    cat_index = {c.id: i for i, c in enumerate(categories)}
+    sections: list[str] = []
+    section_index: dict[str, int] = {}
+    seats = []
+    for s in sorted((s for s in seat_map_.seats if not s.is_general_admission), key=lambda s: s.id):
+        if s.section not in section_index:
+            section_index[s.section] = len(sections)
+            sections.append(s.section)
+        flags = (1 if s.accessible else 0) | (2 if s.companion else 0)
+        seats.append(
+            [
+                s.id,
+                s.x,
+                s.y,
+                section_index[s.section],
+                s.row_label,
+                s.number,
+                cat_index[s.category_id],
+                flags,
+            ]
+        )
+    return {
+        "show_id": seat_map_.show.show_id,
+        "sections": sections,
+        "categories": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "color": c.color,
+                "price_cents": c.price_cents,
+                "price_label": money(c.price_cents, c.currency),
+            }
+            for c in categories
+        ],
+        "seats": seats,
+        "width": max((s[1] for s in seats), default=0),
+        "height": max((s[2] for s in seats), default=0),
+    }
+
+
+def status_string(show_id: int, *, viewer_id: int | None = None, db: Engine | None = None) -> str:
+    """One character per numbered seat, in seat-id order (the layout's order)."""
+    layout = compact_layout(show_id, db=db)
+    statuses = seat_statuses(show_id, viewer_id=viewer_id, db=db)
+    return "".join(STATUS_CODES[statuses.get(seat[0], "booked")] for seat in layout["seats"])

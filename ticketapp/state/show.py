@@ -1,0 +1,334 @@
+"""One show: seat map or standing-area picker, selection, best available, hold.
+
+Selecting is a wish kept in this state (nothing is claimed); "Continue" asks the engine to
+hold the seats. The browser shows a click at once and sends it with a sequence number; the
+answer (`selected`, `ack_seq`) reconciles the map without flicker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+
+import reflex as rx
+
+from ticketapp import booking, routes
+from ticketapp.booking import catalog
+from ticketapp.booking.compact import layout_url, status_string
+from ticketapp.booking.quotes import quote_seats
+from ticketapp.formatting import money, show_time
+from ticketapp.models import utcnow
+from ticketapp.state.messages import friendly
+from ticketapp.state.session import SessionState
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class Pick:
+    seat_id: int
+    label: str
+    category: str
+    price: str
+    price_cents: int
+
+
+@dataclasses.dataclass
+class Legend:
+    id: int
+    name: str
+    color: str
+    price: str
+
+
+@dataclasses.dataclass
+class StandingArea:
+    section: str
+    category: str
+    price: str
+    left: int
+
+
+def path_id(path: str, prefix: str) -> int:
+    """The numeric id in `/prefix/123`; 0 when there is none."""
+    tail = path.rstrip("/").removeprefix(prefix).strip("/")
+    return int(tail) if tail.isdigit() and len(tail) < 10 else 0
+
+
+class ShowState(rx.State):
+    current_show_id: int = 0
+    event_id: int = 0
+    event_title: str = ""
+    venue: str = ""
+    starts: str = ""
+    hold_minutes: int = 10
+    cap: int = 10
+    is_general_admission: bool = False
+    sales_note: str = ""
+    legend: list[Legend] = []
+    areas: list[StandingArea] = []
+    layout_url: str = ""
+    statuses: str = ""
+    selected: list[int] = []
+    picks: list[Pick] = []
+    ack_seq: int = 0
+    hold_id: int = 0
+    message: str = ""
+    message_is_error: bool = False
+    not_found: bool = False
+    loading: bool = True
+    busy: bool = False
+
+    @rx.var
+    def total(self) -> str:
+        currency = "EUR"
+        return money(sum(p.price_cents for p in self.picks), currency)
+
+    @rx.var
+    def count(self) -> int:
+        return len(self.picks)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message, self.message_is_error = text, error
+
+    async def _viewer_id(self) -> int | None:
+        session = await self.get_state(SessionState)
+        return session.user_id or None
+
+    async def _refresh_statuses(self) -> None:
+        if not self.is_general_admission:
+            self.statuses = status_string(self.current_show_id, viewer_id=await self._viewer_id())
+        else:
+            left = booking.general_admission_available(self.current_show_id)
+            self.areas = [dataclasses.replace(a, left=left.get(a.section, 0)) for a in self.areas]
+
+    @rx.event
+    async def load(self):
+        show_id = path_id(self.router.url.path, "/shows")
+        if show_id != self.current_show_id:
+            self.message = ""
+        self.loading, self.not_found, self.current_show_id = True, False, show_id
+        self.selected, self.picks, self.hold_id = [], [], 0
+        session = await self.get_state(SessionState)
+        try:
+            catalog.get_show(
+                show_id, viewer_id=session.user_id or None, viewer_role=session.user_role or None
+            )
+            seat_map = booking.seat_map(show_id)
+        except booking.NotFound:
+            self.not_found, self.loading = True, False
+            return
+        info = seat_map.show
+        self.event_id, self.event_title, self.venue = (
+            info.event_id,
+            info.event_title,
+            info.venue_name,
+        )
+        self.starts = show_time(info.starts_at)
+        self.hold_minutes = max(1, info.hold_seconds // 60)
+        self.cap = info.max_seats_per_customer
+        self.sales_note = _sales_note(info)
+        by_id = {c.id: c for c in seat_map.categories}
+        self.legend = [
+            Legend(c.id, c.name, c.color, money(c.price_cents, c.currency))
+            for c in seat_map.categories
+        ]
+        self.areas = [
+            StandingArea(
+                a.section,
+                by_id[a.category_id].name,
+                money(by_id[a.category_id].price_cents, by_id[a.category_id].currency),
+                0,
+            )
+            for a in seat_map.general_admission
+        ]
+        self.is_general_admission = bool(self.areas) and not any(
+            not s.is_general_admission for s in seat_map.seats
+        )
+        self.layout_url = layout_url(show_id)
+        if session.user_id:
+            hold = booking.current_hold(session.user_id, show_id)
+            if hold is not None:
+                self._take_hold(hold)
+        await self._refresh_statuses()
+        self.loading = False
+
+    def _take_hold(self, hold: booking.HoldView) -> None:
+        self.hold_id = hold.hold_id
+        self.selected = list(hold.seat_ids)
+        self.picks = [
+            Pick(
+                s.seat_id,
+                s.label,
+                s.category_name,
+                money(s.price_cents, hold.currency),
+                s.price_cents,
+            )
+            for s in hold.seats
+        ]
+
+    @rx.event
+    async def toggle_seat(self, seat_id: int, seq: int):
+        self.ack_seq = max(self.ack_seq, int(seq))
+        seat_id = int(seat_id)
+        if seat_id in self.selected:
+            if self.hold_id:
+                try:
+                    booking.release_seats(self.hold_id, [seat_id], user_id=await self._viewer_id())
+                except booking.BookingError:
+                    logger.info("seat %s was no longer in hold %s", seat_id, self.hold_id)
+            self.selected = [s for s in self.selected if s != seat_id]
+            self.picks = [p for p in self.picks if p.seat_id != seat_id]
+            self.message = ""
+            return
+        if len(self.selected) >= self.cap:
+            self._say(
+                f"You can pick at most {self.cap} seats for this show. This limit keeps "
+                "tickets fair for everyone.",
+                error=True,
+            )
+            return
+        quotes = quote_seats(self.current_show_id, [seat_id])
+        if not quotes or not quotes[0].sellable:
+            label = quotes[0].label if quotes else "That seat"
+            self._say(f"{label} was just taken by someone else.", error=True)
+            await self._refresh_statuses()
+            return
+        q = quotes[0]
+        self.selected = [*self.selected, seat_id]
+        self.picks = [
+            *self.picks,
+            Pick(q.seat_id, q.label, q.category, money(q.price_cents, q.currency), q.price_cents),
+        ]
+        self.message = ""
+
+    @rx.event
+    async def clear_selection(self):
+        if self.hold_id:
+            with contextlib.suppress(booking.BookingError):
+                booking.release_hold(self.hold_id, user_id=await self._viewer_id())
+        self.selected, self.picks, self.hold_id, self.message = [], [], 0, ""
+        self.ack_seq += 1
+        await self._refresh_statuses()
+
+    async def _identity_or_login(self):
+        session = await self.get_state(SessionState)
+        identity = session.identity()
+        if identity is None:
+            return None, rx.redirect(routes.login_url(self.router.url.path))
+        return identity, None
+
+    @rx.event
+    async def hold_selection(self):
+        identity, redirect = await self._identity_or_login()
+        if redirect:
+            yield redirect
+            return
+        if not self.selected:
+            self._say("Pick at least one seat first.", error=True)
+            return
+        self.busy = True
+        yield
+        held = set()
+        if self.hold_id:
+            current = booking.current_hold(identity.user_id, self.current_show_id)
+            held = set(current.seat_ids) if current else set()
+            if current is None:
+                self.hold_id = 0
+        wanted = [s for s in self.selected if s not in held]
+        try:
+            if wanted:
+                result = booking.hold_seats(identity.user_id, self.current_show_id, wanted)
+                self.hold_id = result.hold_id
+        except booking.SeatsUnavailable as exc:
+            lost = set(exc.seat_ids)
+            self.selected = [s for s in self.selected if s not in lost]
+            self.picks = [p for p in self.picks if p.seat_id not in lost]
+            self.ack_seq += 1
+            self._say(friendly(exc), error=True)
+            await self._refresh_statuses()
+            self.busy = False
+            return
+        except booking.BookingError as exc:
+            self._say(friendly(exc), error=True)
+            self.busy = False
+            return
+        self.busy = False
+        yield rx.redirect(f"/checkout/{self.hold_id}")
+
+    @rx.event
+    async def best_available(self, form: dict):
+        identity, redirect = await self._identity_or_login()
+        if redirect:
+            return redirect
+        try:
+            quantity = int(form.get("quantity") or 0)
+            accessible = int(form.get("accessible") or 0)
+            category_id = int(form.get("category") or 0) or None
+        except ValueError:
+            self._say("Please choose a number of seats.", error=True)
+            return None
+        if self.hold_id and booking.current_hold(identity.user_id, self.current_show_id):
+            # Best available starts a fresh cart: let go of what was held before.
+            booking.release_hold(self.hold_id, user_id=identity.user_id)
+            self.hold_id = 0
+        try:
+            result = booking.hold_best_available(
+                identity.user_id,
+                self.current_show_id,
+                quantity,
+                category_id=category_id,
+                accessible=accessible,
+            )
+        except booking.BookingError as exc:
+            self._say(friendly(exc), error=True)
+            return None
+        hold = booking.get_hold(result.hold_id, user_id=identity.user_id)
+        self._take_hold(hold)
+        self.ack_seq += 1
+        self._say(
+            f"We found {len(hold.seats)} seats for you: {', '.join(result.labels)}. "
+            f"They are held for {self.hold_minutes} minutes — continue to check out."
+        )
+        await self._refresh_statuses()
+        return None
+
+    @rx.event
+    async def hold_standing(self, form: dict):
+        identity, redirect = await self._identity_or_login()
+        if redirect:
+            return redirect
+        try:
+            quantity = int(form.get("quantity") or 0)
+        except ValueError:
+            quantity = 0
+        try:
+            result = booking.hold_general_admission(
+                identity.user_id,
+                self.current_show_id,
+                quantity,
+                section=form.get("section") or None,
+            )
+        except booking.BookingError as exc:
+            self._say(friendly(exc), error=True)
+            await self._refresh_statuses()
+            return None
+        return rx.redirect(f"/checkout/{result.hold_id}")
+
+    @rx.event
+    async def refresh(self) -> None:
+        await self._refresh_statuses()
+
+
+def _sales_note(info: booking.ShowInfo) -> str:
+    now = utcnow()
+    if info.status == "cancelled" or info.event_status == "cancelled":
+        return "This show has been cancelled."
+    if info.starts_at <= now:
+        return "This show has already started."
+    if info.sales_open_at and info.sales_open_at > now:
+        return f"Sales open {show_time(info.sales_open_at)}."
+    if info.sales_close_at and info.sales_close_at <= now:
+        return "Sales for this show have closed."
+    return ""
