@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from ticketapp.booking.catalog import (
     PriceSpec,
@@ -23,7 +24,7 @@ from ticketapp.booking.catalog import (
     row_labels,
 )
 from ticketapp.db import session_scope
-from ticketapp.models import Role, ShowSeat, User
+from ticketapp.models import PriceCategory, Role, ShowSeat, User
 
 NOW = datetime(2031, 3, 1, 12, 0, tzinfo=UTC)
 STARTS = NOW + timedelta(days=7)
@@ -35,7 +36,9 @@ PRICES = [
 ]
 
 
-def make_users(db: Engine, count: int, role: str = Role.CUSTOMER, prefix: str = "user") -> list[int]:
+def make_users(
+    db: Engine, count: int, role: str = Role.CUSTOMER, prefix: str = "user"
+) -> list[int]:
     """Insert `count` users in one statement; returns their ids in order."""
     with session_scope(db) as session:
         start = session.connection().exec_driver_sql("SELECT count(*) FROM app_user").scalar()
@@ -63,6 +66,7 @@ class Venue:
     organizer_id: int
     event_id: int
     show_id: int
+    layout_id: int
     categories: dict[str, int] = field(default_factory=dict)  # name -> id
     seats: dict[str, int] = field(default_factory=dict)  # "A1" / "Floor 3" -> seat id
 
@@ -70,7 +74,24 @@ class Venue:
         return [self.seats[n] for n in names]
 
     def another_show(self, **kwargs) -> int:
+        """A show of another event by the same organizer."""
         return build_show(self.db, organizer_id=self.organizer_id, **kwargs).show_id
+
+    def second_show(self, starts_at: datetime = STARTS + timedelta(days=1)) -> Venue:
+        """Another show of the same event, in the same hall."""
+        show = create_show(
+            self.event_id,
+            starts_at,
+            self.layout_id,
+            PRICES,
+            actor_id=self.organizer_id,
+            actor_role=Role.ORGANIZER,
+            now=NOW,
+            db=self.db,
+        )
+        return _with_handles(
+            Venue(self.db, self.organizer_id, self.event_id, show.id, self.layout_id)
+        )
 
 
 def build_show(
@@ -101,17 +122,19 @@ def build_show(
         db=db,
         **show_kwargs,
     )
-    venue = Venue(db, organizer_id, event.id, show.id)
-    with session_scope(db) as session:
-        from sqlmodel import select
+    return _with_handles(Venue(db, organizer_id, event.id, show.id, layout_id))
 
-        from ticketapp.models import PriceCategory
 
-        for cat in session.exec(select(PriceCategory).where(PriceCategory.show_id == show.id)):
+def _with_handles(venue: Venue) -> Venue:
+    """Fill in the category ids and the seat ids by short name ("A1") and by label."""
+    with session_scope(venue.db) as session:
+        for cat in session.exec(
+            select(PriceCategory).where(PriceCategory.show_id == venue.show_id)
+        ):
             venue.categories[cat.name] = cat.id
-        for seat in session.exec(select(ShowSeat).where(ShowSeat.show_id == show.id)):
-            key = f"{seat.row_label}{seat.number}" if not seat.is_general_admission else seat.label
-            venue.seats.setdefault(key, seat.id)
+        for seat in session.exec(select(ShowSeat).where(ShowSeat.show_id == venue.show_id)):
+            if not seat.is_general_admission:
+                venue.seats[f"{seat.row_label}{seat.number}"] = seat.id
             venue.seats[seat.label] = seat.id
     return venue
 
