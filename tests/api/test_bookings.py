@@ -149,7 +149,8 @@ def test_get_booking_for_owner_organizer_and_admin_but_not_others(
     assert client.get(url, headers=other_organizer.headers).status_code == 403
     assert client.get(url).status_code == 401
     assert client.get(f"{BOOKINGS}/99999", headers=customer.headers).status_code == 404
-    assert client.get(f"{BOOKINGS}/x", headers=customer.headers).status_code == 422
+    assert client.get(f"{BOOKINGS}/0", headers=customer.headers).status_code == 422
+    assert client.get(f"{BOOKINGS}/x", headers=customer.headers).status_code == 404  # no route
 
 
 def test_cancel_booking_frees_the_seats(

@@ -54,7 +54,8 @@ def test_shows_of_a_draft_event_are_hidden_from_the_public(
 def test_get_show_and_unknown_show(client: TestClient, stage: Stage) -> None:
     assert client.get(f"/api/v1/shows/{stage.show_id}").json()["event_id"] == stage.event_id
     assert client.get("/api/v1/shows/777").status_code == 404
-    assert client.get("/api/v1/shows/-1").status_code == 422
+    assert client.get("/api/v1/shows/0").status_code == 422
+    assert client.get("/api/v1/shows/-1").status_code == 404  # not a number: no such route
 
 
 def test_seat_map_lists_seats_with_positions_and_categories(

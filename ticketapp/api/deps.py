@@ -10,7 +10,7 @@ database, not from a token that may predate a role change.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -66,6 +66,10 @@ def get_optional_user(
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+# For routes that take an OptionalUser: OpenAPI's way to say "a bearer token, or none at all"
+# (FastAPI appends this to the bearer requirement the dependency declares).
+OPTIONAL_AUTH: dict[str, Any] = {"security": [{}]}
 
 
 def get_organizer_user(user: CurrentUser) -> User:

@@ -155,6 +155,12 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 
 def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # FastAPI's answer to a body that is not JSON at all: invalid input like any other.
+        return JSONResponse(
+            error_body("invalid_request", "The request body is not valid JSON."),
+            status_code=422,
+        )
     code = CODE_BY_STATUS.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else "Request failed."
     return JSONResponse(

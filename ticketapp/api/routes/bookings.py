@@ -42,14 +42,14 @@ def list_my_bookings(user: CurrentUser, db: Db) -> list[BookingOut]:
     return [BookingOut.model_validate(b) for b in booking.list_user_bookings(user.id, db=db)]
 
 
-@router.get("/{booking_id}")
+@router.get("/{booking_id:int}")
 def get_booking(booking_id: BookingId, user: CurrentUser, db: Db) -> BookingOut:
     return BookingOut.model_validate(
         booking.get_booking(booking_id, actor_id=user.id, actor_role=user.role, db=db)
     )
 
 
-@router.post("/{booking_id}/cancel")
+@router.post("/{booking_id:int}/cancel")
 def cancel_booking(
     booking_id: BookingId, body: CancelIn, user: CurrentUser, db: Db, now: Now
 ) -> BookingOut:

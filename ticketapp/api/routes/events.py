@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from ticketapp.api.deps import Db, EventId, Now, OptionalUser, OrganizerUser
+from ticketapp.api.deps import OPTIONAL_AUTH, Db, EventId, Now, OptionalUser, OrganizerUser
 from ticketapp.api.schemas import (
     NO_NUL,
     AwareDatetime,
@@ -54,7 +54,7 @@ def list_events(
     return EventPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{event_id}")
+@router.get("/{event_id:int}", openapi_extra=OPTIONAL_AUTH)
 def get_event(event_id: EventId, db: Db, viewer: OptionalUser) -> EventOut:
     """A published event, or one of your own drafts."""
     event = catalog.get_event(
@@ -72,7 +72,7 @@ def create_event(body: EventCreateIn, organizer: OrganizerUser, db: Db) -> Event
     return EventOut.model_validate(event)
 
 
-@router.patch("/{event_id}")
+@router.patch("/{event_id:int}")
 def update_event(
     event_id: EventId, body: EventUpdateIn, organizer: OrganizerUser, db: Db
 ) -> EventOut:
@@ -87,7 +87,7 @@ def update_event(
     return EventOut.model_validate(event)
 
 
-@router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{event_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_event(event_id: EventId, organizer: OrganizerUser, db: Db) -> Response:
     """Delete an event that has never had a booking (409 otherwise)."""
     catalog.delete_event(event_id, actor_id=organizer.id, actor_role=organizer.role, db=db)

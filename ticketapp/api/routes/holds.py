@@ -77,21 +77,21 @@ def hold_general_admission(
     )
 
 
-@router.get("/{hold_id}")
+@router.get("/{hold_id:int}")
 def get_hold(hold_id: HoldId, user: CurrentUser, db: Db, now: Now) -> HoldViewOut:
     return HoldViewOut.model_validate(
         booking.get_hold(hold_id, user_id=user.id, user_role=user.role, now=now, db=db)
     )
 
 
-@router.delete("/{hold_id}")
+@router.delete("/{hold_id:int}")
 def release_hold(hold_id: HoldId, user: CurrentUser, db: Db, now: Now) -> ReleasedOut:
     """Give every seat of the hold back."""
     released = booking.release_hold(hold_id, user_id=user.id, now=now, db=db)
     return ReleasedOut(hold_id=hold_id, released_seat_ids=released)
 
 
-@router.post("/{hold_id}/release-seats")
+@router.post("/{hold_id:int}/release-seats")
 def release_seats(
     hold_id: HoldId, body: ReleaseSeatsIn, user: CurrentUser, db: Db, now: Now
 ) -> HoldOut:

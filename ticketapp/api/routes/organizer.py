@@ -36,7 +36,7 @@ def my_events(organizer: OrganizerUser, db: Db) -> list[EventOut]:
     return [EventOut.model_validate(e) for e in events]
 
 
-@router.get("/events/{event_id}/bookings")
+@router.get("/events/{event_id:int}/bookings")
 def event_bookings(
     event_id: EventId,
     organizer: OrganizerUser,
@@ -65,7 +65,7 @@ def event_bookings(
     return BookingRowPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/events/{event_id}/sales")
+@router.get("/events/{event_id:int}/sales")
 def event_sales(event_id: EventId, organizer: OrganizerUser, db: Db, now: Now) -> EventSalesOut:
     """Seats sold, held and left, and revenue: per event, show and price category."""
     booking.ensure_can_manage_event(
@@ -74,7 +74,7 @@ def event_sales(event_id: EventId, organizer: OrganizerUser, db: Db, now: Now) -
     return EventSalesOut.model_validate(booking.event_sales(event_id, now=now, db=db))
 
 
-@router.get("/events/{event_id}/sales/daily")
+@router.get("/events/{event_id:int}/sales/daily")
 def event_sales_by_day(event_id: EventId, organizer: OrganizerUser, db: Db) -> list[DailySalesOut]:
     """Confirmed bookings, tickets and revenue per UTC day, oldest first."""
     booking.ensure_can_manage_event(
@@ -83,7 +83,7 @@ def event_sales_by_day(event_id: EventId, organizer: OrganizerUser, db: Db) -> l
     return [DailySalesOut.model_validate(d) for d in booking.sales_over_time(event_id, db=db)]
 
 
-@router.get("/shows/{show_id}/sales")
+@router.get("/shows/{show_id:int}/sales")
 def show_sales(show_id: ShowId, organizer: OrganizerUser, db: Db, now: Now) -> ShowSalesOut:
     catalog.show_for_organizer(show_id, actor_id=organizer.id, actor_role=organizer.role, db=db)
     return ShowSalesOut.model_validate(booking.show_sales(show_id, now=now, db=db))

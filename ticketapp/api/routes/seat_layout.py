@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from ticketapp.api.deps import Db, OptionalUser, ShowId
+from ticketapp.api.deps import OPTIONAL_AUTH, Db, OptionalUser, ShowId
 from ticketapp.booking import catalog
 from ticketapp.booking.compact import compact_layout
 
 router = APIRouter(tags=["shows"])
 
 
-@router.get("/shows/{show_id}/seat-layout")
+@router.get("/shows/{show_id:int}/seat-layout", openapi_extra=OPTIONAL_AUTH)
 def seat_layout(show_id: ShowId, db: Db, viewer: OptionalUser, response: Response) -> dict:
     """Seats as arrays `[id, x, y, section, row, number, category, flags]`, sorted by id.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from ticketapp import booking
-from ticketapp.api.deps import Db, EventId, Now, OptionalUser, OrganizerUser, ShowId
+from ticketapp.api.deps import OPTIONAL_AUTH, Db, EventId, Now, OptionalUser, OrganizerUser, ShowId
 from ticketapp.api.schemas import (
     SeatMapOut,
     SeatStatusesOut,
@@ -27,14 +27,14 @@ def _viewer(user: User | None) -> dict[str, int | str | None]:
     return {"viewer_id": user.id if user else None, "viewer_role": user.role if user else None}
 
 
-@router.get("/events/{event_id}/shows")
+@router.get("/events/{event_id:int}/shows", openapi_extra=OPTIONAL_AUTH)
 def list_event_shows(event_id: EventId, db: Db, now: Now, viewer: OptionalUser) -> list[ShowOut]:
     """Every show of the event, earliest first, with prices and places left."""
     shows = catalog.list_event_shows(event_id, now=now, db=db, **_viewer(viewer))
     return [ShowOut.of(s) for s in shows]
 
 
-@router.post("/events/{event_id}/shows", status_code=status.HTTP_201_CREATED)
+@router.post("/events/{event_id:int}/shows", status_code=status.HTTP_201_CREATED)
 def create_show(
     event_id: EventId, body: ShowCreateIn, organizer: OrganizerUser, db: Db, now: Now
 ) -> ShowOut:
@@ -56,12 +56,12 @@ def create_show(
     return ShowOut.of(catalog.get_show(show.id, now=now, db=db, **_viewer(organizer)))
 
 
-@router.get("/shows/{show_id}")
+@router.get("/shows/{show_id:int}", openapi_extra=OPTIONAL_AUTH)
 def get_show(show_id: ShowId, db: Db, now: Now, viewer: OptionalUser) -> ShowOut:
     return ShowOut.of(catalog.get_show(show_id, now=now, db=db, **_viewer(viewer)))
 
 
-@router.patch("/shows/{show_id}")
+@router.patch("/shows/{show_id:int}")
 def update_show(
     show_id: ShowId, body: ShowUpdateIn, organizer: OrganizerUser, db: Db, now: Now
 ) -> ShowOut:
@@ -77,14 +77,14 @@ def update_show(
     return ShowOut.of(catalog.get_show(show_id, now=now, db=db, **_viewer(organizer)))
 
 
-@router.get("/shows/{show_id}/seat-map")
+@router.get("/shows/{show_id:int}/seat-map", openapi_extra=OPTIONAL_AUTH)
 def seat_map(show_id: ShowId, db: Db, viewer: OptionalUser) -> SeatMapOut:
     """The static seat map: sections, seats with grid positions, price categories."""
     catalog.get_show(show_id, db=db, **_viewer(viewer))  # drafts stay private
     return SeatMapOut.of(booking.seat_map(show_id, db=db))
 
 
-@router.get("/shows/{show_id}/seats")
+@router.get("/shows/{show_id:int}/seats", openapi_extra=OPTIONAL_AUTH)
 def seat_statuses(show_id: ShowId, db: Db, now: Now, viewer: OptionalUser) -> SeatStatusesOut:
     """Live status per seat id: available, held, booked, blocked — and `mine` for your hold."""
     catalog.get_show(show_id, now=now, db=db, **_viewer(viewer))
