@@ -46,6 +46,7 @@ from ticketapp.booking.inventory import (
     expire_hold,
     load_show,
     seat_update,
+    seats_of_hold,
 )
 from ticketapp.booking.results import BookingView, TicketView
 from ticketapp.models import (
@@ -108,6 +109,7 @@ def _book(
     session: Session, hold: Hold, buyer_name: str, buyer_email: str, now: datetime
 ) -> BookingView:
     user = session.get(User, hold.user_id)
+    chosen = seats_of_hold(session, hold.id)
     booking = Booking(
         code=new_booking_code(),
         user_id=hold.user_id,
@@ -138,8 +140,12 @@ def _book(
         .returning(ShowSeat.id, ShowSeat.category_id)
         .execution_options(synchronize_session=False)
     ).all()
-    if not seats:
+    if not chosen:
         raise InvalidRequest("Your hold has no seats; choose some first.")
+    if len(seats) != len(chosen):
+        # Another buyer, whose clock already read past the deadline, took a seat between our
+        # look and our write. A booking is all of the hold or nothing (the rollback undoes it).
+        raise HoldExpired()
     categories = {
         c.id: c
         for c in session.exec(select(PriceCategory).where(PriceCategory.show_id == hold.show_id))

@@ -5,12 +5,13 @@ and confirming an expired hold is refused by the clock, not by the hold's status
 only makes the rows say what the clock already says — seats `available` again, holds
 `expired` — so seat maps, reports and the database itself read plainly.
 
-Why the SQL is shaped so: one conditional UPDATE releases the stale seats, row-locking them in
-id order with SKIP LOCKED: a stale seat that is locked is being claimed by a buyer right now,
-and that buyer's claim is the better way for it to leave the stale hold. The holds are then
-marked expired with one more conditional UPDATE (`status = 'active' AND expires_at <= :now`),
-which a concurrent confirm cannot race: confirm holds the hold's row lock and changes its
-status, so the sweeper's re-check skips it.
+Why the SQL is shaped so: stale holds are picked with `FOR NO KEY UPDATE SKIP LOCKED` on the
+hold rows. A locked hold is one that a confirm is working on right now (confirm locks the hold
+first); the sweeper leaves it alone, so a hold is always either booked whole or released whole
+— the sweeper never pulls seats out from under a confirm that started before the deadline.
+The picked holds are marked expired, then one conditional UPDATE releases every seat still held
+by a hold that is no longer active, its seat rows locked in id order with SKIP LOCKED: a locked
+stale seat is being claimed by a buyer this instant, which is the better way for it to go.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.inventory import ACTIVE, EXPIRED, seat_update
@@ -35,22 +36,33 @@ def expire_stale_holds(
     now = moment(now)
 
     def work(session: Session) -> list[ExpiredSeats]:
+        stale = list(
+            session.exec(
+                select(Hold.id)
+                .where(Hold.status == ACTIVE, Hold.expires_at <= now)
+                .order_by(Hold.id)
+                .with_for_update(key_share=True, skip_locked=True)
+            )
+        )
+        if stale:
+            session.exec(
+                update(Hold)
+                .where(Hold.id.in_(stale))
+                .values(status=EXPIRED)
+                .execution_options(synchronize_session=False)
+            )
+        dead_holds = select(Hold.id).where(Hold.status != ACTIVE)
         released = session.exec(
             seat_update(
                 ShowSeat.status == SeatStatus.HELD,
                 ShowSeat.held_until <= now,
+                ShowSeat.hold_id.in_(dead_holds),
                 skip_locked=True,
                 status=SeatStatus.AVAILABLE,
                 hold_id=None,
                 held_until=None,
             ).returning(ShowSeat.show_id)
         ).all()
-        session.exec(
-            update(Hold)
-            .where(Hold.status == ACTIVE, Hold.expires_at <= now)
-            .values(status=EXPIRED)
-            .execution_options(synchronize_session=False)
-        )
         by_show: dict[int, list[int]] = defaultdict(list)
         for seat_id, show_id in released:
             by_show[show_id].append(seat_id)
