@@ -102,8 +102,7 @@ class CheckoutState(rx.State):
 
     async def _back_to_map(self, show_id: int, text: str):
         show = await self.get_state(ShowState)
-        show.message, show.message_is_error = text, True
-        show.current_show_id = 0  # make the map reload with the message kept
+        show.flash = text
         return [rx.toast.warning(text), rx.redirect(f"/shows/{show_id}")]
 
     @rx.event
@@ -156,8 +155,6 @@ class CheckoutState(rx.State):
         if session.user_id:
             with contextlib.suppress(booking.BookingError):
                 booking.release_hold(self.hold_id, user_id=session.user_id)
-        show = await self.get_state(ShowState)
-        show.current_show_id = 0
         return rx.redirect(f"/shows/{self.show_id}")
 
 

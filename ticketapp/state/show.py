@@ -76,6 +76,7 @@ class ShowState(rx.State):
     hold_id: int = 0
     message: str = ""
     message_is_error: bool = False
+    flash: str = ""
     not_found: bool = False
     loading: bool = True
     busy: bool = False
@@ -106,8 +107,8 @@ class ShowState(rx.State):
     @rx.event
     async def load(self):
         show_id = path_id(self.router.url.path, "/shows")
-        if show_id != self.current_show_id:
-            self.message = ""
+        # A message handed over by checkout (expired hold) survives exactly one load.
+        self.message, self.message_is_error, self.flash = self.flash, bool(self.flash), ""
         self.loading, self.not_found, self.current_show_id = True, False, show_id
         self.selected, self.picks, self.hold_id = [], [], 0
         session = await self.get_state(SessionState)
@@ -246,7 +247,10 @@ class ShowState(rx.State):
             self.selected = [s for s in self.selected if s not in lost]
             self.picks = [p for p in self.picks if p.seat_id not in lost]
             self.ack_seq += 1
-            self._say(friendly(exc), error=True)
+            text = friendly(exc)
+            if not self.selected:
+                text = text.replace(" Your other seats are still selected.", " Please pick again.")
+            self._say(text, error=True)
             await self._refresh_statuses()
             self.busy = False
             return

@@ -1,0 +1,157 @@
+"""Seat map behaviour in a real browser: contention, expiry, keyboard, best available, caps."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, select
+
+from tests.e2e.helpers import create_user, log_in, make_show, seat, wait_for_map
+from ticketapp.models import Hold, SeatStatus, ShowSeat
+
+
+def _new_page(browser: Browser, base_url: str) -> Page:
+    return browser.new_context(base_url=base_url).new_page()
+
+
+def test_two_buyers_want_the_same_seat_one_gets_it_the_other_is_told(
+    browser: Browser, base_url: str, app_engine
+):
+    _, show_id, _ = make_show(app_engine)
+    pages = []
+    for name, numbers in (("Alice", (2, 3)), ("Bob", (2, 3, 4))):
+        page = _new_page(browser, base_url)
+        log_in(page, create_user(app_engine, name=name))
+        page.goto(f"/shows/{show_id}")
+        wait_for_map(page)
+        for number in numbers:
+            seat(page, f"Row A, seat {number},").click()
+        expect(page.locator(".pick-row")).to_have_count(len(numbers))
+        pages.append(page)
+    alice, bob = pages
+
+    alice.click("#continue-button")
+    expect(alice).to_have_url(re.compile(r"/checkout/\d+$"))
+    bob.click("#continue-button")
+    expect(bob.locator("#show-message")).to_contain_text("Just taken by someone else")
+    expect(bob.locator("#show-message")).to_contain_text("Stalls row A seat 2")
+    expect(bob).to_have_url(re.compile(f"/shows/{show_id}$"))
+    expect(seat(bob, "Row A, seat 2,")).to_have_attribute(
+        "aria-label", re.compile("held by someone else$")
+    )
+    expect(bob.locator("#picked-seats")).to_have_text(re.compile(r"^Stalls row A seat 4"))
+    expect(bob.locator("#selection-total")).to_have_text("€45.00")
+    for page in pages:
+        page.context.close()
+
+
+def test_hold_expiry_releases_seats_and_sends_the_buyer_back(page: Page, app_engine):
+    _, show_id, _ = make_show(app_engine, hold_seconds=6)
+    log_in(page, create_user(app_engine))
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    seat(page, "Row C, seat 1,").click()
+    expect(page.locator("#selection-total")).to_have_text("€45.00")
+    page.click("#continue-button")
+    expect(page).to_have_url(re.compile(r"/checkout/\d+$"))
+    expect(page.locator("#hold-countdown")).to_be_visible()
+    # The countdown runs out by itself (6 s hold); the page must react without a click.
+    expect(page).to_have_url(re.compile(f"/shows/{show_id}$"), timeout=15_000)
+    expect(page.locator("#show-message")).to_contain_text("expired")
+    with Session(app_engine) as session:
+        row = session.exec(
+            select(ShowSeat).where(
+                ShowSeat.show_id == show_id, ShowSeat.row_label == "C", ShowSeat.number == 1
+            )
+        ).one()
+        assert row.status == SeatStatus.AVAILABLE
+        holds = session.exec(select(Hold).where(Hold.show_id == show_id)).all()
+        assert [h.status for h in holds] == ["released"]
+
+
+def test_keyboard_only_selection(page: Page, app_engine):
+    _, show_id, _ = make_show(app_engine)
+    log_in(page, create_user(app_engine))
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    first = seat(page, "Row A, seat 1,")
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    focused = page.locator("button.seat:focus")
+    expect(focused).to_have_attribute("aria-label", "Row B, seat 3, Stalls, €45.00, available")
+    page.keyboard.press("Enter")
+    expect(focused).to_have_attribute("aria-label", "Row B, seat 3, Stalls, €45.00, selected")
+    expect(page.locator("#picked-seats")).to_contain_text("Stalls row B seat 3")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Space")
+    expect(page.locator("#selection-total")).to_have_text("€90.00")
+    page.keyboard.press("Space")
+    expect(page.locator("#selection-total")).to_have_text("€45.00")
+    expect(seat(page, "Row B, seat 2,")).to_have_attribute("aria-pressed", "false")
+    # Only one seat is in the tab order (roving tabindex), so Tab leaves the map at once.
+    expect(page.locator('button.seat[tabindex="0"]')).to_have_count(1)
+
+
+def test_best_available_finds_adjacent_seats_and_shows_them_selected(page: Page, app_engine):
+    _, show_id, _ = make_show(app_engine, rows=4, seats_per_row=8)
+    log_in(page, create_user(app_engine))
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    page.select_option("#best-quantity", "3")
+    page.click("#best-submit")
+    expect(page.locator("#show-message")).to_contain_text("We found 3 seats")
+    selected = page.locator('button.seat[aria-pressed="true"]')
+    expect(selected).to_have_count(3)
+    labels = [selected.nth(i).get_attribute("aria-label") for i in range(3)]
+    rows = {re.match(r"Row (\w+)", label).group(1) for label in labels}
+    numbers = sorted(int(re.search(r"seat (\d+)", label).group(1)) for label in labels)
+    assert rows == {"A"}, labels  # front row first
+    assert numbers == list(range(numbers[0], numbers[0] + 3))
+    assert 3 <= numbers[1] <= 6  # centred
+    page.click("#continue-button")
+    expect(page).to_have_url(re.compile(r"/checkout/\d+$"))
+    expect(page.locator(".checkout-line")).to_have_count(3)
+
+
+def test_seat_cap_is_explained_when_hit(page: Page, app_engine):
+    _, show_id, _ = make_show(app_engine, cap=2)
+    log_in(page, create_user(app_engine))
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    for number in (1, 2, 3):
+        seat(page, f"Row A, seat {number},").click()
+    expect(page.locator("#show-message")).to_contain_text("at most 2 seats")
+    expect(page.locator('button.seat[aria-pressed="true"]')).to_have_count(2)
+    expect(page.locator("#selection-total")).to_have_text("€90.00")
+
+
+def test_logged_out_visitor_is_sent_to_log_in_and_back(page: Page, app_engine):
+    _, show_id, _ = make_show(app_engine)
+    user = create_user(app_engine)
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    seat(page, "Row A, seat 1,").click()
+    page.click("#continue-button")
+    expect(page).to_have_url(re.compile(rf"/login\?next=/shows/{show_id}$"))
+    page.fill("#email", user.email)
+    page.fill("#password", "test-password-1")
+    page.click("#login-submit")
+    expect(page).to_have_url(re.compile(f"/shows/{show_id}$"))
+    wait_for_map(page)
+
+
+def test_general_admission_quantity_picker(page: Page, app_engine):
+    _, show_id, _ = make_show(app_engine, standing=50)
+    log_in(page, create_user(app_engine))
+    page.goto(f"/shows/{show_id}")
+    expect(page.locator(".places-left")).to_have_text("50 places left")
+    page.select_option("#ga-quantity", "4")
+    page.click("#ga-continue")
+    expect(page).to_have_url(re.compile(r"/checkout/\d+$"))
+    expect(page.locator(".checkout-line")).to_have_count(4)
+    expect(page.locator("#checkout-total")).to_have_text("€80.00")
+    page.click("#confirm-button")
+    expect(page.locator(".ticket")).to_have_count(4)
