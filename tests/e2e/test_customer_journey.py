@@ -21,7 +21,7 @@ def _seat_row(engine, show_id: int, row: str, number: int) -> ShowSeat:
 
 
 def test_sign_up_search_pick_checkout_tickets_cancel_and_seats_free_again(page: Page, app_engine):
-    event_id, show_id, title = make_show(app_engine, title=None)
+    _, show_id, title = make_show(app_engine)
 
     page.goto("/signup")
     page.fill("#name", "Grace Hopper")
