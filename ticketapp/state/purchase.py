@@ -141,10 +141,9 @@ class CheckoutState(rx.State):
     async def expired(self):
         session = await self.get_state(SessionState)
         if session.user_id:
-            try:
+            # Already released or confirmed: nothing left to free.
+            with contextlib.suppress(booking.BookingError):
                 booking.release_hold(self.hold_id, user_id=session.user_id)
-            except booking.BookingError:
-                pass  # already released or confirmed: nothing left to free
         return await self._back_to_map(
             self.show_id, "Your hold expired and the seats were released. Please pick again."
         )
