@@ -23,6 +23,8 @@ class ConfigError(RuntimeError):
 class Settings:
     env: str
     database_url: str
+    db_pool_size: int
+    db_max_overflow: int
     secret_key: str
     token_minutes: int
     bcrypt_rounds: int
@@ -102,6 +104,9 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         database_url=normalize_database_url(
             env.get("DATABASE_URL") or f"sqlite:///{PROJECT_DIR / 'ticketapp.db'}"
         ),
+        # Per process: workers x (pool + overflow) must stay below PostgreSQL's max_connections.
+        db_pool_size=_int(env, "DB_POOL_SIZE", 10, minimum=1),
+        db_max_overflow=_int(env, "DB_MAX_OVERFLOW", 20),
         secret_key=secret,
         token_minutes=_int(env, "TOKEN_MINUTES", 60 * 24, minimum=1),
         bcrypt_rounds=_int(env, "BCRYPT_ROUNDS", 12, minimum=bcrypt_min),

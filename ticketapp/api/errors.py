@@ -16,6 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ticketapp.auth import AuthError, InvalidInput
@@ -170,6 +172,18 @@ def _http_error(_request: Request, exc: Exception) -> Response:
     )
 
 
+def _database_unavailable(request: Request, exc: Exception) -> Response:
+    # The engine turns its own database failures into TemporarilyUnavailable; this catches the
+    # rest (token check, idempotency records) when PostgreSQL refuses connections or the pool
+    # is exhausted: the client should retry, nothing is wrong with its request.
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        error_body("temporarily_unavailable", "The service is busy right now; please retry."),
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
 def _unexpected_error(request: Request, exc: Exception) -> Response:
     # Reflex is mounted inside this app: only our own paths get the JSON envelope.
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -186,4 +200,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,466 @@
+"""Load benchmark of the REST API: many customers hold two seats and confirm, over and over.
+
+    python -m bench.api [--server api|reflex] [--workers 4] [--clients 64] [--duration 20]
+
+What it does:
+1. creates a fresh PostgreSQL database, migrates it, and seeds an organizer, a published event
+   with `--shows` shows of 100 x 100 seats, and one customer account per client (bcrypt cost
+   12, as in production);
+2. starts the server in production mode (TICKETAPP_ENV=production) with `--workers` backend
+   processes: `--server api` serves just the FastAPI app with granian; `--server reflex` runs
+   the whole Reflex app (`reflex run --env prod --backend-only`, granian underneath, API
+   mounted through `api_transformer`), with Redis for shared state when it answers;
+3. runs `--clients` concurrent httpx async clients, each from its own loopback address (the
+   log-in rate limit is per IP): each logs in once, then for `--duration` seconds loops
+   POST /holds (two adjacent seats, with an Idempotency-Key) + POST /bookings. Each client
+   walks its own seats; a `--contention` share of attempts goes for someone else's seats, so
+   conflicts (409) happen and are counted — they are answers, not errors;
+4. stops the server and sweeps the database with the engine's invariant checker.
+
+The last line is JSON: bookings per second, p50/p99 of one hold+confirm round trip, the number
+of 5xx answers, and `double_booked` — seats with more than one live ticket or in more than one
+confirmed booking, counted from the database after the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import bcrypt
+import httpx
+import psycopg
+from alembic.config import Config
+from sqlalchemy import insert, text
+from sqlalchemy.engine import Engine
+
+from alembic import command
+from ticketapp.booking import catalog, check_invariants
+from ticketapp.db import make_engine
+from ticketapp.models import Role, User, utcnow
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("REFLEX_REDIS_URL") or os.environ.get("REDIS_URL")
+PASSWORD = "bench-password-123"
+ROWS, SEATS_PER_ROW = 100, 100
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- database ---------------------------------------------------------------------------------
+
+
+def create_database() -> str:
+    name = f"ticketapp_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://{PG_SERVER.split('://', 1)[1]}/{name}"
+    cfg = Config(str(PROJECT_DIR / "alembic.ini"))
+    cfg.attributes["database_url"] = url
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "head")
+    return url
+
+
+def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Seed:
+    emails: list[str]
+    pairs: list[list[tuple[int, int, int]]]  # per client: (show_id, seat, seat) to book
+
+
+def seed(db: Engine, clients: int, shows: int) -> Seed:
+    """An event with `shows` shows of ROWS x SEATS_PER_ROW seats and one account per client."""
+    password_hash = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=12)).decode()
+    run_id = uuid.uuid4().hex[:6]
+    emails = [f"bench-{run_id}-{i}@example.com" for i in range(clients)]
+    with db.begin() as conn:
+        organizer_id = conn.execute(
+            insert(User).returning(User.id),
+            [
+                {
+                    "email": f"bench-{run_id}-organizer@example.com",
+                    "name": "Bench Organizer",
+                    "password_hash": password_hash,
+                    "role": Role.ORGANIZER,
+                    "created_at": utcnow(),
+                }
+            ],
+        ).scalar_one()
+        conn.execute(
+            insert(User),
+            [
+                {
+                    "email": email,
+                    "name": f"Customer {i}",
+                    "password_hash": password_hash,
+                    "role": Role.CUSTOMER,
+                    "created_at": utcnow(),
+                }
+                for i, email in enumerate(emails)
+            ],
+        )
+    layout_id = catalog.create_layout(
+        organizer_id,
+        "Bench hall",
+        [catalog.grid_section("Hall", "Standard", catalog.row_labels(ROWS), SEATS_PER_ROW)],
+        db=db,
+    )
+    event = catalog.create_event(organizer_id, "Benchmark", "Bench hall", status="published", db=db)
+    pairs: list[tuple[int, int, int]] = []
+    for day in range(shows):
+        show = catalog.create_show(
+            event.id,
+            utcnow().replace(microsecond=0) + timedelta(days=10 + day),
+            layout_id,
+            [catalog.PriceSpec("Standard", 2500)],
+            actor_id=organizer_id,
+            actor_role=Role.ORGANIZER,
+            db=db,
+        )
+        with db.connect() as conn:
+            seat_ids = conn.execute(
+                text("SELECT id FROM show_seat WHERE show_id = :s ORDER BY y, x"), {"s": show.id}
+            ).scalars()
+            ids = list(seat_ids)
+        pairs += [(show.id, ids[k], ids[k + 1]) for k in range(0, len(ids) - 1, 2)]
+    per_client = [pairs[i::clients] for i in range(clients)]
+    return Seed(emails, per_client)
+
+
+def count_double_booked(db: Engine) -> int:
+    """Seats with more than one live ticket, or in more than one confirmed booking."""
+    with db.connect() as conn:
+        return conn.execute(
+            text(
+                """
+                SELECT count(*) FROM (
+                    SELECT t.show_seat_id
+                    FROM ticket t JOIN booking b ON b.id = t.booking_id
+                    WHERE t.live OR b.status = 'confirmed'
+                    GROUP BY t.show_seat_id
+                    HAVING count(*) FILTER (WHERE t.live) > 1
+                        OR count(DISTINCT b.id) FILTER (WHERE b.status = 'confirmed') > 1
+                ) AS doubles
+                """
+            )
+        ).scalar_one()
+
+
+# --- server -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_answers(url: str | None) -> bool:
+    if not url:
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def start_server(
+    kind: str, workers: int, port: int, db_url: str, db_connections: int
+) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "TICKETAPP_ENV": "production",
+        "DATABASE_URL": db_url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "BCRYPT_ROUNDS": "12",
+        # Every worker has its own pool; together they must fit the server's max_connections
+        # (100 by default, shared with whatever else runs). A request waits for a connection
+        # rather than failing when its worker's pool is busy.
+        "DB_POOL_SIZE": str(max(2, db_connections // workers)),
+        "DB_MAX_OVERFLOW": "0",
+        "PYTHONUNBUFFERED": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        "REFLEX_USE_NPM": "1",
+    }
+    bin_dir = Path(sys.executable).parent
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    if kind == "api":
+        cmd = [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--workers",
+            str(workers),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--backlog",
+            "2048",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "ticketapp.api:app",
+        ]
+    else:
+        if redis_answers(REDIS_URL):
+            env["REFLEX_REDIS_URL"] = REDIS_URL or ""
+        elif workers > 1:
+            log("note: no Redis answers; Reflex workers will not share UI state")
+        env["GRANIAN_WORKERS"] = str(workers)
+        reflex = shutil.which("reflex", path=str(bin_dir)) or "reflex"
+        cmd = [
+            reflex,
+            "run",
+            "--env",
+            "prod",
+            "--backend-only",
+            "--backend-host",
+            "127.0.0.1",
+            "--backend-port",
+            str(port),
+            "--loglevel",
+            "warning",
+        ]
+    # A session of its own, so stopping it stops every worker it forked.
+    return subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, start_new_session=True)
+
+
+def wait_ready(base_url: str, server: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with code {server.returncode}")
+        try:
+            if httpx.get(f"{base_url}/api/v1/events?limit=1", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the server did not answer within {timeout:.0f} s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+# --- clients ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    bookings: int = 0
+    round_trips_ms: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    transport_errors: int = 0
+    login_failures: int = 0
+    exhausted: int = 0
+
+
+def client_address(i: int) -> str:
+    """127.0.0.2, 127.0.0.3, ...: every client its own IP, as real customers have."""
+    n = i + 2
+    return f"127.0.{n // 250}.{n % 250 or 250}"
+
+
+async def customer(
+    i: int,
+    base_url: str,
+    email: str,
+    own: list[tuple[int, int, int]],
+    everyone: list[list[tuple[int, int, int]]],
+    contention: float,
+    idempotency: bool,
+    logged_in: asyncio.Barrier,
+    run_for: float,
+    stats: Stats,
+) -> None:
+    transport = httpx.AsyncHTTPTransport(local_address=client_address(i))
+    rng = random.Random(i)
+    async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60) as client:
+        try:
+            r = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+            stats.statuses[r.status_code] += 1
+            token = r.json()["access_token"] if r.status_code == 200 else None
+        except httpx.HTTPError:
+            stats.transport_errors += 1
+            token = None
+        await logged_in.wait()
+        if token is None:
+            stats.login_failures += 1
+            return
+        auth = {"Authorization": f"Bearer {token}"}
+        mine = iter(own)
+        stop_at = time.perf_counter() + run_for
+        while time.perf_counter() < stop_at:
+            if rng.random() < contention:
+                show_id, a, b = rng.choice(rng.choice(everyone))
+            else:
+                try:
+                    show_id, a, b = next(mine)
+                except StopIteration:
+                    stats.exhausted += 1
+                    return
+            started = time.perf_counter()
+            try:
+                hold = await client.post(
+                    "/api/v1/holds",
+                    json={"show_id": show_id, "seat_ids": [a, b]},
+                    headers={**auth, "Idempotency-Key": uuid.uuid4().hex} if idempotency else auth,
+                )
+                stats.statuses[hold.status_code] += 1
+                if hold.status_code != 201:
+                    continue
+                booking = await client.post(
+                    "/api/v1/bookings",
+                    json={"hold_id": hold.json()["hold_id"]},
+                    headers={**auth, "Idempotency-Key": uuid.uuid4().hex} if idempotency else auth,
+                )
+                stats.statuses[booking.status_code] += 1
+            except httpx.HTTPError:
+                stats.transport_errors += 1
+                continue
+            if booking.status_code == 201:
+                stats.bookings += 1
+                stats.round_trips_ms.append((time.perf_counter() - started) * 1000)
+
+
+async def load(args: argparse.Namespace, base_url: str, seeded: Seed) -> tuple[Stats, float]:
+    stats = Stats()
+    logged_in = asyncio.Barrier(args.clients + 1)
+    tasks = [
+        asyncio.create_task(
+            customer(
+                i,
+                base_url,
+                seeded.emails[i],
+                seeded.pairs[i],
+                seeded.pairs,
+                args.contention,
+                not args.no_idempotency,
+                logged_in,
+                args.duration,
+                stats,
+            )
+        )
+        for i in range(args.clients)
+    ]
+    login_started = time.perf_counter()
+    await logged_in.wait()
+    log(f"{args.clients} clients logged in in {time.perf_counter() - login_started:.1f} s")
+    started = time.perf_counter()
+    await asyncio.gather(*tasks)
+    return stats, time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.split("\n")[0])
+    parser.add_argument("--server", choices=("api", "reflex"), default="api")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
+    parser.add_argument("--shows", type=int, default=3, help="shows of 10,000 seats each")
+    parser.add_argument("--contention", type=float, default=0.05)
+    parser.add_argument("--no-idempotency", action="store_true")
+    parser.add_argument(
+        "--db-connections", type=int, default=48, help="PostgreSQL connections, all workers"
+    )
+    parser.add_argument("--startup-timeout", type=float, default=300.0)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args(argv)
+
+    db_url = create_database()
+    db = make_engine(db_url)
+    server = None
+    try:
+        log(f"seeding {args.shows} x {ROWS * SEATS_PER_ROW} seats, {args.clients} customers")
+        seeded = seed(db, args.clients, args.shows)
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        log(f"starting {args.server} server, {args.workers} workers, on {base_url}")
+        server = start_server(args.server, args.workers, port, db_url, args.db_connections)
+        wait_ready(base_url, server, args.startup_timeout)
+        stats, elapsed = asyncio.run(load(args, base_url, seeded))
+        stop_server(server)
+        violations = check_invariants(db)
+        double_booked = count_double_booked(db) + sum(
+            1 for v in violations if v.startswith("double_booked")
+        )
+    finally:
+        if server is not None:
+            stop_server(server)
+        db.dispose()
+        if not args.keep_db:
+            drop_database(db_url)
+
+    errors_5xx = sum(n for status, n in stats.statuses.items() if status >= 500)
+    log(f"statuses: {dict(sorted(stats.statuses.items()))}")
+    for violation in violations[:20]:
+        log(f"invariant broken: {violation}")
+    result = {
+        "bookings_per_s": round(stats.bookings / elapsed, 1),
+        "p50_ms": round(percentile(stats.round_trips_ms, 50), 1),
+        "p99_ms": round(percentile(stats.round_trips_ms, 99), 1),
+        "errors_5xx": errors_5xx,
+        "double_booked": double_booked,
+        "bookings": stats.bookings,
+        "conflicts_409": stats.statuses.get(409, 0),
+        "transport_errors": stats.transport_errors,
+        "invariant_violations": len(violations),
+        "server": args.server,
+        "workers": args.workers,
+        "clients": args.clients,
+        "duration_s": round(elapsed, 1),
+        "idempotency_keys": not args.no_idempotency,
+    }
+    print(json.dumps(result), flush=True)
+    return 0 if errors_5xx == 0 and double_booked == 0 and not violations else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
