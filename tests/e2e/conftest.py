@@ -3,93 +3,12 @@ PostgreSQL database, driven through Debian's Chromium by Playwright."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 from sqlalchemy.engine import Engine
 
+from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 from tests import dbutil
 from ticketapp.db import make_engine
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 420) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited early:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the app did not come up in {timeout}s:\n{log.read_text()[-4000:]}")
-
-
-def start_app(database_url: str, port: int, log: Path, extra_env: dict | None = None):
-    bin_dir = PROJECT_DIR / ".venv" / "bin"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_CHECK_LATEST_VERSION": "false",
-        **(extra_env or {}),
-    }
-    proc = subprocess.Popen(
-        [
-            str(bin_dir / "reflex"),
-            "run",
-            "--env",
-            "prod",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    wait_until_up(f"http://127.0.0.1:{port}/ping", proc, log)
-    return proc
-
-
-def stop_app(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
-from ticketapp.booking.results import SeatMap
-from ticketapp.booking.seatmap import seat_map, seat_statuses
+from ticketapp.booking.seatmap import seat_statuses
+from ticketapp.db import session_scope
 from ticketapp.formatting import money
+from ticketapp.models import PriceCategory, ShowSeat
 
 STATUS_CODES = {"available": "a", "held": "h", "booked": "b", "blocked": "x", "mine": "m"}
 
@@ -23,43 +25,55 @@ def layout_url(show_id: int) -> str:
 
 @lru_cache(maxsize=64)
 def _cached_layout(show_id: int, db: Engine | None) -> dict:
-    return _encode(seat_map(show_id, db=db))
+    return _encode(show_id, db)
 
 
 def compact_layout(show_id: int, *, db: Engine | None = None) -> dict:
     """The static map in arrays: seats `[id, x, y, section, row, number, category, flags]`
     (flags: 1 wheelchair space, 2 companion seat), sorted by id — the order of `statuses`.
 
-    Cached per process: a show's layout never changes after the show is created.
+    Cached per process: a show's layout never changes after the show is created. Read with
+    plain column tuples, not ORM objects: a 10,000-seat hall encodes in tens of milliseconds.
     """
     return _cached_layout(show_id, db)
 
 
-def _encode(seat_map_: SeatMap) -> dict:
-    categories = list(seat_map_.categories)
+def _encode(show_id: int, db: Engine | None) -> dict:
+    with session_scope(db) as session:
+        categories = session.exec(
+            select(PriceCategory)
+            .where(PriceCategory.show_id == show_id)
+            .order_by(PriceCategory.rank, PriceCategory.id)
+        ).all()
+        rows = session.exec(
+            select(
+                ShowSeat.id,
+                ShowSeat.x,
+                ShowSeat.y,
+                ShowSeat.section,
+                ShowSeat.row_label,
+                ShowSeat.number,
+                ShowSeat.category_id,
+                ShowSeat.accessible,
+                ShowSeat.companion,
+            )
+            .where(ShowSeat.show_id == show_id, ShowSeat.is_general_admission.is_(False))
+            .order_by(ShowSeat.id)
+        ).all()
     cat_index = {c.id: i for i, c in enumerate(categories)}
     sections: list[str] = []
     section_index: dict[str, int] = {}
     seats = []
-    for s in sorted((s for s in seat_map_.seats if not s.is_general_admission), key=lambda s: s.id):
-        if s.section not in section_index:
-            section_index[s.section] = len(sections)
-            sections.append(s.section)
-        flags = (1 if s.accessible else 0) | (2 if s.companion else 0)
+    for seat_id, x, y, section, row, number, category_id, accessible, companion in rows:
+        if section not in section_index:
+            section_index[section] = len(sections)
+            sections.append(section)
+        flags = (1 if accessible else 0) | (2 if companion else 0)
         seats.append(
-            [
-                s.id,
-                s.x,
-                s.y,
-                section_index[s.section],
-                s.row_label,
-                s.number,
-                cat_index[s.category_id],
-                flags,
-            ]
+            [seat_id, x, y, section_index[section], row, number, cat_index[category_id], flags]
         )
     return {
-        "show_id": seat_map_.show.show_id,
+        "show_id": show_id,
         "sections": sections,
         "categories": [
             {

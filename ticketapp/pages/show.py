@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ticketapp.components.common import loading_block, message_box, not_found
+from ticketapp.components.common import message_box, not_found
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import seat_map
 from ticketapp.state.session import SessionState
 from ticketapp.state.show import Legend, Pick, ShowState, StandingArea
-
 
 HATCH = (
     "repeating-linear-gradient(45deg, var(--gray-6), var(--gray-6) 3px, "
@@ -202,16 +201,20 @@ def _content() -> rx.Component:
         rx.link(
             "← ", ShowState.event_title, href="/events/" + ShowState.event_id.to_string(), size="2"
         ),
-        rx.heading(ShowState.event_title, size="7"),
+        rx.skeleton(
+            rx.heading(ShowState.event_title, size="7", min_height="1.2em"),
+            loading=ShowState.loading,
+        ),
         rx.text(ShowState.starts, " · ", ShowState.venue, color_scheme="gray", id="show-when"),
         rx.cond(
             ShowState.sales_note != "",
             rx.callout(ShowState.sales_note, icon="clock", color_scheme="orange"),
         ),
         message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
+        rx.cond(ShowState.areas.length() > 0, _standing()),
         rx.cond(
             ShowState.is_general_admission,
-            _standing(),
+            rx.fragment(),
             rx.flex(
                 rx.vstack(
                     _legend(),
@@ -248,8 +251,5 @@ def _content() -> rx.Component:
 )
 @template(max_width="1400px")
 def show_page() -> rx.Component:
-    return rx.cond(
-        ShowState.loading & (ShowState.layout_url == ""),
-        loading_block(),
-        rx.cond(ShowState.not_found, not_found("Show"), _content()),
-    )
+    # The map mounts at once and fetches its layout while the show's state loads.
+    return rx.cond(ShowState.not_found, not_found("Show"), _content())

@@ -15,10 +15,10 @@ import reflex as rx
 
 from ticketapp import booking, routes
 from ticketapp.booking import catalog
-from ticketapp.booking.compact import layout_url, status_string
+from ticketapp.booking.compact import compact_layout, layout_url, status_string
 from ticketapp.booking.quotes import quote_seats
 from ticketapp.formatting import money, show_time
-from ticketapp.models import utcnow
+from ticketapp.models import Show, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import SessionState
 
@@ -112,41 +112,36 @@ class ShowState(rx.State):
         self.loading, self.not_found, self.current_show_id = True, False, show_id
         self.selected, self.picks, self.hold_id = [], [], 0
         session = await self.get_state(SessionState)
+        viewer = {"viewer_id": session.user_id or None, "viewer_role": session.user_role or None}
         try:
-            catalog.get_show(
-                show_id, viewer_id=session.user_id or None, viewer_role=session.user_role or None
-            )
-            seat_map = booking.seat_map(show_id)
+            summary = catalog.get_show(show_id, **viewer)
+            event = catalog.get_event(summary.show.event_id, **viewer)
         except booking.NotFound:
             self.not_found, self.loading = True, False
             return
-        info = seat_map.show
-        self.event_id, self.event_title, self.venue = (
-            info.event_id,
-            info.event_title,
-            info.venue_name,
-        )
-        self.starts = show_time(info.starts_at)
-        self.hold_minutes = max(1, info.hold_seconds // 60)
-        self.cap = info.max_seats_per_customer
-        self.sales_note = _sales_note(info)
-        by_id = {c.id: c for c in seat_map.categories}
+        show = summary.show
+        self.event_id, self.event_title, self.venue = event.id, event.title, event.venue_name
+        self.starts = show_time(show.starts_at)
+        self.hold_minutes = max(1, show.hold_seconds // 60)
+        self.cap = show.max_seats_per_customer
+        self.sales_note = _sales_note(show, event.status)
         self.legend = [
-            Legend(c.id, c.name, c.color, money(c.price_cents, c.currency))
-            for c in seat_map.categories
+            Legend(c.id, c.name, c.color, money(c.price_cents, c.currency)) for c in summary.prices
         ]
+        standing = booking.general_admission_available(show_id)
+        # Only shows with standing areas pay for the full map read (it names their category).
+        areas = booking.seat_map(show_id).general_admission if standing else ()
+        by_id = {c.id: c for c in summary.prices}
         self.areas = [
             StandingArea(
                 a.section,
                 by_id[a.category_id].name,
                 money(by_id[a.category_id].price_cents, by_id[a.category_id].currency),
-                0,
+                standing.get(a.section, 0),
             )
-            for a in seat_map.general_admission
+            for a in areas
         ]
-        self.is_general_admission = bool(self.areas) and not any(
-            not s.is_general_admission for s in seat_map.seats
-        )
+        self.is_general_admission = bool(standing) and not compact_layout(show_id)["seats"]
         self.layout_url = layout_url(show_id)
         if session.user_id:
             hold = booking.current_hold(session.user_id, show_id)
@@ -325,14 +320,14 @@ class ShowState(rx.State):
         await self._refresh_statuses()
 
 
-def _sales_note(info: booking.ShowInfo) -> str:
+def _sales_note(show: Show, event_status: str) -> str:
     now = utcnow()
-    if info.status == "cancelled" or info.event_status == "cancelled":
+    if show.status == "cancelled" or event_status == "cancelled":
         return "This show has been cancelled."
-    if info.starts_at <= now:
+    if show.starts_at <= now:
         return "This show has already started."
-    if info.sales_open_at and info.sales_open_at > now:
-        return f"Sales open {show_time(info.sales_open_at)}."
-    if info.sales_close_at and info.sales_close_at <= now:
+    if show.sales_open_at and show.sales_open_at > now:
+        return f"Sales open {show_time(show.sales_open_at)}."
+    if show.sales_close_at and show.sales_close_at <= now:
         return "Sales for this show have closed."
     return ""
