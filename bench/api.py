@@ -57,7 +57,10 @@ from ticketapp.models import Role, User, utcnow
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
-REDIS_URL = os.environ.get("REFLEX_REDIS_URL") or os.environ.get("REDIS_URL")
+# Used when it answers: Reflex's workers share state there, and the log-in limit its log.
+REDIS_URL = (
+    os.environ.get("REFLEX_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
+)
 PASSWORD = "bench-password-123"
 ROWS, SEATS_PER_ROW = 100, 100
 
@@ -180,9 +183,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def redis_answers(url: str | None) -> bool:
-    if not url:
-        return False
+def redis_answers(url: str) -> bool:
     try:
         import redis
 
@@ -234,7 +235,7 @@ def start_server(
         ]
     else:
         if redis_answers(REDIS_URL):
-            env["REFLEX_REDIS_URL"] = REDIS_URL or ""
+            env["REFLEX_REDIS_URL"] = REDIS_URL
         elif workers > 1:
             log("note: no Redis answers; Reflex workers will not share UI state")
         env["GRANIAN_WORKERS"] = str(workers)
@@ -400,7 +401,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.split("\n")[0])
-    parser.add_argument("--server", choices=("api", "reflex"), default="api")
+    parser.add_argument("--server", choices=("reflex", "api"), default="reflex")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")

@@ -339,7 +339,7 @@ def test_concurrent_requests_with_one_key_create_one_hold(
     assert len({a["hold_id"] for code, a in answers if code == 201}) == 1
 
 
-def test_an_abandoned_idempotency_claim_is_taken_over_after_a_while(
+def test_a_key_claimed_by_a_different_request_is_refused_while_in_progress(
     client: TestClient, db: Engine, stage: Stage, customer: Account, clock
 ) -> None:
     with session_scope(db) as session:
@@ -355,11 +355,11 @@ def test_an_abandoned_idempotency_claim_is_taken_over_after_a_while(
         )
     headers = {**customer.headers, "Idempotency-Key": "crashed"}
     body = {"show_id": stage.show_id, "seat_ids": stage.seat_ids[:1]}
-    # The stored claim has another fingerprint (a different request): refused as reuse.
     assert client.post(HOLDS, json=body, headers=headers).status_code == 422
+    assert hold_count(db) == 0
 
 
-def test_a_claim_still_running_answers_409_until_stale(
+def test_a_claim_still_running_answers_409_and_is_taken_over_once_stale(
     client: TestClient, db: Engine, stage: Stage, customer: Account, clock
 ) -> None:
     from ticketapp.api.idempotency import fingerprint
