@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import PASSWORD, Account
+from tests.api.factories import PASSWORD, Account
 from ticketapp import auth
 from ticketapp.api.ratelimit import MemoryRateLimiter
 from ticketapp.models import Role

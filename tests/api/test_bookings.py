@@ -9,26 +9,11 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from tests.api.conftest import Account, Clock, Stage
+from tests.api.factories import Account, Clock, Stage, book, hold
 from ticketapp.db import session_scope
 from ticketapp.models import Booking
 
 BOOKINGS = "/api/v1/bookings"
-
-
-def hold(client: TestClient, stage: Stage, account: Account, seats: list[int]) -> int:
-    r = client.post(
-        "/api/v1/holds", json={"show_id": stage.show_id, "seat_ids": seats}, headers=account.headers
-    )
-    assert r.status_code == 201, r.text
-    return r.json()["hold_id"]
-
-
-def book(client: TestClient, stage: Stage, account: Account, seats: list[int]) -> dict:
-    hold_id = hold(client, stage, account, seats)
-    r = client.post(BOOKINGS, json={"hold_id": hold_id}, headers=account.headers)
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def booking_count(db: Engine) -> int:

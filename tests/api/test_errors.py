@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Account
+from tests.api.factories import Account
 from ticketapp.api import app
 from ticketapp.api.deps import get_db
 from ticketapp.db import make_engine

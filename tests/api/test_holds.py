@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from tests.api.conftest import Account, Stage
+from tests.api.factories import Account, Stage, make_account
 from ticketapp.db import session_scope
 from ticketapp.models import Hold, IdempotencyRecord
 
@@ -59,7 +59,6 @@ def test_taken_seats_are_409_listing_exactly_the_lost_seats(
 def test_only_one_of_many_concurrent_buyers_gets_a_contested_seat(
     client: TestClient, db: Engine, stage: Stage
 ) -> None:
-    from tests.api.conftest import make_account
 
     buyers = [make_account(db, f"racer{i}@example.com") for i in range(8)]
     barrier = threading.Barrier(len(buyers))

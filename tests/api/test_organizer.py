@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tests.api.conftest import Account, Stage, build_stage
-from tests.api.test_bookings import book
+from tests.api.factories import Account, Stage, book, build_stage
 
 
 def test_my_events_lists_drafts_and_only_mine(

@@ -17,13 +17,13 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import Engine
 
-from tests.api.conftest import Account, Clock, build_stage
+from tests.api.factories import Account, Clock, build_stage
 from ticketapp import booking
 from ticketapp.api import app
 from ticketapp.api.deps import get_db, get_now, get_rate_limiter
 from ticketapp.api.ratelimit import MemoryRateLimiter
 
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 40
 
 
 @pytest.fixture

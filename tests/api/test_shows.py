@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tests.api.conftest import Account, Stage, build_stage
+from tests.api.factories import Account, Stage, build_stage
 from ticketapp import booking
 from ticketapp.models import utcnow
 
