@@ -4,6 +4,8 @@ refuses connections — never a bare 500 or an HTML page."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from starlette.responses import PlainTextResponse
+from starlette.routing import Mount
 
 from tests.api.factories import Account
 from ticketapp.api import app
@@ -61,3 +63,22 @@ def test_docs_and_schema_are_served_under_api(client: TestClient) -> None:
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/holds" in schema["paths"]
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_with_reflex_mounted_api_paths_stay_ours_and_the_rest_falls_through(
+    client: TestClient,
+) -> None:
+    """`rx.App(api_transformer=app)` mounts Reflex at "" inside our app, after our routes."""
+
+    async def reflex_stand_in(scope: dict, receive: object, send: object) -> None:
+        await PlainTextResponse("reflex")(scope, receive, send)
+
+    app.router.routes.append(Mount("", app=reflex_stand_in))
+    try:
+        assert client.get("/some/page").text == "reflex"
+        assert client.get("/api/v1/nothing").json()["error"]["code"] == "not_found"
+        r = client.put("/api/v1/holds")
+        assert r.status_code == 405
+        assert r.headers["Allow"] == "POST"
+    finally:
+        app.router.routes.pop()

@@ -12,7 +12,7 @@ tests and `bench.api` use it.
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 
 from ticketapp.api.errors import ApiError, install_error_handlers
 from ticketapp.api.routes import auth, bookings, events, holds, organizer, seat_layout, shows
@@ -76,7 +76,8 @@ def unknown_api_path(request: Request, path: str) -> None:
         if any(
             route.matches({**request.scope, "method": method})[0] == Match.FULL
             for route in request.app.router.routes
-            if route is not this
+            # Reflex is mounted at "" and takes every method: only our own routes count.
+            if route is not this and not isinstance(route, Mount)
         )
     ]
     if allowed:

@@ -564,7 +564,9 @@ class CheckInIn(Input):
 
 
 class CheckInOut(Output):
-    status: Literal["checked_in", "already_checked_in", "wrong_show", "cancelled", "unknown"]
+    status: str = Field(
+        description="checked_in, already_checked_in, wrong_show, cancelled or unknown."
+    )
     admitted: bool
     checked_in_at: datetime | None
     label: str
