@@ -161,6 +161,11 @@ def test_best_available_rejects_invalid_quantities(
     assert r.status_code == 422
 
 
+def test_best_available_needs_a_token(client: TestClient, stage: Stage) -> None:
+    body = {"show_id": stage.show_id, "quantity": 2}
+    assert client.post(f"{HOLDS}/best-available", json=body).status_code == 401
+
+
 def test_best_available_when_not_enough_seats_is_409(
     client: TestClient, stage: Stage, customer: Account
 ) -> None:
@@ -246,6 +251,7 @@ def test_release_some_seats_keeps_the_rest(
     body = {"seat_ids": stage.seat_ids[:1]}
     assert client.post(url, json=body, headers=other_customer.headers).status_code == 403
     assert client.post(url, json={"seat_ids": []}, headers=customer.headers).status_code == 422
+    assert client.post(url, json=body).status_code == 401
     r = client.post(url, json=body, headers=customer.headers)
     assert r.status_code == 200, r.text
     assert r.json()["seat_ids"] == stage.seat_ids[1:3]

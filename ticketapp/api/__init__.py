@@ -30,6 +30,7 @@ _ERRORS = {
         410: "The hold has expired.",
         422: "Invalid input.",
         429: "Too many requests; see Retry-After.",
+        503: "Busy or database unavailable; nothing was done, retry after Retry-After.",
     }.items()
 }
 
