@@ -3,6 +3,7 @@
 import reflex as rx
 
 from ticketapp.api import app as api_app
+from ticketapp.live import run_live_updates
 from ticketapp.pages import (  # noqa: F401  (importing a page module registers its pages)
     account_forms,
     bookings,
@@ -17,3 +18,5 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.svg")],
     api_transformer=api_app,
 )
+# One seat-change listener and one hold sweeper per backend process (see ticketapp/live.py).
+app.register_lifespan_task(run_live_updates)

@@ -4,11 +4,17 @@ PostgreSQL database, driven through Debian's Chromium by Playwright."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.engine import Engine
 
 from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 from tests import dbutil
 from ticketapp.db import make_engine
+
+
+# A 2-core CI machine building and serving the app while Chromium renders: give the UI a
+# little more than Playwright's default 5 s before calling a wait a failure.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")

@@ -96,3 +96,13 @@ def status_string(show_id: int, *, viewer_id: int | None = None, db: Engine | No
     layout = compact_layout(show_id, db=db)
     statuses = seat_statuses(show_id, viewer_id=viewer_id, db=db)
     return "".join(STATUS_CODES[statuses.get(seat[0], "booked")] for seat in layout["seats"])
+
+
+@lru_cache(maxsize=64)
+def _positions(show_id: int, db: Engine | None) -> dict[int, int]:
+    return {seat[0]: i for i, seat in enumerate(compact_layout(show_id, db=db)["seats"])}
+
+
+def seat_positions(show_id: int, *, db: Engine | None = None) -> dict[int, int]:
+    """Seat id -> its index in the layout, and so in the status string."""
+    return _positions(show_id, db)

@@ -10,19 +10,24 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import time
 
 import reflex as rx
 
 from ticketapp import booking, routes
 from ticketapp.booking import catalog
-from ticketapp.booking.compact import compact_layout, layout_url, status_string
+from ticketapp.booking.compact import compact_layout, layout_url, seat_positions
 from ticketapp.booking.quotes import quote_seats
 from ticketapp.formatting import money, show_time
+from ticketapp.live import hub
 from ticketapp.models import Show, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import SessionState
 
 logger = logging.getLogger(__name__)
+
+TAKEN_CODES = frozenset("hbx")
+WATCH_SECONDS = 3 * 3600  # a forgotten tab stops being pushed to after three hours
 
 
 @dataclasses.dataclass
@@ -80,6 +85,8 @@ class ShowState(rx.State):
     not_found: bool = False
     loading: bool = True
     busy: bool = False
+    _watching: int = 0  # the show this tab's live watcher follows (0: none)
+    _held: list[int] = []  # seats of this customer's live hold
 
     @rx.var
     def total(self) -> str:
@@ -99,7 +106,7 @@ class ShowState(rx.State):
 
     async def _refresh_statuses(self) -> None:
         if not self.is_general_admission:
-            self.statuses = status_string(self.current_show_id, viewer_id=await self._viewer_id())
+            self._apply_statuses(await hub.statuses(self.current_show_id, fresh=True))
         else:
             left = booking.general_admission_available(self.current_show_id)
             self.areas = [dataclasses.replace(a, left=left.get(a.section, 0)) for a in self.areas]
@@ -110,7 +117,7 @@ class ShowState(rx.State):
         # A message handed over by checkout (expired hold) survives exactly one load.
         self.message, self.message_is_error, self.flash = self.flash, bool(self.flash), ""
         self.loading, self.not_found, self.current_show_id = True, False, show_id
-        self.selected, self.picks, self.hold_id = [], [], 0
+        self.selected, self.picks, self.hold_id, self._held = [], [], 0, []
         session = await self.get_state(SessionState)
         viewer = {"viewer_id": session.user_id or None, "viewer_role": session.user_role or None}
         try:
@@ -118,7 +125,7 @@ class ShowState(rx.State):
             event = catalog.get_event(summary.show.event_id, **viewer)
         except booking.NotFound:
             self.not_found, self.loading = True, False
-            return
+            return None
         show = summary.show
         self.event_id, self.event_title, self.venue = event.id, event.title, event.venue_name
         self.starts = show_time(show.starts_at)
@@ -149,9 +156,63 @@ class ShowState(rx.State):
                 self._take_hold(hold)
         await self._refresh_statuses()
         self.loading = False
+        return ShowState.watch_seats
+
+    def _apply_statuses(self, statuses: str) -> None:
+        """New statuses; a selected seat someone else just took leaves the selection."""
+        self.statuses = statuses
+        positions = seat_positions(self.current_show_id)
+        held = set(self._held)
+        lost = [
+            seat_id
+            for seat_id in self.selected
+            if seat_id not in held
+            and seat_id in positions
+            and statuses[positions[seat_id]] in TAKEN_CODES
+        ]
+        if not lost:
+            return
+        labels = [p.label for p in self.picks if p.seat_id in lost]
+        self.selected = [s for s in self.selected if s not in lost]
+        self.picks = [p for p in self.picks if p.seat_id not in lost]
+        self.ack_seq += 1
+        self._say(
+            f"Just taken by someone else: {', '.join(labels)}. We removed it from your selection.",
+            error=True,
+        )
+
+    @rx.event(background=True)
+    async def watch_seats(self):
+        """Keep this viewer's map live until they leave the show or close the page."""
+        async with self:
+            show_id = self.current_show_id
+            if not show_id or self._watching == show_id or self.is_general_admission:
+                return
+            self._watching = show_id
+        seen = hub.version(show_id)
+        deadline = time.monotonic() + WATCH_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                version = await hub.wait_for_change(show_id, seen, timeout=20)
+                if version is None:
+                    async with self:
+                        if self.current_show_id != show_id:
+                            return
+                    continue
+                seen = version
+                statuses = await hub.statuses(show_id)
+                async with self:
+                    if self.current_show_id != show_id:
+                        return
+                    self._apply_statuses(statuses)
+        finally:
+            async with self:
+                if self._watching == show_id:
+                    self._watching = 0
 
     def _take_hold(self, hold: booking.HoldView) -> None:
         self.hold_id = hold.hold_id
+        self._held = list(hold.seat_ids)
         self.selected = list(hold.seat_ids)
         self.picks = [
             Pick(
@@ -169,11 +230,12 @@ class ShowState(rx.State):
         self.ack_seq = max(self.ack_seq, int(seq))
         seat_id = int(seat_id)
         if seat_id in self.selected:
-            if self.hold_id:
+            if self.hold_id and seat_id in self._held:
                 try:
                     booking.release_seats(self.hold_id, [seat_id], user_id=await self._viewer_id())
                 except booking.BookingError:
                     logger.info("seat %s was no longer in hold %s", seat_id, self.hold_id)
+                self._held = [s for s in self._held if s != seat_id]
             self.selected = [s for s in self.selected if s != seat_id]
             self.picks = [p for p in self.picks if p.seat_id != seat_id]
             self.message = ""
@@ -205,6 +267,7 @@ class ShowState(rx.State):
             with contextlib.suppress(booking.BookingError):
                 booking.release_hold(self.hold_id, user_id=await self._viewer_id())
         self.selected, self.picks, self.hold_id, self.message = [], [], 0, ""
+        self._held = []
         self.ack_seq += 1
         await self._refresh_statuses()
 
@@ -236,7 +299,7 @@ class ShowState(rx.State):
         try:
             if wanted:
                 result = booking.hold_seats(identity.user_id, self.current_show_id, wanted)
-                self.hold_id = result.hold_id
+                self.hold_id, self._held = result.hold_id, list(result.seat_ids)
         except booking.SeatsUnavailable as exc:
             lost = set(exc.seat_ids)
             self.selected = [s for s in self.selected if s not in lost]

@@ -1,0 +1,170 @@
+"""Live seat changes: one listener per backend process, fanned out to every open seat map.
+
+PostgreSQL: a statement trigger on `show_seat` NOTIFYs channel `seat_changes` with the show id
+at commit (migration 0002), whatever changed the seats — a customer's hold, a booking through
+the REST API, a cancellation, an organizer blocking seats, the sweeper releasing an expired
+hold. Each process LISTENs on ONE connection, however many people watch.
+SQLite (single process, development): the hub polls a cheap signature of the watched shows
+(the sum of their seats' row versions, which every claim bumps).
+
+The database stays the source of truth: a woken viewer re-reads the statuses, the hub
+refreshes every watched show after its listener reconnects, and a quiet show is re-read every
+`SAFETY_REFRESH` seconds anyway, so a lost message costs at most one refresh cycle.
+Nothing here imports Reflex: the seat-map state waits on `wait_for_change`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+import psycopg
+from sqlalchemy import func
+from sqlmodel import select
+
+from ticketapp.booking.compact import status_string
+from ticketapp.booking.sweeper import expire_stale_holds
+from ticketapp.db import session_scope
+from ticketapp.models import ShowSeat
+from ticketapp.settings import settings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "seat_changes"
+POLL_SECONDS = 0.25  # SQLite only
+SWEEP_SECONDS = 1.0
+SAFETY_REFRESH = 30.0
+WATCH_TTL = 120.0  # a show nobody waited on for this long is no longer polled
+
+
+class SeatChangeHub:
+    """Per-process fan-out: show id -> a version number that grows on every change."""
+
+    def __init__(self) -> None:
+        self._versions: dict[int, int] = {}
+        self._events: dict[int, asyncio.Event] = {}
+        self._watched: dict[int, float] = {}
+        self._cache: dict[int, tuple[int, str]] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._signatures: dict[int, int] = {}
+
+    def version(self, show_id: int) -> int:
+        return self._versions.get(show_id, 0)
+
+    def changed(self, show_id: int) -> None:
+        self._versions[show_id] = self.version(show_id) + 1
+        event = self._events.pop(show_id, None)
+        if event is not None:
+            event.set()
+
+    def changed_all(self) -> None:
+        for show_id in list(self._watched):
+            self.changed(show_id)
+
+    async def wait_for_change(self, show_id: int, seen: int, timeout: float) -> int | None:
+        """The show's version once it is newer than `seen`; None after `timeout` seconds."""
+        self._watched[show_id] = time.monotonic()
+        deadline = time.monotonic() + timeout
+        while self.version(show_id) <= seen:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            event = self._events.setdefault(show_id, asyncio.Event())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), left)
+        return self.version(show_id)
+
+    async def statuses(self, show_id: int, *, fresh: bool = False) -> str:
+        """The show's status string, read once per change however many viewers wait."""
+        lock = self._locks.setdefault(show_id, asyncio.Lock())
+        async with lock:
+            version = self.version(show_id)
+            cached = self._cache.get(show_id)
+            if fresh or cached is None or cached[0] != version:
+                text = await asyncio.to_thread(status_string, show_id)
+                self._cache[show_id] = cached = (version, text)
+            return cached[1]
+
+    # --- feeding the hub ---------------------------------------------------------------------
+
+    async def listen_postgres(self, url: str) -> None:
+        """LISTEN on one connection; reconnect with backoff and refresh everything after."""
+        dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        backoff = 0.5
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    self.changed_all()  # whatever happened while we were not listening
+                    backoff = 0.5
+                    async for note in conn.notifies():
+                        with contextlib.suppress(ValueError):
+                            self.changed(int(note.payload))
+            except (psycopg.Error, OSError) as exc:
+                logger.warning("seat listener lost its connection (%s); retrying", exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    def _signature_rows(self, show_ids: list[int]) -> dict[int, int]:
+        with session_scope() as session:
+            rows = session.exec(
+                select(ShowSeat.show_id, func.sum(ShowSeat.version))
+                .where(ShowSeat.show_id.in_(show_ids))
+                .group_by(ShowSeat.show_id)
+            ).all()
+        return {show_id: int(total or 0) for show_id, total in rows}
+
+    async def poll_sqlite(self) -> None:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            now = time.monotonic()
+            watched = [s for s, seen in self._watched.items() if now - seen < WATCH_TTL]
+            if not watched:
+                continue
+            try:
+                signatures = await asyncio.to_thread(self._signature_rows, watched)
+            except Exception:  # a busy database must not end live updates
+                logger.exception("polling seat changes failed")
+                continue
+            for show_id, signature in signatures.items():
+                if self._signatures.get(show_id) not in (None, signature):
+                    self.changed(show_id)
+                self._signatures[show_id] = signature
+
+    async def safety_refresh(self) -> None:
+        while True:
+            await asyncio.sleep(SAFETY_REFRESH)
+            self.changed_all()
+
+
+async def sweep_expired_holds() -> None:
+    """Release expired holds every second, so other maps see those seats free again.
+
+    Every process may run it: the release is a conditional UPDATE, so two sweepers never
+    release the same seat twice, and nothing depends on a sweeper having run.
+    """
+    while True:
+        await asyncio.sleep(SWEEP_SECONDS)
+        try:
+            await asyncio.to_thread(expire_stale_holds)
+        except Exception:
+            logger.exception("sweeping expired holds failed")
+
+
+hub = SeatChangeHub()
+
+
+async def run_live_updates() -> None:
+    """The lifespan task of each backend process: feed the hub and sweep."""
+    tasks = [asyncio.create_task(sweep_expired_holds()), asyncio.create_task(hub.safety_refresh())]
+    if settings.is_sqlite:
+        tasks.append(asyncio.create_task(hub.poll_sqlite()))
+    else:
+        tasks.append(asyncio.create_task(hub.listen_postgres(settings.database_url)))
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
