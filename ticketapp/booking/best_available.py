@@ -120,25 +120,20 @@ def _score(
     return (block[0].rank, wasted, orphan, spared, block[0].y, abs(middle - centre), block[0].x)
 
 
-def choose_block(
-    places: Sequence[Place],
-    quantity: int,
-    *,
-    category_id: int | None = None,
-    accessible: int = 0,
-) -> tuple[int, ...] | None:
-    """The ids of the best block of `quantity` adjacent free seats, or None if none fits."""
+def _best_in_row(
+    row: list[Place], quantity: int, category_id: int | None, accessible: int
+) -> tuple[tuple, list[Place]] | None:
+    """The best block of one row with its sort key, or None."""
     best: tuple[tuple, list[Place]] | None = None
-    for row in _rows(places):
-        centre = (row[0].x + row[-1].x) / 2
-        for free in _free_runs(row):
-            for start in range(len(free) - quantity + 1):
-                block = free[start : start + quantity]
-                right = len(free) - start - quantity
-                key = _score(block, start, right, centre, category_id, accessible)
-                if key is not None and (best is None or key < best[0]):
-                    best = (key, block)
-    return tuple(p.id for p in best[1]) if best else None
+    centre = (row[0].x + row[-1].x) / 2
+    for free in _free_runs(row):
+        for start in range(len(free) - quantity + 1):
+            block = free[start : start + quantity]
+            right = len(free) - start - quantity
+            key = _score(block, start, right, centre, category_id, accessible)
+            if key is not None and (best is None or key < best[0]):
+                best = (key, block)
+    return best
 
 
 def plan_blocks(
@@ -149,17 +144,36 @@ def plan_blocks(
     category_id: int | None = None,
     accessible: int = 0,
 ) -> list[tuple[int, ...]]:
-    """The first `count` blocks that buyers of `quantity` seats would get one after another."""
+    """The first `count` blocks that buyers of `quantity` seats would get one after another.
+
+    Taking a block changes only its own row, so only that row is scored again.
+    """
+    rows = _rows(places)
+    best = [_best_in_row(row, quantity, category_id, accessible) for row in rows]
     plan: list[tuple[int, ...]] = []
-    current = list(places)
     while len(plan) < count:
-        block = choose_block(current, quantity, category_id=category_id, accessible=accessible)
-        if block is None:
+        scored = [(b[0], i) for i, b in enumerate(best) if b is not None]
+        if not scored:
             break
+        _, i = min(scored)
+        block = tuple(p.id for p in best[i][1])
         plan.append(block)
         taken = set(block)
-        current = [replace(p, free=False) if p.id in taken else p for p in current]
+        rows[i] = [replace(p, free=False) if p.id in taken else p for p in rows[i]]
+        best[i] = _best_in_row(rows[i], quantity, category_id, accessible)
     return plan
+
+
+def choose_block(
+    places: Sequence[Place],
+    quantity: int,
+    *,
+    category_id: int | None = None,
+    accessible: int = 0,
+) -> tuple[int, ...] | None:
+    """The ids of the best block of `quantity` adjacent free seats, or None if none fits."""
+    plan = plan_blocks(places, quantity, 1, category_id=category_id, accessible=accessible)
+    return plan[0] if plan else None
 
 
 def _places(session: Session, show_id: int, now: datetime) -> list[Place]:
