@@ -343,3 +343,17 @@ def test_hold_default_clock_and_database_are_used_when_not_given(engine, buyers,
 
     assert abs(result.expires_at - utcnow() - timedelta(seconds=600)) < timedelta(seconds=60)
     assert check_invariants(engine) == []
+
+
+def test_a_database_failure_reaches_callers_as_a_typed_error():
+    from sqlalchemy import create_engine
+
+    from ticketapp.booking import BookingError, TemporarilyUnavailable
+
+    gone = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/no_such_database_here")
+    try:
+        with pytest.raises(TemporarilyUnavailable) as failed:
+            hold_seats(1, 1, [1], now=NOW, db=gone)
+    finally:
+        gone.dispose()
+    assert isinstance(failed.value, BookingError) and failed.value.code == "temporarily_unavailable"
