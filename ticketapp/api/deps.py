@@ -1,5 +1,9 @@
 """Dependencies as named types, so a route's signature says what it needs.
 
+Those that do no I/O are `async def`: FastAPI runs them on the event loop instead of sending
+each through the thread pool (the sync routes and the token check, which reads the database,
+still run in threads).
+
 `Db` is the engine the route works on: `ticketapp.db.get_engine()` in production, replaced in
 tests with `app.dependency_overrides[get_db]`. `Now` is the request's clock, also overridable,
 so expiry can be tested without sleeping. `CurrentUser` loads the user behind the bearer token
@@ -26,15 +30,15 @@ from ticketapp.models import Role, User, utcnow
 _bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/auth/login.")
 
 
-def get_db() -> Engine:
+async def get_db() -> Engine:
     return get_engine()
 
 
-def get_now() -> datetime:
+async def get_now() -> datetime:
     return utcnow()
 
 
-def get_rate_limiter() -> RateLimiter:
+async def get_rate_limiter() -> RateLimiter:
     return default_rate_limiter()
 
 
@@ -72,7 +76,7 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 OPTIONAL_AUTH: dict[str, Any] = {"security": [{}]}
 
 
-def get_organizer_user(user: CurrentUser) -> User:
+async def get_organizer_user(user: CurrentUser) -> User:
     if user.role not in (Role.ORGANIZER, Role.ADMIN):
         raise ApiError("forbidden", "This needs an organizer account.")
     return user
@@ -81,7 +85,7 @@ def get_organizer_user(user: CurrentUser) -> User:
 OrganizerUser = Annotated[User, Depends(get_organizer_user)]
 
 
-def client_ip(request: Request) -> str:
+async def client_ip(request: Request) -> str:
     """The peer address; a proxy in front must be trusted explicitly (not done here)."""
     return request.client.host if request.client else "unknown"
 

@@ -182,7 +182,7 @@ class Idempotency:
             )
 
 
-def get_idempotency(
+async def get_idempotency(
     request: Request, user: CurrentUser, db: Db, now: Now, key: IdempotencyKey = None
 ) -> Idempotency:
     return Idempotency(
