@@ -8,10 +8,9 @@ Why the SQL is shaped so:
 - A claim is ONE conditional UPDATE over exactly the places involved:
   `WITH locked AS MATERIALIZED (SELECT id ... <wanted and sellable> ORDER BY id FOR UPDATE
   [SKIP LOCKED]) UPDATE show_seat SET status='held', ... WHERE id IN (SELECT id FROM locked)
-  AND <sellable> RETURNING id`. The rows that come back
-  are the rows we own; fewer rows than asked means someone else owns the rest. There is no
-  read-then-write window and no lock on the show: buyers of different seats never wait for each
-  other.
+  AND <sellable> RETURNING id`. The rows that come back are the rows we own; fewer rows than
+  asked means someone else owns the rest. There is no read-then-write window and no lock on
+  the show: buyers of different seats never wait for each other.
 - The locking CTE takes the row locks in id order. Two buyers of overlapping sets then
   queue on the same first seat instead of each holding a seat the other wants (a deadlock).
   PostgreSQL re-checks the WHERE clause on the newest row version once a lock is granted, so
@@ -24,6 +23,9 @@ Why the SQL is shaped so:
   KEY UPDATE` on app_user, which does not block inserts that merely reference the user). That is
   what keeps the per-customer cap exact when one person clicks in two tabs; other customers
   never touch that lock.
+- Lock order, everywhere: customer row, then hold row, then seat rows (in id order). Confirm
+  and release start at the hold row, cancel at the booking row; none goes back up the chain,
+  so no two engine operations can wait for each other in a circle.
 """
 
 from __future__ import annotations
