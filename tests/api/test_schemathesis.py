@@ -23,7 +23,7 @@ from ticketapp.api import app
 from ticketapp.api.deps import get_db, get_now, get_rate_limiter
 from ticketapp.api.ratelimit import MemoryRateLimiter
 
-EXAMPLES_PER_OPERATION = 40
+EXAMPLES_PER_OPERATION = 30
 
 
 @pytest.fixture
