@@ -44,7 +44,9 @@ async ([index, selectedBefore]) => {
   const painted = new Promise((resolve) => {
     const check = () => b.classList.contains('sel') !== selectedBefore;
     const obs = new MutationObserver(() => {
-      if (check()) { obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - t0)); }
+      if (!check()) return;
+      obs.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - t0));
     });
     obs.observe(b, { attributes: true, attributeFilter: ['class'] });
   });

@@ -1,7 +1,7 @@
-from alembic import command
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
+from alembic import command
 from tests import dbutil
 
 

@@ -3,6 +3,8 @@ PostgreSQL database, driven through Debian's Chromium by Playwright."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy.engine import Engine
@@ -10,7 +12,6 @@ from sqlalchemy.engine import Engine
 from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 from tests import dbutil
 from ticketapp.db import make_engine
-
 
 # A 2-core CI machine building and serving the app while Chromium renders: give the UI a
 # little more than Playwright's default 5 s before calling a wait a failure.
@@ -25,11 +26,17 @@ def app_db_url() -> str:
     dbutil.drop_pg_database(url)
 
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+# Browser tests run the app in scale-out mode: two backend workers sharing PostgreSQL and
+# Redis, so every journey also proves the workers agree on state and live seat changes.
+SCALE_OUT = {"REFLEX_REDIS_URL": REDIS_URL, "GRANIAN_WORKERS": "2"}
+
+
 @pytest.fixture(scope="session")
 def app_server(app_db_url, tmp_path_factory) -> str:
     port = free_port()
     log = tmp_path_factory.mktemp("app") / "reflex.log"
-    proc = start_app(app_db_url, port, log)
+    proc = start_app(app_db_url, port, log, extra_env=SCALE_OUT)
     yield f"http://localhost:{port}"
     stop_app(proc)
 

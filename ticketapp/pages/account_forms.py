@@ -41,7 +41,7 @@ def _card(title: str, *children: rx.Component) -> rx.Component:
 @rx.page(
     route=routes.LOGIN,
     title="Log in — ticketapp",
-    on_load=[SessionState.restore, LogInState.clear_form],
+    on_load=SessionState.restore,
 )
 @template()
 def login() -> rx.Component:
@@ -77,7 +77,7 @@ def login() -> rx.Component:
 @rx.page(
     route=routes.SIGNUP,
     title="Sign up — ticketapp",
-    on_load=[SessionState.restore, SignUpState.clear_form],
+    on_load=SessionState.restore,
 )
 @template()
 def signup() -> rx.Component:

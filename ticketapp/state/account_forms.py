@@ -32,10 +32,6 @@ class LogInState(rx.State):
         target = routes.safe_next(self.router.url.query_parameters.get("next"))
         yield [rx.toast.success(f"Welcome back, {user.name}."), rx.redirect(target)]
 
-    @rx.event
-    def clear_form(self) -> None:
-        self.error, self.busy = "", False
-
 
 class SignUpState(rx.State):
     error: str = ""
@@ -61,7 +57,3 @@ class SignUpState(rx.State):
         self.busy = False
         target = routes.safe_next(self.router.url.query_parameters.get("next"))
         yield [rx.toast.success(f"Welcome to ticketapp, {user.name}."), rx.redirect(target)]
-
-    @rx.event
-    def clear_form(self) -> None:
-        self.error, self.error_field, self.busy = "", "", False

@@ -285,7 +285,8 @@ class ShowState(rx.State):
             yield redirect
             return
         if not self.selected:
-            self._say("Pick at least one seat first.", error=True)
+            if not self.message:  # keep a "just taken" message that emptied the selection
+                self._say("Pick at least one seat first.", error=True)
             return
         self.busy = True
         yield
