@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench.harness import BIN_DIR, PROJECT_DIR, app_env, free_port, stop_app, wait_until_up
+from tests.e2e.conftest import REDIS_URL
 from tests.e2e.helpers import PASSWORD, create_user, log_in, make_show, seat, wait_for_map
 from ticketapp import booking
 
@@ -107,3 +111,54 @@ def test_a_selected_seat_taken_by_someone_else_is_deselected_with_a_message(page
     expect(page.locator(".pick-row")).to_have_count(1)
     expect(seat(page, "Row A, seat 2,")).to_have_attribute("aria-pressed", "false")
     expect(seat(page, "Row A, seat 1,")).to_have_attribute("aria-pressed", "true")
+
+
+@pytest.fixture
+def second_backend(app_db_url, tmp_path) -> str:
+    """Another backend process on the same PostgreSQL and Redis: the REST API served by
+    granian on a port of its own — "worker A", while the page lives on the app's workers."""
+    port = free_port()
+    log = (tmp_path / "api.log").open("w")
+    proc = subprocess.Popen(
+        [
+            str(BIN_DIR / "python"),
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "ticketapp.api:app",
+        ],
+        cwd=PROJECT_DIR,
+        env=app_env(app_db_url, {"REFLEX_REDIS_URL": REDIS_URL}),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/api/openapi.json", proc, tmp_path / "api.log")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_app(proc)
+
+
+def test_a_change_through_another_backend_process_reaches_this_page(
+    page: Page, app_engine, second_backend
+):
+    _, show_id, _ = make_show(app_engine)
+    log_in(page, create_user(app_engine, name="Viewer"))
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    buyer = create_user(app_engine, name="Elsewhere")
+    seat_id = _seat_id(app_engine, show_id, "B", 6)
+    with httpx.Client(base_url=second_backend, timeout=10) as api:
+        login = api.post("/api/v1/auth/login", json={"email": buyer.email, "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        hold = api.post(
+            "/api/v1/holds", json={"show_id": show_id, "seat_ids": [seat_id]}, headers=headers
+        )
+        assert hold.status_code == 201, hold.text
+    expect(seat(page, "Row B, seat 6,")).to_have_attribute("aria-label", HELD, timeout=2000)
