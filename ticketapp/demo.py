@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from ticketapp import auth
@@ -25,10 +26,10 @@ ORGANIZER = ("Olivia Organizer", "organizer@ticketapp.dev", "organizer-demo-1")
 CUSTOMER = ("Carl Customer", "customer@ticketapp.dev", "customer-demo-1")
 
 
-def _account(name: str, email: str, password: str, role: str) -> int:
-    user = auth.find_user_by_email(email)
+def _account(name: str, email: str, password: str, role: str, db: Engine | None) -> int:
+    user = auth.find_user_by_email(email, db=db)
     if user is None:
-        user = auth.sign_up(name, email, password, role=role)
+        user = auth.sign_up(name, email, password, role=role, db=db)
     return user.id
 
 
@@ -176,8 +177,8 @@ DEMO_EVENTS = [
 ]
 
 
-def _event_exists(organizer_id: int, title: str) -> bool:
-    with session_scope() as session:
+def _event_exists(organizer_id: int, title: str, db: Engine | None) -> bool:
+    with session_scope(db) as session:
         return (
             session.exec(
                 select(Event.id).where(Event.organizer_id == organizer_id, Event.title == title)
@@ -186,16 +187,16 @@ def _event_exists(organizer_id: int, title: str) -> bool:
         )
 
 
-def load_demo_data() -> list[str]:
+def load_demo_data(*, db: Engine | None = None) -> list[str]:
     """Create whatever of the demo data is missing; return the titles created."""
-    organizer_id = _account(*ORGANIZER, Role.ORGANIZER)
-    _account(*CUSTOMER, Role.CUSTOMER)
+    organizer_id = _account(*ORGANIZER, Role.ORGANIZER, db)
+    _account(*CUSTOMER, Role.CUSTOMER, db)
     created = []
     for spec in DEMO_EVENTS:
-        if _event_exists(organizer_id, spec["title"]):
+        if _event_exists(organizer_id, spec["title"], db):
             continue
         layout_name, sections = spec["layout"]
-        layout_id = catalog.create_layout(organizer_id, layout_name, sections())
+        layout_id = catalog.create_layout(organizer_id, layout_name, sections(), db=db)
         event = catalog.create_event(
             organizer_id,
             spec["title"],
@@ -205,6 +206,7 @@ def load_demo_data() -> list[str]:
             category=spec["category"],
             banner_url=spec["banner_url"],
             status="published",
+            db=db,
         )
         for days, hour, minute in spec["shows"]:
             catalog.create_show(
@@ -214,6 +216,7 @@ def load_demo_data() -> list[str]:
                 spec["prices"],
                 actor_id=organizer_id,
                 actor_role=Role.ORGANIZER,
+                db=db,
             )
         created.append(spec["title"])
     return created

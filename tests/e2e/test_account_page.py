@@ -1,0 +1,46 @@
+"""The account page: change name; change password (the current one is required)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from tests.e2e.helpers import PASSWORD, create_user, log_in
+from ticketapp import auth
+from ticketapp.models import User
+
+
+def test_change_name_and_password(page: Page, app_engine):
+    user = create_user(app_engine, name="Old Name")
+    log_in(page, user)
+    page.goto("/account")
+    page.fill("#account-name", "New Name")
+    page.click("#save-name")
+    expect(page.get_by_text("Your name is updated.")).to_be_visible()
+    expect(page.locator("#nav-user-name")).to_have_text("New Name")
+
+    page.fill("#current-password", "not my password")
+    page.fill("#new-password", "brand new password")
+    page.click("#save-password")
+    expect(page.locator(".account-error")).to_contain_text("Current password is wrong")
+    with Session(app_engine) as session:
+        assert auth.verify_password(PASSWORD, session.get(User, user.id).password_hash)
+
+    page.fill("#current-password", PASSWORD)
+    page.fill("#new-password", "short")
+    page.click("#save-password")
+    expect(page.locator(".account-error")).to_contain_text("at least 8 characters")
+
+    page.fill("#current-password", PASSWORD)
+    page.fill("#new-password", "brand new password")
+    page.click("#save-password")
+    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    with Session(app_engine) as session:
+        stored = session.get(User, user.id)
+        assert stored.name == "New Name"
+        assert auth.verify_password("brand new password", stored.password_hash)
+
+
+def test_account_page_needs_a_login(page: Page):
+    page.goto("/account")
+    expect(page.locator("#login-submit")).to_be_visible()
