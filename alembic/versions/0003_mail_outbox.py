@@ -46,9 +46,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("dedupe_key"),
     )
     with op.batch_alter_table("outbox_mail", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_outbox_mail_booking_id"), ["booking_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_outbox_mail_booking_id"), ["booking_id"], unique=False)
         batch_op.create_index("ix_outbox_mail_due", ["status", "next_attempt_at"], unique=False)
 
 
