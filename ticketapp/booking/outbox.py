@@ -154,8 +154,9 @@ def enqueue_booking_mail(
         dialect.insert(OutboxMail)
         .values(**row)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMail.id)  # a row back means inserted (rowcount is not reliable here)
     )
-    return session.connection().execute(stmt).rowcount == 1
+    return session.connection().execute(stmt).first() is not None
 
 
 def _mail_views(session: Session, query) -> list[MailView]:

@@ -135,9 +135,10 @@ def _settle(db: Engine, mail_ids: list[int], token: str, **values: object) -> in
             OutboxMail.status == MailStatus.SENDING,
         )
         .values(claim_token="", **values)
+        .returning(OutboxMail.id)
     )
     with session_scope(db) as session:
-        return session.connection().execute(stmt).rowcount
+        return len(session.connection().execute(stmt).all())
 
 
 def record_sent(db: Engine, mail: ClaimedMail, *, token: str, now: datetime) -> bool:
