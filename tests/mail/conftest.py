@@ -64,7 +64,7 @@ class Inbox:
         self.arrived.set()
         return "250 Message accepted for delivery"
 
-    def keys(self) -> list[str]:
+    def mail_keys(self) -> list[str]:
         return [r.key for r in self.received]
 
 
@@ -127,9 +127,7 @@ def book(
     db: Engine, venue: Venue, buyer_id: int, *seats: str, email_address: str = ""
 ) -> BookingView:
     held = hold_seats(buyer_id, venue.show_id, venue.ids(*seats), now=NOW, db=db)
-    return confirm_hold(
-        held.hold_id, user_id=buyer_id, buyer_email=email_address, now=NOW, db=db
-    )
+    return confirm_hold(held.hold_id, user_id=buyer_id, buyer_email=email_address, now=NOW, db=db)
 
 
 def outbox_rows(db: Engine) -> list[OutboxMail]:

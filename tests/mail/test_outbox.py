@@ -198,9 +198,7 @@ def test_a_refused_or_rolled_back_cancellation_sends_nothing(engine):
             booked.id, actor_id=customer, actor_role=Role.CUSTOMER, now=STARTS, db=engine
         )
     with pytest.raises(RuntimeError), session_scope(engine) as session:
-        cancel_booking_in(
-            session, booked.id, actor_id=customer, actor_role=Role.CUSTOMER, now=NOW
-        )
+        cancel_booking_in(session, booked.id, actor_id=customer, actor_role=Role.CUSTOMER, now=NOW)
         raise RuntimeError("the event-wide cancel fails on a later booking")
 
     assert [r.kind for r in outbox_rows(engine)] == [MailKind.BOOKING_CONFIRMED]
@@ -232,7 +230,9 @@ def test_failed_mails_are_shown_to_their_events_organizer_and_admins_only(engine
         "failed",
     )
     assert len(failed_mails(admin, Role.ADMIN, db=engine)) == 2
-    assert failed_mails(mine.organizer_id, Role.ORGANIZER, event_id=theirs.event_id, db=engine) == []
+    assert (
+        failed_mails(mine.organizer_id, Role.ORGANIZER, event_id=theirs.event_id, db=engine) == []
+    )
     with pytest.raises(NotAllowed):
         failed_mails(customer, Role.CUSTOMER, db=engine)
 

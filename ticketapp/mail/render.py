@@ -28,6 +28,7 @@ from ticketapp.booking.outbox import BookingMail, MailKind
 from ticketapp.formatting import money, show_time
 
 KEY_HEADER = "X-Ticketapp-Mail-Key"  # the outbox dedupe key, for receivers and tests
+QR_SCALE, QR_BORDER = 5, 2
 
 
 def mail_domain(mail_from: str) -> str:
@@ -42,9 +43,14 @@ def message_id(mail_id: int, dedupe_key: str, created_at: datetime, mail_from: s
 
 
 def qr_png(code: str) -> bytes:
+    # make_qr, never a Micro QR: many door scanners cannot read those.
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=5, border=2)
+    segno.make_qr(code, error="m").save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER)
     return buffer.getvalue()
+
+
+def _qr_pixels(code: str) -> int:
+    return segno.make_qr(code, error="m").symbol_size(scale=QR_SCALE, border=QR_BORDER)[0]
 
 
 def _one_line(text: str) -> str:
@@ -117,8 +123,9 @@ def _html(mail: BookingMail, cids: dict[str, str]) -> str:
         price = escape(money(t.price_cents, mail.currency))
         qr = ""
         if confirmed:
+            size = _qr_pixels(t.code)
             qr = (
-                f'<img src="cid:{cids[t.code]}" width="145" height="145" '
+                f'<img src="cid:{cids[t.code]}" width="{size}" height="{size}" '
                 f'alt="QR code of ticket {escape(t.code)}"><br>'
                 f'<code style="font-size:12px">{escape(t.code)}</code>'
             )
@@ -165,11 +172,12 @@ def render(
     message["Message-ID"] = message_id(mail_id, dedupe_key, created_at, mail_from)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
     message[KEY_HEADER] = dedupe_key
-    message.set_content(_text(mail))
+    # quoted-printable: the .eml files of development stay readable in a text editor
+    message.set_content(_text(mail), cte="quoted-printable")
     cids = {}
     if mail.kind == MailKind.BOOKING_CONFIRMED:
         cids = {t.code: f"qr-{t.code}.{mail_id}@{domain}" for t in mail.tickets}
-    message.add_alternative(_html(mail, cids), subtype="html")
+    message.add_alternative(_html(mail, cids), subtype="html", cte="quoted-printable")
     html_part = message.get_payload()[1]
     for code, cid in cids.items():
         html_part.add_related(
