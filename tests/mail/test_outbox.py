@@ -19,6 +19,7 @@ from ticketapp.booking import (
     SalesClosed,
     cancel_booking,
     cancel_booking_in,
+    check_invariants,
     confirm_hold,
     failed_mails,
     hold_seats,
@@ -109,6 +110,7 @@ def test_a_failure_after_the_mail_is_queued_rolls_back_booking_and_mail(engine, 
     with session_scope(engine) as session:
         assert session.get(Hold, held.hold_id).status == "active"
         assert session.exec(select(Booking)).all() == []
+    assert check_invariants(engine, now=NOW) == []
 
 
 def test_cancelling_queues_one_cancellation_mail_however_often_it_is_asked(engine):
@@ -129,6 +131,7 @@ def test_cancelling_queues_one_cancellation_mail_however_often_it_is_asked(engin
     )
     mail = BookingMail.from_json(cancellation.payload)
     assert (mail.reason, mail.cancelled_by_buyer) == ("Ill", True)
+    assert check_invariants(engine, now=NOW) == []
 
 
 def test_an_organizer_cancelling_is_told_to_the_buyer_with_the_reason(engine):
@@ -202,6 +205,7 @@ def test_a_refused_or_rolled_back_cancellation_sends_nothing(engine):
         raise RuntimeError("the event-wide cancel fails on a later booking")
 
     assert [r.kind for r in outbox_rows(engine)] == [MailKind.BOOKING_CONFIRMED]
+    assert check_invariants(engine, now=NOW) == []
 
 
 def _fail_all(engine) -> None:
