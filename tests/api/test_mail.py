@@ -6,8 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from tests.api.conftest import Account, Stage
-from tests.api.test_bookings import book
+from tests.api.factories import Account, Stage, book
 from ticketapp.db import session_scope
 from ticketapp.models import MailStatus, OutboxMail
 
