@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 from collections.abc import AsyncIterator
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -31,7 +32,9 @@ from ticketapp.settings import ConfigError, Settings, settings
 log = logging.getLogger("ticketapp.mailer")
 
 
-def build_sender(db: Engine | None = None, config: Settings = settings, **options) -> MailSender:
+def build_sender(
+    db: Engine | None = None, config: Settings = settings, **options: Any
+) -> MailSender:
     """The sender the settings describe: SMTP, or the development mail folder."""
     return MailSender(transport_from_settings(config), mail_from=config.mail_from, db=db, **options)
 

@@ -26,6 +26,7 @@ from datetime import datetime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.errors import NotAllowed, NotFound
@@ -159,7 +160,7 @@ def enqueue_booking_mail(
     return session.connection().execute(stmt).first() is not None
 
 
-def _mail_views(session: Session, query) -> list[MailView]:
+def _mail_views(session: Session, query: Select) -> list[MailView]:
     return [
         MailView(
             id=m.id,
@@ -181,7 +182,7 @@ def _mail_views(session: Session, query) -> list[MailView]:
     ]
 
 
-def _visible_mails(actor_id: int, actor_role: str):
+def _visible_mails(actor_id: int, actor_role: str) -> Select:
     """Mails with their booking and event; an organizer's own events' only, all for admins."""
     if actor_role not in (Role.ORGANIZER, Role.ADMIN):
         raise NotAllowed("Only organizers and admins can see undelivered mail.")

@@ -35,6 +35,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
@@ -256,7 +257,7 @@ class MailSender:
             stop.wait(poll_seconds)
         log.info("mail sender stopped")
 
-    def _render(self, mail: ClaimedMail):
+    def _render(self, mail: ClaimedMail) -> EmailMessage:
         return render(
             BookingMail.from_json(mail.payload),
             mail_id=mail.id,
