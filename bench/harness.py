@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -38,6 +39,9 @@ def app_env(database_url: str, extra: dict[str, str] | None = None) -> dict[str,
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_CHECK_LATEST_VERSION": "false",
+        # The app's mail sender writes .eml files without SMTP: keep test and benchmark
+        # bookings out of the developer's own mail folder (var/mail).
+        "MAIL_DIR": os.environ.get("MAIL_DIR") or tempfile.mkdtemp(prefix="ticketapp-mail-"),
         **(extra or {}),
     }
 

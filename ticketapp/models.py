@@ -219,3 +219,36 @@ class IdempotencyRecord(SQLModel, table=True):
     status_code: int
     response_json: str
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class MailStatus:
+    PENDING = "pending"  # waiting for its next_attempt_at
+    SENDING = "sending"  # claimed by a sender until next_attempt_at (the lease)
+    SENT = "sent"
+    FAILED = "failed"  # gave up; shown to the event's organizer and admins
+
+
+class OutboxMail(SQLModel, table=True):
+    """A mail to send, written in the same transaction as the booking change it reports.
+
+    `dedupe_key` ("booking-confirmed:42") makes every change produce at most one row; the
+    sender (`ticketapp.mail.sender`) claims rows by moving them to `sending` with a lease in
+    `next_attempt_at`, so one index serves both "due" and "lease run out".
+    """
+
+    __tablename__ = "outbox_mail"
+    __table_args__ = (sa.Index("ix_outbox_mail_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=120, sa_column_kwargs={"unique": True})
+    kind: str = Field(max_length=32)  # booking_confirmed|booking_cancelled|show_cancelled
+    booking_id: int | None = Field(default=None, foreign_key="booking.id", index=True)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    payload: str  # JSON snapshot of what the mail reports, taken inside the transaction
+    status: str = Field(default=MailStatus.PENDING, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime
+    claim_token: str = Field(default="", max_length=32)  # the sender holding the lease
+    last_error: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_FILE = PROJECT_DIR / ".secret_key"
+MAILER_MODES = ("in-process", "external")
 
 
 class ConfigError(RuntimeError):
@@ -38,6 +39,7 @@ class Settings:
     smtp_starttls: bool
     mail_from: str
     mail_dir: Path
+    mailer: str  # in-process: the app runs the mail sender; external: `python -m ticketapp.mailer`
 
     @property
     def is_production(self) -> bool:
@@ -98,6 +100,11 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     elif mode == "production" and len(secret) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
     bcrypt_min = 12 if mode == "production" else 4
+    mailer = env.get("TICKETAPP_MAILER") or "in-process"
+    if mailer not in MAILER_MODES:
+        raise ConfigError(
+            f"TICKETAPP_MAILER must be one of {', '.join(MAILER_MODES)}, got {mailer!r}"
+        )
     smtp_host = env.get("SMTP_HOST") or None
     return Settings(
         env=mode,
@@ -120,6 +127,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         smtp_starttls=env.get("SMTP_STARTTLS", "true").lower() in ("1", "true", "yes"),
         mail_from=env.get("MAIL_FROM", "ticketapp <tickets@localhost>"),
         mail_dir=Path(env.get("MAIL_DIR") or PROJECT_DIR / "var" / "mail"),
+        mailer=mailer,
     )
 
 

@@ -1,7 +1,9 @@
-"""The Reflex app: every page module is imported here; the REST API rides along."""
+"""The Reflex app: every page module is imported here; the REST API rides along, and so does
+the mail sender unless TICKETAPP_MAILER=external (then run `python -m ticketapp.mailer`)."""
 
 import reflex as rx
 
+from ticketapp import mailer
 from ticketapp.api import app as api_app
 from ticketapp.live import run_live_updates
 from ticketapp.pages import (  # noqa: F401  (importing a page module registers its pages)
@@ -12,6 +14,7 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module registers 
     home,
     show,
 )
+from ticketapp.settings import settings
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -20,3 +23,6 @@ app = rx.App(
 )
 # One seat-change listener and one hold sweeper per backend process (see ticketapp/live.py).
 app.register_lifespan_task(run_live_updates)
+# One outbox mail sender per backend process; senders never send a mail twice (ticketapp/mail).
+if settings.mailer == "in-process":
+    app.register_lifespan_task(mailer.background_sender)

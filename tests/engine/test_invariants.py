@@ -22,7 +22,7 @@ from ticketapp.booking import (
 )
 from ticketapp.booking.catalog import SectionSpec, grid_section
 from ticketapp.db import session_scope
-from ticketapp.models import Booking, Hold, LayoutSection, Show, ShowSeat, Ticket
+from ticketapp.models import Booking, Hold, LayoutSection, OutboxMail, Show, ShowSeat, Ticket
 
 
 class Scene:
@@ -136,6 +136,33 @@ def _booking_deleted_under_its_seats(s: Scene):
     )
 
 
+def _confirmation_mail_lost(s: Scene):
+    s.run(delete(OutboxMail).where(OutboxMail.booking_id == s.booking.id))
+
+
+def _cancelled_without_telling(s: Scene):
+    s.run(update(Booking).where(Booking.id == s.booking.id).values(status="cancelled"))
+
+
+def _cancellation_mail_for_a_live_booking(s: Scene):
+    s.run(
+        insert(OutboxMail).values(
+            dedupe_key=f"booking-cancelled:{s.booking.id}",
+            kind="booking_cancelled",
+            booking_id=s.booking.id,
+            to_address="x@example.test",
+            subject="cancelled",
+            payload="{}",
+            status="pending",
+            attempts=0,
+            next_attempt_at=NOW,
+            claim_token="",
+            last_error="",
+            created_at=NOW,
+        )
+    )
+
+
 CORRUPTIONS: dict[str, tuple[Callable[[Scene], None], str]] = {
     "two live tickets on one seat": (_second_live_ticket, "double_booked"),
     "seat booked, tickets dead": (_tickets_killed, "booked_without_ticket"),
@@ -153,6 +180,12 @@ CORRUPTIONS: dict[str, tuple[Callable[[Scene], None], str]] = {
     "standing area over capacity": (_standing_area_shrunk_below_sales, "ga_over_capacity"),
     "customer over the cap": (_cap_lowered_under_a_hold, "over_customer_cap"),
     "two live holds": (_second_live_hold, "several_live_holds"),
+    "confirmation mail lost": (_confirmation_mail_lost, "mail_missing"),
+    "cancelled without a mail": (_cancelled_without_telling, "mail_missing"),
+    "cancellation mail, booking live": (
+        _cancellation_mail_for_a_live_booking,
+        "mail_without_change",
+    ),
 }
 
 

@@ -571,3 +571,22 @@ class CheckInOut(Output):
     checked_in_at: datetime | None
     label: str
     booking_code: str
+
+
+class MailOut(Output):
+    """A mail to a buyer from the outbox; `failed` ones need a look (address, server)."""
+
+    id: int
+    kind: Literal["booking_confirmed", "booking_cancelled", "show_cancelled"]
+    status: Literal["pending", "sending", "sent", "failed"]
+    to_address: str
+    subject: str
+    booking_id: int | None
+    booking_code: str | None
+    event_id: int | None
+    event_title: str | None
+    attempts: int
+    last_error: str
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None

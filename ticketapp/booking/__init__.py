@@ -9,6 +9,7 @@ database error. No Reflex, no FastAPI here.
 from ticketapp.booking.best_available import hold_best_available
 from ticketapp.booking.bookings import (
     cancel_booking,
+    cancel_booking_in,
     confirm_hold,
     get_booking,
     get_booking_by_code,
@@ -38,6 +39,13 @@ from ticketapp.booking.holds import (
     release_seats,
 )
 from ticketapp.booking.invariants import check_invariants
+from ticketapp.booking.outbox import (
+    BookingMail,
+    MailKind,
+    enqueue_booking_mail,
+    failed_mails,
+    retry_mail,
+)
 from ticketapp.booking.reports import (
     ensure_can_manage_event,
     event_bookings,
@@ -58,6 +66,7 @@ from ticketapp.booking.results import (
     HoldResult,
     HoldSeat,
     HoldView,
+    MailView,
     SalesCounts,
     SeatInfo,
     SeatMap,
@@ -70,6 +79,7 @@ from ticketapp.booking.sweeper import expire_stale_holds
 
 __all__ = [
     "BookingError",
+    "BookingMail",
     "BookingRow",
     "BookingView",
     "CategoryInfo",
@@ -86,6 +96,8 @@ __all__ = [
     "HoldSeat",
     "HoldView",
     "InvalidRequest",
+    "MailKind",
+    "MailView",
     "NotAllowed",
     "NotEnoughSeats",
     "NotFound",
@@ -99,14 +111,17 @@ __all__ = [
     "TemporarilyUnavailable",
     "TicketView",
     "cancel_booking",
+    "cancel_booking_in",
     "check_in",
     "check_invariants",
     "confirm_hold",
     "current_hold",
+    "enqueue_booking_mail",
     "ensure_can_manage_event",
     "event_bookings",
     "event_sales",
     "expire_stale_holds",
+    "failed_mails",
     "general_admission_available",
     "get_booking",
     "get_booking_by_code",
@@ -120,6 +135,7 @@ __all__ = [
     "normalize_booking_code",
     "release_hold",
     "release_seats",
+    "retry_mail",
     "sales_over_time",
     "seat_map",
     "seat_statuses",

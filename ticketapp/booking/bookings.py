@@ -7,6 +7,8 @@ Invariants:
 - Confirming a hold twice gives the same booking (`Booking.hold_id` is unique).
 - Cancelling a booking kills all its tickets and puts all its seats back on sale at once; it
   is refused once the show has started or a ticket of the booking has been checked in.
+- Confirming and cancelling each write the buyer's mail into the outbox in the same
+  transaction (`outbox.enqueue_booking_mail`): one mail per change, none for a rolled-back one.
 
 Why the SQL is shaped so: confirm locks the hold row first (FOR NO KEY UPDATE, so inserts that
 merely reference the hold are not blocked). Two confirms of one hold — a double click, a
@@ -28,6 +30,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ticketapp.booking import outbox
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.codes import new_booking_code, new_ticket_code, normalize_booking_code
 from ticketapp.booking.errors import (
@@ -166,7 +169,9 @@ def _book(
     hold.status = CONFIRMED
     session.add_all([booking, hold])
     session.flush()
-    return booking_views(session, [booking])[0]
+    view = booking_views(session, [booking])[0]
+    outbox.enqueue_booking_mail(session, outbox.MailKind.BOOKING_CONFIRMED, view, now=now)
+    return view
 
 
 def _may_see(booking: Booking, event: Event, actor_id: int, actor_role: str) -> bool:
@@ -179,55 +184,98 @@ def cancel_booking(
     actor_id: int,
     actor_role: str,
     reason: str = "",
+    mail_kind: str | None = None,
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> BookingView:
-    """Cancel a booking before its show starts: every ticket dies, every seat is for sale."""
+    """Cancel a booking before its show starts: every ticket dies, every seat is for sale.
+
+    The buyer is mailed (see `cancel_booking_in` for which mail).
+    """
     now = moment(now)
+    return run(
+        db,
+        lambda session: cancel_booking_in(
+            session,
+            booking_id,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            reason=reason,
+            mail_kind=mail_kind,
+            now=now,
+        ),
+    )
 
-    def work(session: Session) -> BookingView:
-        booking = session.exec(
-            select(Booking).where(Booking.id == booking_id).with_for_update(key_share=True)
-        ).first()
-        if booking is None:
-            raise NotFound("No such booking.")
-        show, event = load_show(session, booking.show_id)
-        if not _may_see(booking, event, actor_id, actor_role):
-            raise NotAllowed("You cannot cancel this booking.")
-        if booking.status == CANCELLED_BOOKING:
-            return booking_views(session, [booking])[0]
-        if now >= show.starts_at:
-            raise SalesClosed("The show has started; this booking can no longer be cancelled.")
-        used = session.exec(
-            select(Ticket.id).where(
-                Ticket.booking_id == booking.id, Ticket.checked_in_at.is_not(None)
-            )
-        ).first()
-        if used is not None:
-            # Its holder is already inside: reselling the seat would seat two people on it.
-            raise Conflict("A ticket of this booking has been used at the door.")
-        session.exec(
-            update(Ticket)
-            .where(Ticket.booking_id == booking.id, Ticket.live.is_(True))
-            .values(live=False)
-            .execution_options(synchronize_session=False)
-        )
-        session.exec(
-            seat_update(
-                ShowSeat.booking_id == booking.id,
-                ShowSeat.status == SeatStatus.BOOKED,
-                status=SeatStatus.AVAILABLE,
-                booking_id=None,
-            )
-        )
-        booking.status = CANCELLED_BOOKING
-        booking.cancelled_at = now
-        booking.cancel_reason = reason.strip()[:500]
-        session.add(booking)
-        session.flush()
+
+def cancel_booking_in(
+    session: Session,
+    booking_id: int,
+    *,
+    actor_id: int,
+    actor_role: str,
+    reason: str = "",
+    mail_kind: str | None = None,
+    now: datetime,
+) -> BookingView:
+    """`cancel_booking` inside the caller's transaction, e.g. one that cancels a whole event.
+
+    The buyer's mail goes into the same transaction: `mail_kind` defaults to
+    `MailKind.SHOW_CANCELLED` when the show or its event is already marked cancelled, else
+    `MailKind.BOOKING_CANCELLED`; `reason` is quoted in it. Cancelling an already cancelled
+    booking changes nothing and mails nothing.
+    """
+    booking = session.exec(
+        select(Booking).where(Booking.id == booking_id).with_for_update(key_share=True)
+    ).first()
+    if booking is None:
+        raise NotFound("No such booking.")
+    show, event = load_show(session, booking.show_id)
+    if not _may_see(booking, event, actor_id, actor_role):
+        raise NotAllowed("You cannot cancel this booking.")
+    if booking.status == CANCELLED_BOOKING:
         return booking_views(session, [booking])[0]
-
-    return run(db, work)
+    if now >= show.starts_at:
+        raise SalesClosed("The show has started; this booking can no longer be cancelled.")
+    used = session.exec(
+        select(Ticket.id).where(Ticket.booking_id == booking.id, Ticket.checked_in_at.is_not(None))
+    ).first()
+    if used is not None:
+        # Its holder is already inside: reselling the seat would seat two people on it.
+        raise Conflict("A ticket of this booking has been used at the door.")
+    session.exec(
+        update(Ticket)
+        .where(Ticket.booking_id == booking.id, Ticket.live.is_(True))
+        .values(live=False)
+        .execution_options(synchronize_session=False)
+    )
+    session.exec(
+        seat_update(
+            ShowSeat.booking_id == booking.id,
+            ShowSeat.status == SeatStatus.BOOKED,
+            status=SeatStatus.AVAILABLE,
+            booking_id=None,
+        )
+    )
+    booking.status = CANCELLED_BOOKING
+    booking.cancelled_at = now
+    booking.cancel_reason = reason.strip()[:500]
+    session.add(booking)
+    session.flush()
+    view = booking_views(session, [booking])[0]
+    if mail_kind is None:
+        show_off = "cancelled" in (show.status, event.status)
+        mail_kind = (
+            outbox.MailKind.SHOW_CANCELLED if show_off else outbox.MailKind.BOOKING_CANCELLED
+        )
+    outbox.enqueue_booking_mail(
+        session,
+        mail_kind,
+        view,
+        now=now,
+        reason=booking.cancel_reason,
+        cancelled_by_buyer=actor_id == booking.user_id,
+    )
+    return view
 
 
 def get_booking(

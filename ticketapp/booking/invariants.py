@@ -22,6 +22,9 @@ The rules, as the engine keeps them:
 - `ga_over_capacity`: a standing area never sells more than its capacity.
 - `over_customer_cap` / `several_live_holds`: a customer has at most one live hold per show and
   holds at most the show's cap.
+- `mail_missing` / `mail_without_change`: every booking has its confirmation mail in the
+  outbox and every cancelled one its cancellation mail (both written with the change), and no
+  booking that is still confirmed has a cancellation mail (one from a rolled-back cancel).
 
 The checks are plain aggregate queries with no locks, run in one read transaction.
 """
@@ -42,6 +45,7 @@ from ticketapp.models import (
     Booking,
     Hold,
     LayoutSection,
+    OutboxMail,
     SeatStatus,
     Show,
     ShowSeat,
@@ -302,6 +306,40 @@ def _customer_holds(session: Session, now: datetime) -> list[str]:
     return problems
 
 
+def _mails(session: Session, now: datetime) -> list[str]:
+    def has_mail(*kinds: str):
+        return (
+            select(OutboxMail.id)
+            .where(OutboxMail.booking_id == Booking.id, OutboxMail.kind.in_(kinds))
+            .exists()
+        )
+
+    cancelled_kinds = ("booking_cancelled", "show_cancelled")
+    problems = [
+        f"mail_missing: booking {booking_id} has no confirmation mail"
+        for booking_id in session.exec(
+            select(Booking.id).where(~has_mail("booking_confirmed")).order_by(Booking.id)
+        )
+    ]
+    problems += [
+        f"mail_missing: cancelled booking {booking_id} has no cancellation mail"
+        for booking_id in session.exec(
+            select(Booking.id)
+            .where(Booking.status == "cancelled", ~has_mail(*cancelled_kinds))
+            .order_by(Booking.id)
+        )
+    ]
+    problems += [
+        f"mail_without_change: booking {booking_id} is confirmed but has a cancellation mail"
+        for booking_id in session.exec(
+            select(Booking.id)
+            .where(Booking.status == "confirmed", has_mail(*cancelled_kinds))
+            .order_by(Booking.id)
+        )
+    ]
+    return problems
+
+
 CHECKS: tuple[Check, ...] = (
     _double_booked,
     _booked_without_ticket,
@@ -314,6 +352,7 @@ CHECKS: tuple[Check, ...] = (
     _counts,
     _ga_over_capacity,
     _customer_holds,
+    _mails,
 )
 
 

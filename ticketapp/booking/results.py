@@ -178,6 +178,29 @@ class ExpiredSeats(NamedTuple):
     seat_ids: tuple[int, ...]
 
 
+# --- mail ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailView:
+    """One outbox mail, as organizers and admins see it (failed ones, mostly)."""
+
+    id: int
+    kind: str  # booking_confirmed|booking_cancelled|show_cancelled
+    status: str  # pending|sending|sent|failed
+    to_address: str
+    subject: str
+    booking_id: int | None
+    booking_code: str | None
+    event_id: int | None
+    event_title: str | None
+    attempts: int
+    last_error: str
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+
+
 # --- organizer reports --------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""The organizer's desk: own events, bookings of an event, sales, check-in at the door.
+"""The organizer's desk: own events, bookings of an event, sales, check-in at the door, and
+mails to buyers that could not be delivered.
 
 Ownership is checked by the engine (`ensure_can_manage_event`, `catalog.show_for_organizer`,
 `check_in`): an organizer sees only their own events' data; admins see everything.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from ticketapp import booking
 from ticketapp.api.deps import Db, EventId, Now, OrganizerUser, ShowId
@@ -22,6 +23,7 @@ from ticketapp.api.schemas import (
     DailySalesOut,
     EventOut,
     EventSalesOut,
+    MailOut,
     ShowSalesOut,
 )
 from ticketapp.booking import catalog
@@ -101,3 +103,28 @@ def check_in(body: CheckInIn, organizer: OrganizerUser, db: Db, now: Now) -> Che
         db=db,
     )
     return CheckInOut.model_validate(result)
+
+
+@router.get("/mail/failed")
+def failed_mail(organizer: OrganizerUser, db: Db) -> list[MailOut]:
+    """Mails to your buyers that were given up on after retries (or refused), newest first.
+
+    At most 200; each names its event and booking, so a dashboard can group them.
+    """
+    mails = booking.failed_mails(organizer.id, organizer.role, db=db)
+    return [MailOut.model_validate(m) for m in mails]
+
+
+@router.post("/mail/{mail_id:int}/retry")
+def retry_mail(
+    mail_id: Annotated[int, Path(ge=1, le=MAX_ID, description="Mail id.")],
+    organizer: OrganizerUser,
+    db: Db,
+    now: Now,
+) -> MailOut:
+    """Send a failed mail again (after fixing the address or the mail server)."""
+    return MailOut.model_validate(
+        booking.retry_mail(
+            mail_id, actor_id=organizer.id, actor_role=organizer.role, now=now, db=db
+        )
+    )

@@ -1,0 +1,239 @@
+"""The mail outbox: what a buyer must hear about is written down with the change itself.
+
+Invariants:
+- Every booking change a buyer should hear about — confirmed, cancelled by the buyer or the
+  organizer, cancelled because its show or event was — adds one `outbox_mail` row *inside the
+  transaction that makes the change*. A rolled-back change leaves no mail behind; a committed
+  change always has its mail, whatever happens to the process or the SMTP server next.
+- One row per change, however often the change is attempted: `dedupe_key` ("booking-
+  confirmed:42") is unique and the row goes in with INSERT ... ON CONFLICT DO NOTHING, so an
+  idempotent re-confirm or a retried transaction adds nothing and raises nothing. A booking is
+  cancelled at most once, so all cancellation kinds share the key "booking-cancelled:<id>".
+- The row carries a JSON snapshot (`BookingMail`) read in that same transaction: the mail
+  tells what was committed, even if the booking changes again before it goes out.
+
+Rendering and delivery live in `ticketapp.mail`, outside any booking transaction: an SMTP
+outage never fails or slows a booking; it only delays the mail (see `ticketapp.mail.sender`
+for the claim, lease and retry rules).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
+
+from ticketapp.booking._tx import moment, run
+from ticketapp.booking.errors import NotAllowed, NotFound
+from ticketapp.booking.results import BookingView, MailView
+from ticketapp.formatting import show_time
+from ticketapp.models import Booking, Event, MailStatus, OutboxMail, Role, Show
+
+
+class MailKind:
+    BOOKING_CONFIRMED = "booking_confirmed"
+    BOOKING_CANCELLED = "booking_cancelled"  # by the buyer, the organizer or an admin
+    SHOW_CANCELLED = "show_cancelled"  # the show or the whole event is off
+    ALL = (BOOKING_CONFIRMED, BOOKING_CANCELLED, SHOW_CANCELLED)
+
+
+@dataclass(frozen=True)
+class MailTicket:
+    code: str
+    label: str
+    section: str
+    category: str
+    price_cents: int
+
+
+@dataclass(frozen=True)
+class BookingMail:
+    """What a booking mail reports, as committed; stored as JSON in `OutboxMail.payload`."""
+
+    kind: str
+    booking_id: int
+    booking_code: str
+    buyer_name: str
+    event_title: str
+    venue_name: str
+    venue_address: str
+    starts_at: datetime
+    currency: str
+    total_cents: int
+    tickets: tuple[MailTicket, ...]
+    reason: str = ""
+    cancelled_by_buyer: bool = False
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["starts_at"] = self.starts_at.isoformat()
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> BookingMail:
+        data = json.loads(text)
+        data["starts_at"] = datetime.fromisoformat(data["starts_at"])
+        data["tickets"] = tuple(MailTicket(**t) for t in data["tickets"])
+        return cls(**data)
+
+
+def dedupe_key(kind: str, booking_id: int) -> str:
+    change = "confirmed" if kind == MailKind.BOOKING_CONFIRMED else "cancelled"
+    return f"booking-{change}:{booking_id}"
+
+
+def subject_of(mail: BookingMail) -> str:
+    when = show_time(mail.starts_at)
+    title = " ".join(mail.event_title.split())  # a header must not carry a line break
+    if mail.kind == MailKind.BOOKING_CONFIRMED:
+        subject = f"Your tickets: {title}, {when} (booking {mail.booking_code})"
+    elif mail.kind == MailKind.SHOW_CANCELLED:
+        subject = f"Cancelled: {title}, {when} (booking {mail.booking_code})"
+    else:
+        subject = f"Booking {mail.booking_code} cancelled: {title}, {when}"
+    return subject[:300]
+
+
+def enqueue_booking_mail(
+    session: Session,
+    kind: str,
+    view: BookingView,
+    *,
+    now: datetime,
+    reason: str = "",
+    cancelled_by_buyer: bool = False,
+) -> bool:
+    """Add the mail about `view`'s change to the caller's transaction; False if already there.
+
+    Call it from inside the engine transaction that makes the change, after the change is
+    flushed, with the view read in that transaction.
+    """
+    if kind not in MailKind.ALL:
+        raise ValueError(f"unknown mail kind {kind!r}")
+    event = session.get(Event, view.event_id)
+    mail = BookingMail(
+        kind=kind,
+        booking_id=view.id,
+        booking_code=view.code,
+        buyer_name=view.buyer_name,
+        event_title=view.event_title,
+        venue_name=view.venue_name,
+        venue_address=event.venue_address if event else "",
+        starts_at=view.starts_at,
+        currency=view.currency,
+        total_cents=view.total_cents,
+        tickets=tuple(
+            MailTicket(t.code, t.label, t.section, t.category_name, t.price_cents)
+            for t in view.tickets
+        ),
+        reason=reason,
+        cancelled_by_buyer=cancelled_by_buyer,
+    )
+    row = {
+        "dedupe_key": dedupe_key(kind, view.id),
+        "kind": kind,
+        "booking_id": view.id,
+        "to_address": view.buyer_email,
+        "subject": subject_of(mail),
+        "payload": mail.to_json(),
+        "status": MailStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "claim_token": "",
+        "last_error": "",
+        "created_at": now,
+    }
+    # ON CONFLICT DO NOTHING, not catch-IntegrityError: on PostgreSQL a failed INSERT would
+    # abort the whole booking transaction, and `run` would retry it as a key collision.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(OutboxMail)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMail.id)  # a row back means inserted (rowcount is not reliable here)
+    )
+    return session.connection().execute(stmt).first() is not None
+
+
+def _mail_views(session: Session, query: Select) -> list[MailView]:
+    return [
+        MailView(
+            id=m.id,
+            kind=m.kind,
+            status=m.status,
+            to_address=m.to_address,
+            subject=m.subject,
+            booking_id=m.booking_id,
+            booking_code=code,
+            event_id=event_id,
+            event_title=title,
+            attempts=m.attempts,
+            last_error=m.last_error,
+            created_at=m.created_at,
+            next_attempt_at=m.next_attempt_at,
+            sent_at=m.sent_at,
+        )
+        for m, code, event_id, title in session.exec(query).all()
+    ]
+
+
+def _visible_mails(actor_id: int, actor_role: str) -> Select:
+    """Mails with their booking and event; an organizer's own events' only, all for admins."""
+    if actor_role not in (Role.ORGANIZER, Role.ADMIN):
+        raise NotAllowed("Only organizers and admins can see undelivered mail.")
+    query = (
+        select(OutboxMail, Booking.code, Event.id, Event.title)
+        .outerjoin(Booking, Booking.id == OutboxMail.booking_id)
+        .outerjoin(Show, Show.id == Booking.show_id)
+        .outerjoin(Event, Event.id == Show.event_id)
+    )
+    if actor_role != Role.ADMIN:
+        query = query.where(Event.organizer_id == actor_id)
+    return query
+
+
+def failed_mails(
+    actor_id: int,
+    actor_role: str,
+    *,
+    event_id: int | None = None,
+    limit: int = 200,
+    db: Engine | None = None,
+) -> list[MailView]:
+    """Mails the sender gave up on, newest first: an organizer's events', or all for admins."""
+    query = _visible_mails(actor_id, actor_role).where(OutboxMail.status == MailStatus.FAILED)
+    if event_id is not None:
+        query = query.where(Event.id == event_id)
+    query = query.order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()).limit(limit)
+    return run(db, lambda session: _mail_views(session, query))
+
+
+def retry_mail(
+    mail_id: int,
+    *,
+    actor_id: int,
+    actor_role: str,
+    now: datetime | None = None,
+    db: Engine | None = None,
+) -> MailView:
+    """Put a failed mail back in the queue with a fresh set of attempts (after a fix)."""
+    now = moment(now)
+    query = _visible_mails(actor_id, actor_role).where(OutboxMail.id == mail_id)
+
+    def work(session: Session) -> MailView:
+        found = _mail_views(session, query.with_for_update(of=OutboxMail))
+        if not found:
+            raise NotFound("No such mail.")
+        mail = session.get(OutboxMail, mail_id)
+        if mail.status == MailStatus.FAILED:
+            mail.status, mail.attempts, mail.next_attempt_at = MailStatus.PENDING, 0, now
+            session.add(mail)
+            session.flush()
+        return _mail_views(session, query)[0]
+
+    return run(db, work)

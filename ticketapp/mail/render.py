@@ -1,0 +1,191 @@
+"""Booking mails as people read them: plain text, HTML, and a QR code per live ticket.
+
+Invariants:
+- Rendering is a pure function of the outbox row (its `BookingMail` snapshot, address,
+  subject, id, key and creation time). A retried mail is the same message with the same
+  Message-ID and Date, so a receiver handed it twice — delivery is at-least-once — can tell.
+- Everything a buyer or an organizer typed (names, titles, venues, reasons) is escaped in the
+  HTML part, and headers never carry a line break.
+- QR codes are PNG parts of a multipart/related HTML part, referenced by `cid:` (many mail
+  clients drop `data:` URIs), marked inline with a file name so clients that do not show them
+  in place list them as attachments. Only a confirmation carries codes: a cancelled ticket is
+  void, and a scannable picture of it would only confuse the door.
+
+No Reflex, no database here.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+from html import escape
+
+import segno
+
+from ticketapp.booking.outbox import BookingMail, MailKind
+from ticketapp.formatting import money, show_time
+
+KEY_HEADER = "X-Ticketapp-Mail-Key"  # the outbox dedupe key, for receivers and tests
+QR_SCALE, QR_BORDER = 5, 2
+
+
+def mail_domain(mail_from: str) -> str:
+    address = parseaddr(mail_from)[1]
+    return address.rpartition("@")[2] or "ticketapp.invalid"
+
+
+def message_id(mail_id: int, dedupe_key: str, created_at: datetime, mail_from: str) -> str:
+    """Stable across retries; the creation time keeps it unique across database resets."""
+    local = f"{dedupe_key.replace(':', '.')}.{mail_id}.{int(created_at.timestamp() * 1e6)}"
+    return f"<{local}@{mail_domain(mail_from)}>"
+
+
+def qr_png(code: str) -> bytes:
+    # make_qr, never a Micro QR: many door scanners cannot read those.
+    buffer = io.BytesIO()
+    segno.make_qr(code, error="m").save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER)
+    return buffer.getvalue()
+
+
+def _qr_pixels(code: str) -> int:
+    return segno.make_qr(code, error="m").symbol_size(scale=QR_SCALE, border=QR_BORDER)[0]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lead(mail: BookingMail) -> list[str]:
+    """The opening sentences, as plain text (escaped later for HTML)."""
+    when = show_time(mail.starts_at)
+    if mail.kind == MailKind.BOOKING_CONFIRMED:
+        lines = [
+            "Your booking is confirmed. Show the QR code of each ticket at the entrance;",
+            "the ticket code printed under it works too.",
+        ]
+    elif mail.kind == MailKind.SHOW_CANCELLED:
+        lines = [
+            f"We are sorry: {mail.event_title} on {when} has been cancelled by the organizer,",
+            f"and with it your booking {mail.booking_code}. Its tickets are no longer valid.",
+        ]
+    elif mail.cancelled_by_buyer:
+        lines = [
+            f"Your booking {mail.booking_code} has been cancelled, as you asked.",
+            "Its tickets are no longer valid and the seats are back on sale.",
+        ]
+    else:
+        lines = [
+            f"The organizer has cancelled your booking {mail.booking_code}.",
+            "Its tickets are no longer valid.",
+        ]
+    if mail.reason and mail.kind != MailKind.BOOKING_CONFIRMED:
+        lines.append(f"Reason given: {_one_line(mail.reason)}")
+    return lines
+
+
+def _facts(mail: BookingMail) -> list[tuple[str, str]]:
+    where = mail.venue_name + (f", {mail.venue_address}" if mail.venue_address else "")
+    return [
+        ("Booking code", mail.booking_code),
+        ("Event", mail.event_title),
+        ("When", show_time(mail.starts_at)),
+        ("Where", where),
+    ]
+
+
+def _text(mail: BookingMail) -> str:
+    confirmed = mail.kind == MailKind.BOOKING_CONFIRMED
+    out = [f"Hello {mail.buyer_name}," if mail.buyer_name else "Hello,", ""]
+    out += _lead(mail)
+    out.append("")
+    out += [f"{label:<14}{_one_line(value)}" for label, value in _facts(mail)]
+    out += ["", "Seats" if confirmed else "Seats (cancelled)"]
+    for t in mail.tickets:
+        out.append(f"  {t.label}, {t.category}: {money(t.price_cents, mail.currency)}")
+        if confirmed:
+            out.append(f"    ticket code {t.code}")
+    out += [f"{'Total':<14}{money(mail.total_cents, mail.currency)}", ""]
+    out += ["See you there!" if confirmed else "We hope to see you another time.", "ticketapp"]
+    return "\n".join(out) + "\n"
+
+
+def _html(mail: BookingMail, cids: dict[str, str]) -> str:
+    confirmed = mail.kind == MailKind.BOOKING_CONFIRMED
+    cell = 'style="padding:4px 12px 4px 0;vertical-align:top"'
+    facts = "".join(
+        f"<tr><th align=left {cell}>{escape(label)}</th><td {cell}>{escape(value)}</td></tr>"
+        for label, value in _facts(mail)
+    )
+    seats = []
+    for t in mail.tickets:
+        price = escape(money(t.price_cents, mail.currency))
+        qr = ""
+        if confirmed:
+            size = _qr_pixels(t.code)
+            qr = (
+                f'<img src="cid:{cids[t.code]}" width="{size}" height="{size}" '
+                f'alt="QR code of ticket {escape(t.code)}"><br>'
+                f'<code style="font-size:12px">{escape(t.code)}</code>'
+            )
+        seats.append(
+            f"<tr><td {cell}>{escape(t.label)}</td><td {cell}>{escape(t.category)}</td>"
+            f'<td {cell} align="right">{price}</td><td {cell}>{qr}</td></tr>'
+        )
+    total = escape(money(mail.total_cents, mail.currency))
+    greeting = f"Hello {escape(mail.buyer_name)}," if mail.buyer_name else "Hello,"
+    lead = "<br>".join(escape(line) for line in _lead(mail))
+    closing = "See you there!" if confirmed else "We hope to see you another time."
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{escape(mail.event_title)}</title></head>
+<body style="font-family:sans-serif;color:#111">
+<p>{greeting}</p>
+<p>{lead}</p>
+<table>{facts}</table>
+<h3>{"Your tickets" if confirmed else "Cancelled seats"}</h3>
+<table>{"".join(seats)}
+<tr><th align=left {cell}>Total</th><td {cell}></td><th {cell} align="right">{total}</th></tr>
+</table>
+<p>{closing}<br>ticketapp</p>
+</body></html>
+"""
+
+
+def render(
+    mail: BookingMail,
+    *,
+    mail_id: int,
+    dedupe_key: str,
+    to_address: str,
+    subject: str,
+    created_at: datetime,
+    mail_from: str,
+) -> EmailMessage:
+    """The complete message: multipart/alternative of text and (HTML + QR images)."""
+    domain = mail_domain(mail_from)
+    message = EmailMessage()
+    message["From"] = mail_from
+    message["To"] = formataddr((_one_line(mail.buyer_name), to_address))
+    message["Subject"] = _one_line(subject)
+    message["Date"] = format_datetime(created_at)
+    message["Message-ID"] = message_id(mail_id, dedupe_key, created_at, mail_from)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    message[KEY_HEADER] = dedupe_key
+    # quoted-printable: the .eml files of development stay readable in a text editor
+    message.set_content(_text(mail), cte="quoted-printable")
+    cids = {}
+    if mail.kind == MailKind.BOOKING_CONFIRMED:
+        cids = {t.code: f"qr-{t.code}.{mail_id}@{domain}" for t in mail.tickets}
+    message.add_alternative(_html(mail, cids), subtype="html", cte="quoted-printable")
+    html_part = message.get_payload()[1]
+    for code, cid in cids.items():
+        html_part.add_related(
+            qr_png(code),
+            "image",
+            "png",
+            cid=f"<{cid}>",
+            disposition="inline",
+            filename=f"ticket-{code}.png",
+        )
+    return message
