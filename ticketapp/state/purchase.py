@@ -52,7 +52,7 @@ class BookingCard:
 
 
 def qr_data_uri(code: str) -> str:
-    return segno.make(code, error="m").svg_data_uri(scale=4, border=2)
+    return segno.make_qr(code, error="m").svg_data_uri(scale=4, border=2)
 
 
 class CheckoutState(rx.State):
