@@ -85,13 +85,13 @@ class ShowState(rx.State):
     not_found: bool = False
     loading: bool = True
     busy: bool = False
+    currency: str = "EUR"
     _watching: int = 0  # the show this tab's live watcher follows (0: none)
     _held: list[int] = []  # seats of this customer's live hold
 
     @rx.var
     def total(self) -> str:
-        currency = "EUR"
-        return money(sum(p.price_cents for p in self.picks), currency)
+        return money(sum(p.price_cents for p in self.picks), self.currency)
 
     @rx.var
     def count(self) -> int:
@@ -132,6 +132,7 @@ class ShowState(rx.State):
         self.hold_minutes = max(1, show.hold_seconds // 60)
         self.cap = show.max_seats_per_customer
         self.sales_note = _sales_note(show, event.status)
+        self.currency = summary.prices[0].currency if summary.prices else "EUR"
         self.legend = [
             Legend(c.id, c.name, c.color, money(c.price_cents, c.currency)) for c in summary.prices
         ]
