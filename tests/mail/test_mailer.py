@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from email import policy
 
 import pytest
@@ -125,7 +126,9 @@ def test_the_background_sender_delivers_while_the_app_runs_and_stops_with_it(pg_
         async with background_sender(sender, poll_seconds=0.05):
             return await asyncio.to_thread(smtp.inbox.arrived.wait, 30)
 
-    assert asyncio.run(app_lifetime())
+    # A thread of its own: browser tests in the same session keep a loop in the main thread.
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, app_lifetime()).result()
     assert smtp.inbox.mail_keys() == [f"booking-confirmed:{booked.id}"]
     assert [r.status for r in outbox_rows(pg_engine)] == ["sent"]
     assert not any(t.name == "ticketapp-mailer" for t in threading.enumerate())
