@@ -14,6 +14,7 @@ def test_change_name_and_password(page: Page, app_engine):
     user = create_user(app_engine, name="Old Name")
     log_in(page, user)
     page.goto("/account")
+    expect(page.locator("#account-name")).to_have_value("Old Name")  # prefilled: page is ready
     page.fill("#account-name", "New Name")
     page.click("#save-name")
     expect(page.get_by_text("Your name is updated.")).to_be_visible()
