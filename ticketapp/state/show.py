@@ -149,8 +149,9 @@ class ShowState(rx.State):
             )
             for a in areas
         ]
-        self.is_general_admission = bool(standing) and not compact_layout(show_id)["seats"]
-        self.layout_url = layout_url(show_id)
+        compact = compact_layout(show_id)
+        self.is_general_admission = bool(standing) and not compact["seats"]
+        self.layout_url = layout_url(show_id, compact["version"])
         if session.user_id:
             hold = booking.current_hold(session.user_id, show_id)
             if hold is not None:
