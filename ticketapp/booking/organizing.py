@@ -40,7 +40,12 @@ from ticketapp.booking.catalog import (
 from ticketapp.booking.errors import Conflict, InvalidRequest, NotAllowed, NotFound
 from ticketapp.booking.inventory import ACTIVE, RELEASED, held_live, load_show, sellable
 from ticketapp.booking.layouts import bring_show_in_line, category_color
-from ticketapp.booking.reports import ensure_can_manage_event, event_sales, sales_over_time
+from ticketapp.booking.reports import (
+    ensure_can_manage_event,
+    event_bookings,
+    event_sales,
+    sales_over_time,
+)
 from ticketapp.booking.reports import show_sales as _show_sales
 from ticketapp.booking.results import (
     Cancellation,
@@ -509,9 +514,12 @@ def organizer_events(
 
 @dataclass(frozen=True)
 class EventReport:
-    sales: EventSales
+    sales: EventSales  # every show, cancelled ones included
+    counts: SalesCounts  # the shows that are not cancelled, together
     daily: tuple[DailySales, ...]
-    categories: tuple[CategoryTotal, ...]
+    categories: tuple[CategoryTotal, ...]  # the shows that are not cancelled
+    bookings: int  # any status: one makes the event undeletable
+    live_bookings: int  # confirmed: what cancelling the event would cancel (at most)
 
 
 def event_report(
@@ -527,9 +535,11 @@ def event_report(
     ensure_can_manage_event(event_id, actor_id=actor_id, actor_role=actor_role, db=db)
     sales = event_sales(event_id, now=now, db=db)
     lines: dict[str, list[int]] = {}
+    counts = ZERO
     for show in sales.shows:
         if show.status == "cancelled":
             continue
+        counts = _add(counts, show.counts)
         for c in show.categories:
             line = lines.setdefault(c.name, [0, 0, 0])
             line[0] += c.counts.total - c.counts.blocked
@@ -537,11 +547,14 @@ def event_report(
             line[2] += c.counts.revenue_cents
     return EventReport(
         sales=sales,
+        counts=counts,
         daily=tuple(sales_over_time(event_id, db=db)),
         categories=tuple(
             CategoryTotal(name, sales.currency, places, sold, money)
             for name, (places, sold, money) in lines.items()
         ),
+        bookings=event_bookings(event_id, limit=1, db=db)[1],
+        live_bookings=event_bookings(event_id, status=CONFIRMED, limit=1, db=db)[1],
     )
 
 

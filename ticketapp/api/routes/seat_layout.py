@@ -33,5 +33,7 @@ def seat_layout(
     catalog.get_show(show_id, db=db, **viewer_args)  # drafts stay private
     layout = compact_layout(show_id, db=db)
     current = v == layout["version"] or (v is None and layout["version"] == 0)
-    response.headers["Cache-Control"] = "public, max-age=300" if current else "no-cache"
+    # With a token the caller may be seeing a draft: keep that out of shared caches.
+    scope = "private" if viewer else "public"
+    response.headers["Cache-Control"] = f"{scope}, max-age=300" if current else "no-cache"
     return layout
