@@ -75,7 +75,7 @@ def page_header(
         rx.hstack(*actions, spacing="2", wrap="wrap", align="center"),
         width="100%",
         align="end",
-        gap="3",
+        spacing="3",
         wrap="wrap",
     )
 

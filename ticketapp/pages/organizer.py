@@ -106,11 +106,11 @@ def overview_page() -> rx.Component:
             page_header("Dashboard", _new_event_button()),
             stat_grid(OverviewState.stats),
             _upcoming(),
-            rx.flex(
-                rx.box(sales_chart(OverviewState.daily), flex="3 1 420px", min_width="0"),
-                rx.box(category_table(OverviewState.categories), flex="2 1 320px"),
-                gap="4",
-                wrap="wrap",
+            rx.grid(
+                sales_chart(OverviewState.daily),
+                category_table(OverviewState.categories),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
                 width="100%",
             ),
             spacing="4",
@@ -219,7 +219,7 @@ def event_fields(
         rx.flex(
             rx.box(text("venue_name", "Venue", "e.g. Town Hall", max_length=200), flex="1 1 240px"),
             rx.box(text("category", "Category", "concert, theatre, cinema…"), flex="1 1 160px"),
-            gap="3",
+            spacing="3",
             wrap="wrap",
             width="100%",
         ),

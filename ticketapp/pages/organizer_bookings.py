@@ -45,7 +45,7 @@ def _filters() -> rx.Component:
             ),
             rx.button("Filter", type="submit", id="apply-filter"),
             rx.button("Clear", type="button", variant="soft", on_click=B.clear_filter),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             align="center",
             width="100%",
@@ -93,7 +93,7 @@ def _cancel(line: BookingLine) -> rx.Component:
                             class_name="confirm-cancel-booking",
                         )
                     ),
-                    gap="3",
+                    spacing="3",
                     justify="end",
                     margin_top="1em",
                 ),

@@ -123,7 +123,7 @@ def _show_form() -> rx.Component:
                             ),
                             flex="1 1 200px",
                         ),
-                        gap="3",
+                        spacing="3",
                         wrap="wrap",
                         width="100%",
                     ),
@@ -155,7 +155,7 @@ def _show_form() -> rx.Component:
                             ),
                             flex="1 1 200px",
                         ),
-                        gap="3",
+                        spacing="3",
                         wrap="wrap",
                         width="100%",
                     ),
@@ -207,7 +207,7 @@ def _cancel_show_dialog(show: ShowAdminLine) -> rx.Component:
                     rx.alert_dialog.action(
                         rx.button("Cancel show", color_scheme="red", type="submit")
                     ),
-                    gap="3",
+                    spacing="3",
                     justify="end",
                     margin_top="1em",
                 ),
@@ -363,7 +363,7 @@ def _danger_zone() -> rx.Component:
                         "Delete", color_scheme="red", on_click=S.delete_event, id="confirm-delete"
                     )
                 ),
-                gap="3",
+                spacing="3",
                 justify="end",
                 margin_top="1em",
             ),
@@ -396,7 +396,7 @@ def _danger_zone() -> rx.Component:
                             id="confirm-cancel-event",
                         )
                     ),
-                    gap="3",
+                    spacing="3",
                     justify="end",
                     margin_top="1em",
                 ),
@@ -430,7 +430,7 @@ def _danger_zone() -> rx.Component:
                 ),
                 rx.spacer(),
                 rx.cond(S.bookings_count == 0, delete, cancel),
-                gap="3",
+                spacing="3",
                 wrap="wrap",
                 align="center",
                 width="100%",
@@ -478,11 +478,11 @@ def organizer_event_page() -> rx.Component:
             ),
             stat_grid(S.stats),
             _showtimes(),
-            rx.flex(
-                rx.box(sales_chart(S.daily), flex="3 1 420px", min_width="0"),
-                rx.box(category_table(S.categories), flex="2 1 320px"),
-                gap="4",
-                wrap="wrap",
+            rx.grid(
+                sales_chart(S.daily),
+                category_table(S.categories),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
                 width="100%",
             ),
             _details(),

@@ -144,7 +144,7 @@ def _section(draft: SectionDraft, index: rx.Var) -> rx.Component:
             rx.flex(
                 _text(index, "name", "Section name", draft.name, flex="1 1 140px"),
                 _text(index, "category", "Price category", draft.category, flex="1 1 140px"),
-                gap="2",
+                spacing="2",
                 width="100%",
                 wrap="wrap",
             ),
@@ -160,7 +160,7 @@ def _section(draft: SectionDraft, index: rx.Var) -> rx.Component:
                         _number(index, "seats_per_row", "Seats per row", draft.seats_per_row),
                         _number(index, "x0", "Left offset", draft.x0),
                         _number(index, "y0", "Top offset", draft.y0),
-                        gap="2",
+                        spacing="2",
                         width="100%",
                         wrap="wrap",
                     ),
@@ -270,8 +270,29 @@ def _editor() -> rx.Component:
                 rx.hstack(
                     rx.heading("Preview", size="4"),
                     rx.text(E.seat_count, " seats", size="2", color_scheme="gray", id="seat-count"),
+                    rx.cond(
+                        E.standing_places > 0,
+                        rx.text(
+                            "+ ",
+                            E.standing_places,
+                            " standing places",
+                            size="2",
+                            color_scheme="gray",
+                        ),
+                    ),
                     align="baseline",
                     spacing="2",
+                ),
+                rx.cond(
+                    E.problem != "",
+                    rx.callout(
+                        E.problem,
+                        icon="triangle-alert",
+                        color_scheme="orange",
+                        size="1",
+                        id="layout-problem",
+                        width="100%",
+                    ),
                 ),
                 _tools(),
                 seat_map(
@@ -290,7 +311,7 @@ def _editor() -> rx.Component:
                 min_width="0",
                 spacing="3",
             ),
-            gap="5",
+            spacing="5",
             wrap="wrap",
             align="start",
             width="100%",

@@ -146,7 +146,7 @@ def organizer_show_page() -> rx.Component:
             rx.flex(
                 rx.box(_check_in(), flex="1 1 340px"),
                 rx.box(_categories(), flex="2 1 420px", min_width="0"),
-                gap="4",
+                spacing="4",
                 wrap="wrap",
                 width="100%",
                 align="start",

@@ -23,6 +23,7 @@ from ticketapp.booking.layouts import (
     MAX_ROWS,
     MAX_SEATS_PER_ROW,
     SectionPlan,
+    check_plans,
     decode_preview_seat_id,
     preview,
 )
@@ -181,6 +182,19 @@ class LayoutEditorState(rx.State):
     @rx.var
     def seat_count(self) -> int:
         return self.preview_statuses.count("a") + self.preview_statuses.count("x")
+
+    @rx.var
+    def standing_places(self) -> int:
+        return sum(d.capacity for d in self.sections if d.standing)
+
+    @rx.var
+    def problem(self) -> str:
+        """What saving would refuse, said while editing (the engine checks again on save)."""
+        try:
+            check_plans([plan_of(d) for d in self.sections])
+        except booking.InvalidRequest as exc:
+            return str(exc)
+        return ""
 
     @rx.var
     def heading(self) -> str:

@@ -12,7 +12,6 @@ import reflex as rx
 from ticketapp import auth, routes
 from ticketapp.models import Role, User
 
-
 TOKEN_STORAGE_NAME = "ticketapp_token"
 
 
