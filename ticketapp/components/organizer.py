@@ -134,7 +134,9 @@ def sales_chart(data: rx.Var) -> rx.Component:
                     rx.recharts.x_axis(data_key="day"),
                     rx.recharts.y_axis(width=48),
                     rx.recharts.tooltip(),
-                    rx.recharts.bar(data_key="revenue", name="Revenue", fill=CHART_COLOR),
+                    rx.recharts.bar(
+                        data_key="revenue", name="Revenue", fill=CHART_COLOR, max_bar_size=48
+                    ),
                     data=data,
                     width="100%",
                     height=240,

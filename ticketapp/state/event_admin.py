@@ -346,7 +346,11 @@ class ShowFormState(rx.State):
             for item in booking.list_layouts(actor_id=identity.user_id, actor_role=identity.role)
         ]
 
-    def _price_rows(self, identity: auth.Identity, keep: dict[str, str]) -> None:
+    def _price_rows(
+        self, identity: auth.Identity, keep: dict[str, str], *, only_layout: bool = False
+    ) -> None:
+        """A price input per category of the chosen layout, filled from `keep`; an existing
+        show also keeps its other categories (a show never loses a price)."""
         names = (
             booking.layout_categories(
                 int(self.layout_id), actor_id=identity.user_id, actor_role=identity.role
@@ -354,9 +358,8 @@ class ShowFormState(rx.State):
             if self.layout_id
             else []
         )
-        for name in keep:
-            if name not in names:
-                names.append(name)
+        if not only_layout:
+            names += [name for name in keep if name not in names]
         self.prices = [PriceRow(name, keep.get(name, "")) for name in names]
 
     @rx.event
@@ -365,15 +368,32 @@ class ShowFormState(rx.State):
         if refusal:
             return refusal
         self.show_id, self.error, self.busy = 0, "", False
+        event_state = await self.get_state(EventAdminState)
         try:
             self._layouts(identity)
+            shows = catalog.list_event_shows(
+                event_state.event_id, viewer_id=identity.user_id, viewer_role=identity.role
+            )
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
-        self.layout_id = self.layouts[0].id if self.layouts else ""
+        # Another showtime of the same event most likely repeats the last one's hall and prices.
+        last = shows[-1] if shows else None
+        known = {o.id for o in self.layouts}
+        if last is not None and str(last.show.layout_id) in known:
+            self.layout_id = str(last.show.layout_id)
+        else:
+            self.layout_id = self.layouts[0].id if self.layouts else ""
         start = (utcnow() + timedelta(days=14)).replace(hour=19, minute=30, second=0)
         self.starts, self.sales_open, self.sales_close = input_time(start), "", ""
         self.hold_minutes, self.cap = "10", "10"
-        self._price_rows(identity, {})
+        if last is not None:
+            self.hold_minutes = str(max(1, last.show.hold_seconds // 60))
+            self.cap = str(last.show.max_seats_per_customer)
+        prices = {p.name: money_input(p.price_cents) for p in last.prices} if last else {}
+        try:
+            self._price_rows(identity, prices, only_layout=True)
+        except booking.BookingError as exc:
+            return rx.toast.error(friendly(exc))
         self.open = True
         return None
 
@@ -419,7 +439,7 @@ class ShowFormState(rx.State):
         current = {p.name: p.price for p in self.prices}
         self.layout_id = str(value)
         try:
-            self._price_rows(identity, current)
+            self._price_rows(identity, current, only_layout=not self.show_id)
         except booking.BookingError as exc:
             self.error = friendly(exc)
         return None
