@@ -138,6 +138,11 @@ def test_an_organizer_runs_an_event_from_layout_to_check_in(
     ticket_code = buyer.locator(".ticket-code").first.inner_text()
 
     # 5. The organizer sees the booking and the revenue.
+    page.goto("/organizer")
+    upcoming = page.locator(f'.upcoming-show[data-show-id="{show.id}"]')
+    expect(upcoming).to_contain_text("Chamber Night")
+    expect(upcoming).to_contain_text("€50.00")
+    expect(page.locator('#category-breakdown [data-category="Standard"]')).to_contain_text("2 / 11")
     page.goto(f"/organizer/events/{event_id}")
     expect(page.locator('.stat-card[data-label="Revenue"] .stat-value')).to_have_text("€50.00")
     expect(page.locator('.stat-card[data-label="Sold"] .stat-value')).to_have_text("2")
@@ -203,6 +208,15 @@ def test_the_organizer_cancels_a_booking_with_a_reason_and_then_the_event(page: 
     expect(page.locator(".booking-admin-row")).to_have_attribute("data-code", second.code)
 
     page.goto(f"/organizer/events/{event_id}")
+    page.locator(".edit-show").click()
+    price = page.get_by_label("Price for Stalls")
+    expect(price).to_have_value("45.00")
+    price.fill("50")
+    page.fill("#show-hold-minutes", "5")
+    page.click("#save-show")
+    expect(page.locator(".show-admin-row")).to_contain_text("Stalls €50.00")
+    with Session(app_engine) as session:
+        assert session.get(Show, show_id).hold_seconds == 300
     expect(page.locator("#delete-event")).to_have_count(0)  # it has bookings
     page.click("#cancel-event")
     page.fill("#cancel-event-reason", "The band is ill")
