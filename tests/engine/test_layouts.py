@@ -31,7 +31,7 @@ from ticketapp.booking import (
     seat_statuses,
 )
 from ticketapp.booking.catalog import PriceSpec, SectionSpec, create_layout, create_show
-from ticketapp.booking.compact import compact_layout, status_string
+from ticketapp.booking.compact import compact_layout, seat_positions, versioned_status_string
 from ticketapp.booking.layouts import (
     check_plans,
     decode_preview_seat_id,
@@ -187,8 +187,12 @@ def test_a_new_row_reaches_upcoming_shows_as_places_for_sale(engine, venue, buye
     assert now_places["Stalls row D seat 4"].status == SeatStatus.AVAILABLE
     after = compact_layout(venue.show_id, db=engine)
     assert after["version"] == before["version"] + 1 and len(after["seats"]) == 40
-    assert len(status_string(venue.show_id, db=engine)) == 40
     d4 = now_places["Stalls row D seat 4"].id
+    version, statuses = versioned_status_string(venue.show_id, db=engine)
+    assert version == after["version"] and len(statuses) == 40
+    # Live viewers index statuses by the version they hold; the old one still reads as it was.
+    assert d4 in seat_positions(venue.show_id, version, db=engine)
+    assert d4 not in seat_positions(venue.show_id, before["version"], db=engine)
     assert hold_seats(buyers[0], venue.show_id, [d4], now=NOW, db=engine).seat_ids == (d4,)
     assert check_invariants(engine, now=NOW) == []
 

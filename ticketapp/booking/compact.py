@@ -103,18 +103,30 @@ def _encode(show_id: int, version: int, db: Engine | None) -> dict:
     }
 
 
-def status_string(show_id: int, *, viewer_id: int | None = None, db: Engine | None = None) -> str:
-    """One character per numbered seat, in seat-id order (the layout's order)."""
+def versioned_status_string(
+    show_id: int, *, viewer_id: int | None = None, db: Engine | None = None
+) -> tuple[int, str]:
+    """The layout version the statuses are in, and one character per numbered seat in
+    seat-id order (that layout's order)."""
     layout = compact_layout(show_id, db=db)
     statuses = seat_statuses(show_id, viewer_id=viewer_id, db=db)
-    return "".join(STATUS_CODES[statuses.get(seat[0], "booked")] for seat in layout["seats"])
+    text = "".join(STATUS_CODES[statuses.get(seat[0], "booked")] for seat in layout["seats"])
+    return layout["version"], text
+
+
+def status_string(show_id: int, *, viewer_id: int | None = None, db: Engine | None = None) -> str:
+    """One character per numbered seat, in seat-id order (the layout's order)."""
+    return versioned_status_string(show_id, viewer_id=viewer_id, db=db)[1]
 
 
 @lru_cache(maxsize=64)
-def _positions(show_id: int, db: Engine | None) -> dict[int, int]:
-    return {seat[0]: i for i, seat in enumerate(compact_layout(show_id, db=db)["seats"])}
+def _positions(show_id: int, version: int, db: Engine | None) -> dict[int, int]:
+    return {seat[0]: i for i, seat in enumerate(_cached_layout(show_id, version, db)["seats"])}
 
 
-def seat_positions(show_id: int, *, db: Engine | None = None) -> dict[int, int]:
-    """Seat id -> its index in the layout, and so in the status string."""
-    return _positions(show_id, db)
+def seat_positions(show_id: int, version: int, *, db: Engine | None = None) -> dict[int, int]:
+    """Seat id -> its index in that version of the layout, and so in its status string.
+
+    The caller names the version it holds (no database read: viewers call this on every
+    change of the hall)."""
+    return _positions(show_id, version, db)

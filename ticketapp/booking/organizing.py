@@ -4,9 +4,10 @@ showtime with its prices and layout, and the figures of the dashboard.
 Invariants:
 - Cancelling a show — or an event, i.e. every show of it that has not started — cancels every
   confirmed booking of that show in the same transaction: the tickets die, the places go back
-  to available, live holds are released and the show sells nothing more. The result names
-  exactly the bookings this call cancelled, so each buyer is told once; telling them is the
-  caller's job (mail is not the booking engine's).
+  to available, live holds are released and the show sells nothing more. Each of those
+  buyers' "show cancelled" mail goes into the outbox in that same transaction
+  (`outbox.enqueue_booking_mail`, one per booking, never one for a rolled-back cancel); the
+  result names exactly the bookings this call cancelled.
 - Every function here asks who is calling: only the event's organizer, or an admin.
 
 Why the SQL is shaped so: a cancel first locks the show's confirmed bookings (FOR NO KEY
@@ -29,6 +30,7 @@ from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ticketapp.booking import outbox
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.bookings import booking_views
 from ticketapp.booking.catalog import (
@@ -48,6 +50,7 @@ from ticketapp.booking.reports import (
 )
 from ticketapp.booking.reports import show_sales as _show_sales
 from ticketapp.booking.results import (
+    BookingView,
     Cancellation,
     CategoryTotal,
     DailySales,
@@ -91,7 +94,7 @@ def _check_manager(event: Event, actor_id: int, actor_role: str) -> None:
 
 def _cancel_shows(
     session: Session, show_ids: list[int], reason: str, now: datetime
-) -> list[Booking]:
+) -> list[BookingView]:
     """Cancel these shows and every confirmed booking of them (see the module docstring)."""
     if not show_ids:
         return []
@@ -158,7 +161,12 @@ def _cancel_shows(
         .execution_options(synchronize_session=False)
     )
     session.flush()
-    return bookings
+    views = booking_views(session, bookings)
+    for view in views:
+        outbox.enqueue_booking_mail(
+            session, outbox.MailKind.SHOW_CANCELLED, view, now=now, reason=reason.strip()[:500]
+        )
+    return views
 
 
 def cancel_show(
@@ -180,8 +188,8 @@ def cancel_show(
             return Cancellation(event.id, (), ())
         if show.starts_at <= now:
             raise Conflict("This show has already started; it can no longer be cancelled.")
-        bookings = _cancel_shows(session, [show.id], reason or SHOW_CANCELLED_REASON, now)
-        return Cancellation(event.id, (show.id,), tuple(booking_views(session, bookings)))
+        views = _cancel_shows(session, [show.id], reason or SHOW_CANCELLED_REASON, now)
+        return Cancellation(event.id, (show.id,), tuple(views))
 
     return run(db, work)
 
@@ -216,11 +224,11 @@ def cancel_event(
                 .order_by(Show.id)
             ).all()
         )
-        bookings = _cancel_shows(session, show_ids, reason or EVENT_CANCELLED_REASON, now)
-        event.status = "cancelled"
+        event.status = "cancelled"  # first: the buyers' mails say the event is off
         session.add(event)
         session.flush()
-        return Cancellation(event.id, tuple(show_ids), tuple(booking_views(session, bookings)))
+        views = _cancel_shows(session, show_ids, reason or EVENT_CANCELLED_REASON, now)
+        return Cancellation(event.id, tuple(show_ids), tuple(views))
 
     return run(db, work)
 

@@ -322,8 +322,8 @@ class OrganizerEvent:
 
 @dataclass(frozen=True)
 class Cancellation:
-    """What cancelling an event or a show did. `bookings` are the buyers to tell, once each:
-    every booking this call cancelled (never one that was cancelled before)."""
+    """What cancelling an event or a show did. `bookings`: every booking this call cancelled
+    (never one that was cancelled before); each got its buyer's mail in the outbox."""
 
     event_id: int
     show_ids: tuple[int, ...]

