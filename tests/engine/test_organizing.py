@@ -37,7 +37,17 @@ from ticketapp.booking import (
 )
 from ticketapp.booking.catalog import PriceSpec, grid_section, update_event
 from ticketapp.db import session_scope
-from ticketapp.models import Booking, Hold, PriceCategory, Role, SeatStatus, Show, ShowSeat, Ticket
+from ticketapp.models import (
+    Booking,
+    Hold,
+    OutboxMail,
+    PriceCategory,
+    Role,
+    SeatStatus,
+    Show,
+    ShowSeat,
+    Ticket,
+)
 
 ORG = Role.ORGANIZER
 
@@ -69,6 +79,10 @@ def test_cancelling_an_event_cancels_every_booking_of_its_coming_shows_once(engi
 
     assert sorted(b.id for b in result.bookings) == sorted([first_booking.id, second_booking.id])
     assert all(b.status == "cancelled" for b in result.bookings)
+    with session_scope(engine) as session:
+        mails = session.exec(select(OutboxMail).where(OutboxMail.kind == "show_cancelled")).all()
+        # One "show cancelled" mail per booking this cancel cancelled, written with it.
+        assert sorted(m.booking_id for m in mails) == sorted(b.id for b in result.bookings)
     assert sorted(result.show_ids) == sorted([venue.show_id, second.show_id])
     view = get_booking(first_booking.id, actor_id=buyers[0], actor_role="customer", db=engine)
     assert view.status == "cancelled" and not any(t.live for t in view.tickets)
@@ -82,6 +96,11 @@ def test_cancelling_an_event_cancels_every_booking_of_its_coming_shows_once(engi
         venue.event_id, actor_id=venue.organizer_id, actor_role=ORG, now=NOW, db=engine
     )
     assert again.bookings == ()
+    with session_scope(engine) as session:
+        assert (
+            len(session.exec(select(OutboxMail).where(OutboxMail.kind == "show_cancelled")).all())
+            == 2
+        )
     with pytest.raises(Conflict, match="cancelled"):
         update_event(
             venue.event_id, actor_id=venue.organizer_id, actor_role=ORG, db=engine, title="X"
