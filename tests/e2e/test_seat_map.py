@@ -33,7 +33,10 @@ def test_two_buyers_want_the_same_seat_one_gets_it_the_other_is_told(
     # Both press Continue at once; the loser learns it either from the hold itself or from
     # the live map a moment earlier — the outcome is the same.
     for page in pages:
-        page.click("#continue-button", no_wait_after=True)
+        # Dispatched, not clicked: Playwright's click waits for an enabled button, and the live
+        # map may already have emptied the loser's selection (and so disabled it) — which is the
+        # second of the two outcomes below, not a reason to wait 30 s and fail.
+        page.locator("#continue-button").dispatch_event("click")
     for page in pages:
         expect(page.locator("#hold-countdown").or_(page.locator("#show-message"))).to_be_visible()
     winners = [p for p in pages if p.locator("#hold-countdown").count()]
