@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from reflex.istate.data import ReflexURL, RouterData
@@ -35,6 +36,13 @@ from ticketapp.state.layout_editor import LayoutEditorState, SectionDraft
 from ticketapp.state.organizer import DENIED, NOT_YOURS, EventsState, OverviewState
 from ticketapp.state.session import SessionState
 from ticketapp.state.show_admin import ShowAdminState
+
+
+def on_own_loop(coroutine):
+    """Run a coroutine to its end on a thread of its own: browser tests in the same pytest
+    session keep an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
@@ -65,7 +73,7 @@ def tab(path: str, user_id: int | None = None, role: str = Role.CUSTOMER) -> Sta
     root = State(_reflex_internal_init=True)
     root.router = RouterData(url=ReflexURL(f"http://localhost:3000{path}"))
     if user_id is not None:
-        session = asyncio.run(root.get_state(SessionState))
+        session = on_own_loop(root.get_state(SessionState))
         session.token = auth.issue_token(user_id, role)
     return root
 
@@ -88,7 +96,7 @@ def call(root: State, state_cls, handler: str, args: tuple = (), values: dict | 
             return [item async for item in result]
         return await result if asyncio.iscoroutine(result) else result
 
-    return asyncio.run(go())
+    return on_own_loop(go())
 
 
 def events_of(result) -> list:
@@ -239,14 +247,14 @@ def test_another_organizer_can_neither_see_nor_change_the_event(db, stage):
     ):
         root = tab(path, rival, Role.ORGANIZER)
         call(root, state_cls, "load")
-        state = asyncio.run(root.get_state(state_cls))
+        state = on_own_loop(root.get_state(state_cls))
         assert state.error in (NOT_YOURS, "This page does not exist (or is not one of yours)."), (
             state_cls
         )
     for state_cls, handler, args, values in mutating_calls(venue, booking):
         root = tab("/organizer", rival, Role.ORGANIZER)
         result = call(root, state_cls, handler, args, values)
-        state = asyncio.run(root.get_state(state_cls))
+        state = on_own_loop(root.get_state(state_cls))
         refused = (
             said(result)
             + " "
@@ -263,10 +271,10 @@ def test_the_owner_gets_through_the_same_doors(db, stage):
     venue, booking, _ = stage
     root = tab(f"/organizer/events/{venue.event_id}", venue.organizer_id, Role.ORGANIZER)
     call(root, EventAdminState, "load")
-    state = asyncio.run(root.get_state(EventAdminState))
+    state = on_own_loop(root.get_state(EventAdminState))
     assert state.error == "" and state.bookings_count == 1
 
     code = booking.tickets[0].code
     result = call(root, ShowAdminState, "check_in", ({"code": code},), {"show_id": venue.show_id})
-    scan = asyncio.run(root.get_state(ShowAdminState))
+    scan = on_own_loop(root.get_state(ShowAdminState))
     assert scan.scan_title == "Valid — checked in", said(result)
