@@ -21,3 +21,38 @@ def show_time(when: datetime) -> str:
 
 def short_date(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%a %-d %b")
+
+
+def percent(part: int, whole: int) -> int:
+    """Whole percent, 0 for an empty whole."""
+    return round(100 * part / whole) if whole else 0
+
+
+def input_time(when: datetime | None) -> str:
+    """The value of an <input type="datetime-local"> (times are UTC, like everywhere here)."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if when else ""
+
+
+def parse_input_time(text: str) -> datetime | None:
+    """A datetime-local input's value as aware UTC; None when empty. ValueError if garbled."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def parse_money(text: str) -> int:
+    """'12', '12.5', '12,50', '€12.50' -> cents. ValueError if it is not an amount."""
+    cleaned = (text or "").strip().lstrip("€$£").replace(" ", "").replace(",", ".")
+    if not cleaned:
+        raise ValueError("empty amount")
+    negative = cleaned.startswith("-")
+    whole, _, fraction = cleaned.lstrip("-").partition(".")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()) or len(fraction) > 2:
+        raise ValueError(f"not an amount: {text!r}")
+    cents = int(whole) * 100 + int((fraction + "00")[:2])
+    return -cents if negative else cents
+
+
+def money_input(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"

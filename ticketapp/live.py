@@ -24,7 +24,7 @@ import psycopg
 from sqlalchemy import func
 from sqlmodel import select
 
-from ticketapp.booking.compact import status_string
+from ticketapp.booking.compact import versioned_status_string
 from ticketapp.booking.sweeper import expire_stale_holds
 from ticketapp.db import session_scope
 from ticketapp.models import ShowSeat
@@ -47,11 +47,17 @@ class SeatChangeHub:
         self._events: dict[int, asyncio.Event] = {}
         self._watched: dict[int, float] = {}
         self._cache: dict[int, tuple[int, str]] = {}
+        self._layouts: dict[int, int] = {}  # show id -> layout version of the cached statuses
         self._locks: dict[int, asyncio.Lock] = {}
         self._signatures: dict[int, int] = {}
 
     def version(self, show_id: int) -> int:
         return self._versions.get(show_id, 0)
+
+    def layout_version(self, show_id: int) -> int | None:
+        """The layout version of the statuses last read (an organizer's layout edit bumps it;
+        viewers then fetch the new layout). None before the first read."""
+        return self._layouts.get(show_id)
 
     def changed(self, show_id: int) -> None:
         self._versions[show_id] = self.version(show_id) + 1
@@ -83,8 +89,9 @@ class SeatChangeHub:
             version = self.version(show_id)
             cached = self._cache.get(show_id)
             if fresh or cached is None or cached[0] != version:
-                text = await asyncio.to_thread(status_string, show_id)
+                layout, text = await asyncio.to_thread(versioned_status_string, show_id)
                 self._cache[show_id] = cached = (version, text)
+                self._layouts[show_id] = layout
             return cached[1]
 
     # --- feeding the hub ---------------------------------------------------------------------

@@ -109,6 +109,9 @@ class Show(SQLModel, table=True):
     hold_seconds: int = 600
     max_seats_per_customer: int = 10
     status: str = Field(default="scheduled", max_length=16)  # scheduled|cancelled
+    # Bumped whenever a layout edit changes this show's places, so cached seat layouts
+    # (per process, and in browsers by URL) are never mistaken for the current one.
+    inventory_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -6,6 +6,13 @@ SIGNUP = "/signup"
 ACCOUNT = "/account"
 MY_BOOKINGS = "/bookings"
 
+# The organizer's dashboard: every page below checks the caller on the server.
+ORGANIZER = "/organizer"
+ORGANIZER_EVENTS = "/organizer/events"
+ORGANIZER_NEW_EVENT = "/organizer/events/new"
+ORGANIZER_LAYOUTS = "/organizer/layouts"
+ORGANIZER_NEW_LAYOUT = "/organizer/layouts/new"
+
 
 def login_url(next_path: str = "") -> str:
     return f"{LOGIN}?next={next_path}" if next_path else LOGIN
@@ -17,6 +24,23 @@ def event_url(event_id: int) -> str:
 
 def show_url(show_id: int) -> str:
     return f"/shows/{show_id}"
+
+
+def organizer_event_url(event_id: int) -> str:
+    return f"{ORGANIZER_EVENTS}/{event_id}"
+
+
+def organizer_bookings_url(event_id: int, show_id: int | None = None) -> str:
+    query = f"?show={show_id}" if show_id else ""
+    return f"{ORGANIZER_EVENTS}/{event_id}/bookings{query}"
+
+
+def organizer_show_url(show_id: int) -> str:
+    return f"/organizer/shows/{show_id}"
+
+
+def layout_editor_url(layout_id: int) -> str:
+    return f"{ORGANIZER_LAYOUTS}/{layout_id}"
 
 
 def safe_next(path: str | None) -> str:

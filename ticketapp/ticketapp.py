@@ -12,6 +12,11 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module registers 
     checkout,
     event,
     home,
+    organizer,
+    organizer_bookings,
+    organizer_event,
+    organizer_layouts,
+    organizer_show,
     show,
 )
 from ticketapp.settings import settings

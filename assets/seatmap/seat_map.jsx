@@ -6,12 +6,22 @@
 // state); a click toggles one class at once (optimistic), and the server's answer (`selected`,
 // acknowledged up to `ackSeq`) reconciles without flicker. Statuses arrive as one compact
 // string, one character per seat in layout order: a=available, h=held by someone else,
-// b=booked, x=blocked, m=held by you.
+// b=booked, x=blocked, m=held by you, g=a gap (drawn only by the organizer's layout editor).
+//
+// The organizer's dashboard reuses this very component. `layout` passes a layout inline
+// (an unsaved one, from the layout editor) instead of fetching `layoutUrl`. `mode` is
+// "select" (customers: the default), "edit" (every click goes to `onToggle`, nothing is
+// selected here: the editor decides what a click means) or "view" (clicks only describe).
+// `tokenKey` names the localStorage entry holding the log-in token to fetch the layout with.
 import React, { useEffect, useRef, useState } from "react";
 
 const CELL = 24; // px per grid cell before zoom
-const HINT = "Click a seat to select it. Arrow keys move, Enter or Space selects.";
-const WORDS = { a: "available", h: "held by someone else", b: "taken", x: "not for sale", m: "held for you" };
+const HINTS = {
+  select: "Click a seat to select it. Arrow keys move, Enter or Space selects.",
+  edit: "Click a seat or a gap to apply the chosen tool. Arrow keys move, Enter applies.",
+  view: "Point at a seat to see what it is.",
+};
+const WORDS = { a: "available", h: "held by someone else", b: "taken", x: "not for sale", m: "held for you", g: "gap, no seat" };
 
 function seatName(seat, layout, state, selected) {
   const cat = layout.categories[seat[6]];
@@ -45,8 +55,8 @@ function urlFromLocation() {
   return m ? `/api/v1/shows/${m[1]}/seat-layout` : "";
 }
 
-function SeatMapImpl({ layoutUrl, statuses, selected, ackSeq, maxSelect, onToggle, id }) {
-  const url = layoutUrl || urlFromLocation();
+function SeatMapImpl({ layoutUrl, layout: inlineLayout, mode, tokenKey, statuses, selected, ackSeq, maxSelect, onToggle, id }) {
+  const url = inlineLayout ? "" : layoutUrl || urlFromLocation();
   const boxRef = useRef(null);
   const gridRef = useRef(null);
   const model = useRef({ layout: null, buttons: [], index: new Map(), rows: null, local: new Set(), pending: [], seq: 0, focus: 0 });
@@ -54,16 +64,26 @@ function SeatMapImpl({ layoutUrl, statuses, selected, ackSeq, maxSelect, onToggl
   const [zoom, setZoom] = useState(1);
   const infoRef = useRef(null);
   // The info line changes on every hover and click: write it directly, no React render.
-  const setInfo = (text) => { if (infoRef.current) infoRef.current.textContent = text || HINT; };
+  const hint = HINTS[mode] || HINTS.select;
+  const setInfo = (text) => { if (infoRef.current) infoRef.current.textContent = text || hint; };
   const [error, setError] = useState("");
 
-  // 1. Fetch the static layout once per show.
+  // 1. Fetch the static layout once per show (or take the one given inline).
+  useEffect(() => {
+    if (inlineLayout) {
+      setError("");
+      setLayout(inlineLayout);
+    }
+  }, [inlineLayout]);
   useEffect(() => {
     if (!url) return undefined;
     let cancelled = false;
     setLayout(null);
     setError("");
-    fetch(url)
+    // The dashboard shows draft events' maps too: it sends the organizer's token along
+    // (customers' maps never do, so their answers stay publicly cacheable).
+    const token = tokenKey && typeof window !== "undefined" ? window.localStorage.getItem(tokenKey) : "";
+    fetch(url, token ? { headers: { Authorization: `Bearer ${token}` } } : undefined)
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.status))))
       .then((data) => { if (!cancelled) setLayout(data); })
       .catch(() => { if (!cancelled) setError("The seat map could not be loaded. Please reload the page."); });
@@ -78,6 +98,8 @@ function SeatMapImpl({ layoutUrl, statuses, selected, ackSeq, maxSelect, onToggl
     const state = (m.statuses || "")[i] || "a";
     const isSel = m.local.has(seat[0]);
     btn.className = `seat s-${state}${isSel ? " sel" : ""}`;
+    const mark = seat[7] & 1 ? "♿" : state === "x" ? "×" : "";
+    if (btn.textContent !== mark) btn.textContent = mark;
     btn.setAttribute("aria-pressed", isSel ? "true" : "false");
     btn.setAttribute("aria-label", seatName(seat, m.layout, state, isSel));
   }
@@ -107,6 +129,8 @@ function SeatMapImpl({ layoutUrl, statuses, selected, ackSeq, maxSelect, onToggl
     grid.textContent = "";
     delete grid.dataset.ready;
     m.layout = layout;
+    m.buttons = [];
+    m.focus = 0;
     m.index = new Map();
     m.rows = buildRows(layout.seats);
     m.local = new Set(selected || []);
@@ -123,8 +147,6 @@ function SeatMapImpl({ layoutUrl, statuses, selected, ackSeq, maxSelect, onToggl
       b.style.left = `${(seat[1] + 1) * CELL}px`;
       b.style.top = `${seat[2] * CELL}px`;
       b.style.setProperty("--cat", layout.categories[seat[6]].color);
-      if (seat[7] & 1) b.textContent = "♿";
-      else if (m.statuses && m.statuses[i] === "x") b.textContent = "×";
       m.index.set(seat[0], i);
       m.buttons[i] = b;
       frag.appendChild(b);
@@ -150,7 +172,10 @@ function SeatMapImpl({ layoutUrl, statuses, selected, ackSeq, maxSelect, onToggl
     }
     grid.appendChild(frag);
     layout.seats.forEach((_, i) => paint(i));
-    fit();
+    // Refit only when the hall's size changed: an editor click must not reset the zoom.
+    const dims = `${layout.width}x${layout.height}`;
+    if (m.dims !== dims) fit();
+    m.dims = dims;
     markReady();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout]);
@@ -195,6 +220,14 @@ function SeatMapImpl({ layoutUrl, statuses, selected, ackSeq, maxSelect, onToggl
   function toggle(i) {
     const seat = m.layout.seats[i];
     const state = (m.statuses || "")[i] || "a";
+    if (mode === "edit" || mode === "view") {
+      setInfo(seatName(seat, m.layout, state, false));
+      if (mode === "edit" && onToggle) {
+        m.seq += 1;
+        onToggle(seat[0], m.seq);
+      }
+      return;
+    }
     const has = m.local.has(seat[0]);
     if (!has && state !== "a" && state !== "m") {
       setInfo(`${seatName(seat, m.layout, state, false)}`);
@@ -271,13 +304,13 @@ function SeatMapImpl({ layoutUrl, statuses, selected, ackSeq, maxSelect, onToggl
       React.createElement("button", { type: "button", onClick: () => setZoom((z) => Math.min(3, z * 1.25)), "aria-label": "Zoom in" }, "+"),
       React.createElement("button", { type: "button", onClick: () => setZoom((z) => Math.max(0.2, z / 1.25)), "aria-label": "Zoom out" }, "−"),
       React.createElement("button", { type: "button", onClick: fit, "aria-label": "Fit to screen" }, "Fit"),
-      React.createElement("span", { className: "seatmap-info", "aria-live": "polite", ref: infoRef }, HINT),
+      React.createElement("span", { className: "seatmap-info", "aria-live": "polite", ref: infoRef }, hint),
     ),
     error ? React.createElement("div", { className: "seatmap-error", role: "alert" }, error) : null,
     !layout && !error ? React.createElement("div", { className: "seatmap-loading" }, "Loading seat map…") : null,
     React.createElement(
       "div",
-      { className: "seatmap-box", ref: boxRef },
+      { className: `seatmap-box${mode === "edit" ? " editing" : ""}`, ref: boxRef },
       React.createElement("div", { className: "stage", style: { width: `${w * zoom}px` } }, "STAGE"),
       React.createElement(
         "div",

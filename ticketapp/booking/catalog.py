@@ -114,52 +114,69 @@ def _check_organizer(actor_id: int, actor_role: str, owner_id: int) -> None:
 def create_layout(
     organizer_id: int, name: str, sections: list[SectionSpec], *, db: Engine | None = None
 ) -> int:
-    name = name.strip()
+    name = clean_layout_name(name)
+    _check_sections(sections)
+    with session_scope(db) as session:
+        layout = Layout(organizer_id=organizer_id, name=name)
+        session.add(layout)
+        session.flush()
+        store_sections(session, layout.id, sections)
+        return layout.id
+
+
+def clean_layout_name(name: str) -> str:
+    name = (name or "").strip()
     if not name:
         raise InvalidRequest("Layout name is required.", "name")
+    if len(name) > 120:
+        raise InvalidRequest("Layout name is too long (120 characters at most).", "name")
+    return name
+
+
+def _check_sections(sections: list[SectionSpec]) -> None:
     if not sections:
         raise InvalidRequest("A layout needs at least one section.", "sections")
     names = [s.name.strip() for s in sections]
     if any(not n for n in names) or len(set(names)) != len(names):
         raise InvalidRequest("Section names must be present and distinct.", "sections")
-    with session_scope(db) as session:
-        layout = Layout(organizer_id=organizer_id, name=name)
-        session.add(layout)
+    for spec in sections:
+        if spec.general_admission_capacity < 0:
+            raise InvalidRequest("Capacity must be zero or more.", "capacity")
+        if not spec.seats and spec.general_admission_capacity == 0:
+            raise InvalidRequest(f"Section {spec.name} has no seats and no capacity.")
+
+
+def store_sections(session: Session, layout_id: int, sections: list[SectionSpec]) -> None:
+    """Write a layout's sections and seats (the layout row exists, its sections do not)."""
+    for order, spec in enumerate(sections):
+        section = LayoutSection(
+            layout_id=layout_id,
+            name=spec.name.strip(),
+            category=spec.category.strip() or "Standard",
+            is_general_admission=spec.general_admission_capacity > 0,
+            capacity=spec.general_admission_capacity,
+            sort_order=order,
+        )
+        session.add(section)
         session.flush()
-        for order, spec in enumerate(sections):
-            if spec.general_admission_capacity < 0:
-                raise InvalidRequest("Capacity must be zero or more.", "capacity")
-            if not spec.seats and spec.general_admission_capacity == 0:
-                raise InvalidRequest(f"Section {spec.name} has no seats and no capacity.")
-            section = LayoutSection(
-                layout_id=layout.id,
-                name=spec.name.strip(),
-                category=spec.category.strip() or "Standard",
-                is_general_admission=spec.general_admission_capacity > 0,
-                capacity=spec.general_admission_capacity,
-                sort_order=order,
+        if spec.seats:
+            session.execute(
+                insert(LayoutSeat),
+                [
+                    {
+                        "layout_id": layout_id,
+                        "section_id": section.id,
+                        "row_label": s.row_label,
+                        "number": s.number,
+                        "x": s.x,
+                        "y": s.y,
+                        "accessible": s.accessible,
+                        "companion": s.companion,
+                        "blocked": s.blocked,
+                    }
+                    for s in spec.seats
+                ],
             )
-            session.add(section)
-            session.flush()
-            if spec.seats:
-                session.execute(
-                    insert(LayoutSeat),
-                    [
-                        {
-                            "layout_id": layout.id,
-                            "section_id": section.id,
-                            "row_label": s.row_label,
-                            "number": s.number,
-                            "x": s.x,
-                            "y": s.y,
-                            "accessible": s.accessible,
-                            "companion": s.companion,
-                            "blocked": s.blocked,
-                        }
-                        for s in spec.seats
-                    ],
-                )
-        return layout.id
 
 
 EVENT_STATUSES = ("draft", "published")
@@ -219,7 +236,7 @@ def create_event(
         return event
 
 
-def _seat_label(section: str, row: str, number: int, ga: bool) -> str:
+def seat_label(section: str, row: str, number: int, ga: bool) -> str:
     return f"{section} place {number}" if ga else f"{section} row {row} seat {number}"
 
 
@@ -252,9 +269,17 @@ def create_show(
         if event is None:
             raise NotFound("No such event.")
         _check_organizer(actor_id, actor_role, event.organizer_id)
-        layout = session.get(Layout, layout_id)
+        if event.status == "cancelled":
+            raise Conflict("This event has been cancelled; it cannot get new shows.")
+        # FOR SHARE: a layout edit (which locks the layout FOR UPDATE and then updates the
+        # shows using it) either finishes before we read the layout or waits for this show.
+        layout = session.exec(
+            select(Layout).where(Layout.id == layout_id).with_for_update(read=True)
+        ).first()
         if layout is None:
             raise NotFound("No such layout.")
+        if actor_role != Role.ADMIN and layout.organizer_id != event.organizer_id:
+            raise NotAllowed("You can only use your own layouts.")
         sections = session.exec(
             select(LayoutSection).where(LayoutSection.layout_id == layout_id)
         ).all()
@@ -309,7 +334,7 @@ def _materialize(
                 "number": seat.number,
                 "x": seat.x,
                 "y": seat.y,
-                "label": _seat_label(section.name, seat.row_label, seat.number, False),
+                "label": seat_label(section.name, seat.row_label, seat.number, False),
                 "accessible": seat.accessible,
                 "companion": seat.companion,
                 "is_general_admission": False,
@@ -328,7 +353,7 @@ def _materialize(
                     "number": number,
                     "x": None,
                     "y": None,
-                    "label": _seat_label(section.name, "", number, True),
+                    "label": seat_label(section.name, "", number, True),
                     "accessible": False,
                     "companion": False,
                     "is_general_admission": True,
@@ -566,6 +591,8 @@ def update_event(
         if event is None:
             raise NotFound("No such event.")
         _check_organizer(actor_id, actor_role, event.organizer_id)
+        if event.status == "cancelled":
+            raise Conflict("This event has been cancelled; it can no longer be changed.")
         unpublish = event.status == "published" and fields.get("status") == "draft"
         if unpublish and _bookings_exist(session, event_id, live_only=True):
             raise Conflict("This event has bookings; it cannot go back to draft.")
@@ -699,10 +726,25 @@ def update_show(
     """Reschedule a show or change its sales window and limits.
 
     A sales close that was left at its default (the start time) moves with the start.
-    Cancelling is refused while the show has confirmed bookings: cancel those first, so every
-    buyer is told (cancelling bookings is the booking engine's job, not a side effect here).
+    Cancelling is refused while the show has confirmed bookings: `organizing.cancel_show`
+    cancels a show together with its bookings, so every buyer can be told.
     """
     now = now or utcnow()
+    fields = clean_show_fields(fields, now)
+    with session_scope(db) as session:
+        show = session.get(Show, show_id)
+        if show is None:
+            raise NotFound("No such show.")
+        event = session.get(Event, show.event_id)
+        _check_organizer(actor_id, actor_role, event.organizer_id)
+        if event.status == "cancelled":
+            raise Conflict("This event has been cancelled; its shows can no longer be changed.")
+        apply_show_fields(session, show, fields)
+        return show
+
+
+def clean_show_fields(fields: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The rules for a show's own fields, checked before any database work."""
     unknown = sorted(fields.keys() - EDITABLE_SHOW_FIELDS)
     if unknown:
         raise InvalidRequest(f"Unknown show field: {', '.join(unknown)}.", unknown[0])
@@ -715,31 +757,30 @@ def update_show(
         raise InvalidRequest("The seat cap must be at least 1.", "max_seats_per_customer")
     if "status" in fields and fields["status"] not in SHOW_STATUSES:
         raise InvalidRequest("Status must be scheduled or cancelled.", "status")
-    with session_scope(db) as session:
-        show = session.get(Show, show_id)
-        if show is None:
-            raise NotFound("No such show.")
-        event = session.get(Event, show.event_id)
-        _check_organizer(actor_id, actor_role, event.organizer_id)
-        if fields.get("status") == "cancelled" and show.status != "cancelled":
-            live = session.exec(
-                select(func.count(Booking.id)).where(
-                    Booking.show_id == show_id, Booking.status == "confirmed"
-                )
-            ).one()
-            if live:
-                raise Conflict("This show has bookings; cancel them before the show.")
-        if (
-            "starts_at" in fields
-            and "sales_close_at" not in fields
-            and show.sales_close_at == show.starts_at
-        ):
-            fields["sales_close_at"] = fields["starts_at"]
-        for name, value in fields.items():
-            setattr(show, name, value)
-        if show.sales_close_at is None:
-            show.sales_close_at = show.starts_at
-        if show.sales_open_at and show.sales_close_at and show.sales_open_at >= show.sales_close_at:
-            raise InvalidRequest("Sales must open before they close.", "sales_open_at")
-        session.add(show)
-        return show
+    return dict(fields)
+
+
+def apply_show_fields(session: Session, show: Show, fields: dict[str, Any]) -> None:
+    """Set cleaned fields on a show the caller may manage (see `clean_show_fields`)."""
+    if fields.get("status") == "cancelled" and show.status != "cancelled":
+        live = session.exec(
+            select(func.count(Booking.id)).where(
+                Booking.show_id == show.id, Booking.status == "confirmed"
+            )
+        ).one()
+        if live:
+            raise Conflict("This show has bookings; cancel them before the show.")
+    fields = dict(fields)
+    if (
+        "starts_at" in fields
+        and "sales_close_at" not in fields
+        and show.sales_close_at == show.starts_at
+    ):
+        fields["sales_close_at"] = fields["starts_at"]
+    for name, value in fields.items():
+        setattr(show, name, value)
+    if show.sales_close_at is None:
+        show.sales_close_at = show.starts_at
+    if show.sales_open_at and show.sales_close_at and show.sales_open_at >= show.sales_close_at:
+        raise InvalidRequest("Sales must open before they close.", "sales_open_at")
+    session.add(show)

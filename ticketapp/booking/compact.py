@@ -14,31 +14,42 @@ from sqlmodel import select
 from ticketapp.booking.seatmap import seat_statuses
 from ticketapp.db import session_scope
 from ticketapp.formatting import money
-from ticketapp.models import PriceCategory, ShowSeat
+from ticketapp.models import PriceCategory, Show, ShowSeat
 
 STATUS_CODES = {"available": "a", "held": "h", "booked": "b", "blocked": "x", "mine": "m"}
 
 
-def layout_url(show_id: int) -> str:
-    return f"/api/v1/shows/{show_id}/seat-layout"
+def layout_url(show_id: int, version: int = 0) -> str:
+    """Where the browser fetches the layout; the version makes an edited layout a new URL
+    (version 0 keeps the plain URL the seat map derives from the page address)."""
+    base = f"/api/v1/shows/{show_id}/seat-layout"
+    return f"{base}?v={version}" if version else base
+
+
+def inventory_version(show_id: int, *, db: Engine | None = None) -> int:
+    with session_scope(db) as session:
+        version = session.exec(select(Show.inventory_version).where(Show.id == show_id)).first()
+        return version or 0
 
 
 @lru_cache(maxsize=64)
-def _cached_layout(show_id: int, db: Engine | None) -> dict:
-    return _encode(show_id, db)
+def _cached_layout(show_id: int, version: int, db: Engine | None) -> dict:
+    return _encode(show_id, version, db)
 
 
 def compact_layout(show_id: int, *, db: Engine | None = None) -> dict:
     """The static map in arrays: seats `[id, x, y, section, row, number, category, flags]`
     (flags: 1 wheelchair space, 2 companion seat), sorted by id — the order of `statuses`.
 
-    Cached per process: a show's layout never changes after the show is created. Read with
-    plain column tuples, not ORM objects: a 10,000-seat hall encodes in tens of milliseconds.
+    Cached per process and per inventory version: only a layout edit changes a show's places
+    (booking.layouts), and it bumps the show's version, so one cheap read of the version finds
+    the current entry. Read with plain column tuples, not ORM objects: a 10,000-seat hall
+    encodes in tens of milliseconds.
     """
-    return _cached_layout(show_id, db)
+    return _cached_layout(show_id, inventory_version(show_id, db=db), db)
 
 
-def _encode(show_id: int, db: Engine | None) -> dict:
+def _encode(show_id: int, version: int, db: Engine | None) -> dict:
     with session_scope(db) as session:
         categories = session.exec(
             select(PriceCategory)
@@ -74,6 +85,7 @@ def _encode(show_id: int, db: Engine | None) -> dict:
         )
     return {
         "show_id": show_id,
+        "version": version,
         "sections": sections,
         "categories": [
             {
@@ -91,18 +103,30 @@ def _encode(show_id: int, db: Engine | None) -> dict:
     }
 
 
-def status_string(show_id: int, *, viewer_id: int | None = None, db: Engine | None = None) -> str:
-    """One character per numbered seat, in seat-id order (the layout's order)."""
+def versioned_status_string(
+    show_id: int, *, viewer_id: int | None = None, db: Engine | None = None
+) -> tuple[int, str]:
+    """The layout version the statuses are in, and one character per numbered seat in
+    seat-id order (that layout's order)."""
     layout = compact_layout(show_id, db=db)
     statuses = seat_statuses(show_id, viewer_id=viewer_id, db=db)
-    return "".join(STATUS_CODES[statuses.get(seat[0], "booked")] for seat in layout["seats"])
+    text = "".join(STATUS_CODES[statuses.get(seat[0], "booked")] for seat in layout["seats"])
+    return layout["version"], text
+
+
+def status_string(show_id: int, *, viewer_id: int | None = None, db: Engine | None = None) -> str:
+    """One character per numbered seat, in seat-id order (the layout's order)."""
+    return versioned_status_string(show_id, viewer_id=viewer_id, db=db)[1]
 
 
 @lru_cache(maxsize=64)
-def _positions(show_id: int, db: Engine | None) -> dict[int, int]:
-    return {seat[0]: i for i, seat in enumerate(compact_layout(show_id, db=db)["seats"])}
+def _positions(show_id: int, version: int, db: Engine | None) -> dict[int, int]:
+    return {seat[0]: i for i, seat in enumerate(_cached_layout(show_id, version, db)["seats"])}
 
 
-def seat_positions(show_id: int, *, db: Engine | None = None) -> dict[int, int]:
-    """Seat id -> its index in the layout, and so in the status string."""
-    return _positions(show_id, db)
+def seat_positions(show_id: int, version: int, *, db: Engine | None = None) -> dict[int, int]:
+    """Seat id -> its index in that version of the layout, and so in its status string.
+
+    The caller names the version it holds (no database read: viewers call this on every
+    change of the hall)."""
+    return _positions(show_id, version, db)

@@ -267,3 +267,83 @@ class DailySales:
     bookings: int
     tickets: int
     revenue_cents: int
+
+
+# --- organizing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingShow:
+    """A show still to come, with its figures, for the organizer's overview."""
+
+    show_id: int
+    event_id: int
+    event_title: str
+    starts_at: datetime
+    currency: str
+    counts: SalesCounts
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    """Places and revenue of one price category (by name), summed over shows."""
+
+    name: str
+    currency: str
+    total: int  # places, blocked ones excluded
+    sold: int
+    revenue_cents: int
+
+
+@dataclass(frozen=True)
+class OrganizerOverview:
+    shows: tuple[UpcomingShow, ...]  # soonest first
+    counts: SalesCounts  # the upcoming shows together
+    categories: tuple[CategoryTotal, ...]  # over the upcoming shows
+    daily: tuple[DailySales, ...]  # every event of the organizer, oldest day first
+    currency: str
+
+
+@dataclass(frozen=True)
+class OrganizerEvent:
+    """One line of the organizer's event list."""
+
+    id: int
+    title: str
+    venue_name: str
+    status: str  # draft|published|cancelled
+    show_count: int
+    next_show_at: datetime | None  # the next scheduled show still to come
+    sold: int
+    revenue_cents: int
+    currency: str
+    bookings: int  # confirmed and cancelled: any booking makes an event undeletable
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What cancelling an event or a show did. `bookings`: every booking this call cancelled
+    (never one that was cancelled before); each got its buyer's mail in the outbox."""
+
+    event_id: int
+    show_ids: tuple[int, ...]
+    bookings: tuple[BookingView, ...]
+
+
+@dataclass(frozen=True)
+class LayoutSummary:
+    id: int
+    name: str
+    sections: int
+    seats: int  # numbered seats, blocked included
+    standing: int  # general-admission places
+    upcoming_shows: int  # scheduled shows still to come that a change of this layout reaches
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LayoutSaved:
+    layout_id: int
+    shows_updated: tuple[int, ...]  # upcoming shows whose places changed
+    places_added: int
+    places_removed: int  # deleted, or retired as blocked (a place with ticket history)

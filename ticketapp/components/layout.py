@@ -22,6 +22,10 @@ def _user_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
+            rx.cond(
+                SessionState.is_organizer,
+                rx.menu.item("Dashboard", on_click=rx.redirect(routes.ORGANIZER)),
+            ),
             rx.menu.item("My bookings", on_click=rx.redirect(routes.MY_BOOKINGS)),
             rx.menu.item("Account", on_click=rx.redirect(routes.ACCOUNT)),
             rx.menu.separator(),
@@ -48,6 +52,15 @@ def navbar() -> rx.Component:
             rx.cond(
                 SessionState.logged_in,
                 rx.hstack(
+                    rx.cond(
+                        SessionState.is_organizer,
+                        rx.link(
+                            "Dashboard",
+                            href=routes.ORGANIZER,
+                            display=["none", "block"],
+                            id="nav-dashboard",
+                        ),
+                    ),
                     rx.link("My bookings", href=routes.MY_BOOKINGS, display=["none", "block"]),
                     _user_menu(),
                     align="center",

@@ -4,6 +4,10 @@ The static layout is fetched once over HTTP (`/api/v1/shows/{id}/seat-layout`) a
 lives in Reflex state: state is serialized on every event, and a 10,000-seat layout there
 would make every click slow. What changes — statuses — is one string with a character per
 seat, in the layout's order (see ticketapp/booking/compact.py).
+
+The organizer's dashboard uses the same component: `mode="view"` on a show's page, and the
+layout editor passes its unsaved layout inline (`layout`, from `booking.layouts.preview`) with
+`mode="edit"`, where every click goes to `on_toggle` and nothing is selected.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ class SeatMap(rx.Component):
     tag = "SeatMap"
 
     layout_url: rx.Var[str]
+    layout: rx.Var[dict]  # an inline layout instead of `layout_url` (the layout editor)
+    mode: rx.Var[str]  # "select" (default) | "edit" | "view"
+    token_key: rx.Var[str]  # localStorage name of the token to fetch a draft's layout with
     statuses: rx.Var[str]
     selected: rx.Var[list[int]]
     ack_seq: rx.Var[int]

@@ -12,9 +12,11 @@ import reflex as rx
 from ticketapp import auth, routes
 from ticketapp.models import Role, User
 
+TOKEN_STORAGE_NAME = "ticketapp_token"
+
 
 class SessionState(rx.State):
-    token: str = rx.LocalStorage("", name="ticketapp_token", sync=True)
+    token: str = rx.LocalStorage("", name=TOKEN_STORAGE_NAME, sync=True)
     user_id: int = 0
     user_name: str = ""
     user_email: str = ""

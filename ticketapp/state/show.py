@@ -88,6 +88,7 @@ class ShowState(rx.State):
     currency: str = "EUR"
     _watching: int = 0  # the show this tab's live watcher follows (0: none)
     _held: list[int] = []  # seats of this customer's live hold
+    _layout_version: int = 0  # the version of the layout this tab's map was given
 
     @rx.var
     def total(self) -> str:
@@ -149,8 +150,10 @@ class ShowState(rx.State):
             )
             for a in areas
         ]
-        self.is_general_admission = bool(standing) and not compact_layout(show_id)["seats"]
-        self.layout_url = layout_url(show_id)
+        compact = compact_layout(show_id)
+        self.is_general_admission = bool(standing) and not compact["seats"]
+        self._layout_version = compact["version"]
+        self.layout_url = layout_url(show_id, compact["version"])
         if session.user_id:
             hold = booking.current_hold(session.user_id, show_id)
             if hold is not None:
@@ -162,13 +165,18 @@ class ShowState(rx.State):
     def _apply_statuses(self, statuses: str) -> None:
         """New statuses; a selected seat someone else just took leaves the selection."""
         self.statuses = statuses
-        positions = seat_positions(self.current_show_id)
+        version = hub.layout_version(self.current_show_id)
+        if version is not None and version != self._layout_version:
+            # The organizer changed this hall's seats: the map fetches the new layout.
+            self._layout_version = version
+            self.layout_url = layout_url(self.current_show_id, version)
+        positions = seat_positions(self.current_show_id, self._layout_version)
         held = set(self._held)
         lost = [
             seat_id
             for seat_id in self.selected
             if seat_id not in held
-            and seat_id in positions
+            and positions.get(seat_id, len(statuses)) < len(statuses)
             and statuses[positions[seat_id]] in TAKEN_CODES
         ]
         if not lost:

@@ -1,0 +1,216 @@
+"""An event's bookings on the dashboard: search, filter, pages, organizer-side cancel, CSV.
+
+The filter lives in the URL's query (`?show=`) and in state; the page holds one page of rows.
+The CSV export asks the engine for every booking the same filter matches
+(`booking.bookings_csv`), so the file is exactly what the filter shows, all pages of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from ticketapp import auth, booking, routes
+from ticketapp.booking import catalog
+from ticketapp.formatting import money, show_time
+from ticketapp.state.messages import friendly
+from ticketapp.state.organizer import guarded, organizer_identity, page_error
+from ticketapp.state.show import path_id
+
+PAGE_SIZE = 25
+STATUSES = ("confirmed", "cancelled")
+
+
+@dataclasses.dataclass
+class BookingLine:
+    id: int
+    code: str
+    buyer_name: str
+    buyer_email: str
+    show: str
+    tickets: int
+    total: str
+    status: str
+    booked: str
+    cancellable: bool
+
+
+@dataclasses.dataclass
+class ShowOption:
+    id: str
+    label: str
+
+
+class BookingsAdminState(rx.State):
+    event_id: int = 0
+    event_title: str = ""
+    shows: list[ShowOption] = []
+    search: str = ""
+    status: str = ""
+    show_id: str = ""
+    page: int = 0
+    total: int = 0
+    rows: list[BookingLine] = []
+    loading: bool = True
+    error: str = ""
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.var
+    def range_text(self) -> str:
+        if not self.total:
+            return "No bookings match."
+        first = self.page * PAGE_SIZE + 1
+        last = min(self.total, first + PAGE_SIZE - 1)
+        return f"{first}–{last} of {self.total}"
+
+    @rx.var
+    def event_url(self) -> str:
+        return routes.organizer_event_url(self.event_id)
+
+    @rx.event
+    async def load(self):
+        self.loading, self.error = True, ""
+        self.event_id = path_id(
+            self.router.url.path.removesuffix("/").removesuffix("/bookings"),
+            routes.ORGANIZER_EVENTS,
+        )
+        show = str(self.router.url.query_parameters.get("show") or "")
+        self.show_id = show if show.isdigit() else ""
+        self.search, self.status, self.page = "", "", 0
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        await self._load(identity)
+        return None
+
+    @guarded
+    async def _load(self, identity: auth.Identity) -> None:
+        booking.ensure_can_manage_event(
+            self.event_id, actor_id=identity.user_id, actor_role=identity.role
+        )
+        event = catalog.get_event(
+            self.event_id, viewer_id=identity.user_id, viewer_role=identity.role
+        )
+        self.event_title = event.title
+        self.shows = [
+            ShowOption(str(s.show.id), show_time(s.show.starts_at))
+            for s in catalog.list_event_shows(
+                self.event_id, viewer_id=identity.user_id, viewer_role=identity.role
+            )
+        ]
+        self._fetch()
+        self.loading = False
+
+    def _filters(self) -> dict:
+        return {
+            "show_id": int(self.show_id) if self.show_id else None,
+            "status": self.status or None,
+            "search": self.search,
+        }
+
+    def _fetch(self) -> None:
+        """One page of rows for the current filter (after the caller passed the gate)."""
+        rows, self.total = booking.event_bookings(
+            self.event_id, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE, **self._filters()
+        )
+        if not rows and self.page and self.total:
+            self.page = (self.total - 1) // PAGE_SIZE
+            rows, self.total = booking.event_bookings(
+                self.event_id, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE, **self._filters()
+            )
+        self.rows = [
+            BookingLine(
+                id=r.id,
+                code=r.code,
+                buyer_name=r.buyer_name,
+                buyer_email=r.buyer_email,
+                show=show_time(r.starts_at),
+                tickets=r.ticket_count,
+                total=money(r.total_cents, r.currency),
+                status=r.status,
+                booked=show_time(r.created_at),
+                cancellable=r.status == "confirmed",
+            )
+            for r in rows
+        ]
+
+    async def _refresh(self):
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        try:
+            booking.ensure_can_manage_event(
+                self.event_id, actor_id=identity.user_id, actor_role=identity.role
+            )
+            self._fetch()
+        except booking.BookingError as exc:
+            self.error = page_error(exc)
+        return None
+
+    @rx.event
+    async def apply_filter(self, form: dict):
+        self.search = str(form.get("search") or "").strip()[:200]
+        status = str(form.get("status") or "")
+        self.status = status if status in STATUSES else ""
+        show = str(form.get("show") or "")
+        self.show_id = show if show.isdigit() else ""
+        self.page = 0
+        return await self._refresh()
+
+    @rx.event
+    async def clear_filter(self):
+        self.search, self.status, self.show_id, self.page = "", "", "", 0
+        return await self._refresh()
+
+    @rx.event
+    async def next_page(self):
+        if self.page + 1 < self.pages:
+            self.page += 1
+        return await self._refresh()
+
+    @rx.event
+    async def previous_page(self):
+        self.page = max(0, self.page - 1)
+        return await self._refresh()
+
+    @rx.event
+    async def cancel_booking(self, form: dict):
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        try:
+            booking_id = int(form.get("booking_id") or 0)
+            view = booking.cancel_booking(
+                booking_id,
+                actor_id=identity.user_id,
+                actor_role=identity.role,
+                reason=str(form.get("reason") or "").strip() or "Cancelled by the organizer",
+            )
+        except ValueError:
+            return rx.toast.error("Choose a booking to cancel.")
+        except booking.BookingError as exc:
+            return rx.toast.error(friendly(exc))
+        await self._refresh()
+        return rx.toast.success(
+            f"Booking {view.code} is cancelled and its seats are free again; the buyer is mailed."
+        )
+
+    @rx.event
+    async def export_csv(self):
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        try:
+            export = booking.bookings_csv(
+                self.event_id,
+                actor_id=identity.user_id,
+                actor_role=identity.role,
+                **self._filters(),
+            )
+        except booking.BookingError as exc:
+            return rx.toast.error(friendly(exc))
+        return rx.download(data=export.text, filename=export.filename, mime_type="text/csv")

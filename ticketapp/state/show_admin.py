@@ -1,0 +1,163 @@
+"""One show on the dashboard: its figures, its seat map as customers see it, and check-in.
+
+Check-in is the engine's `check_in`: one conditional UPDATE, so of two stewards scanning the
+same ticket at the same moment exactly one reads "checked in" and the other "already checked
+in". The page only words the answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from ticketapp import auth, booking, routes
+from ticketapp.booking import catalog
+from ticketapp.booking.compact import compact_layout, layout_url, status_string
+from ticketapp.formatting import money, percent, show_time
+from ticketapp.models import utcnow
+from ticketapp.state.messages import friendly
+from ticketapp.state.organizer import Stat, guarded, organizer_identity, stats_of
+from ticketapp.state.show import path_id
+
+VERDICTS = {
+    "checked_in": ("Valid — checked in", "green"),
+    "already_checked_in": ("Already checked in", "orange"),
+    "wrong_show": ("Wrong show", "red"),
+    "cancelled": ("Cancelled ticket", "red"),
+    "unknown": ("Unknown ticket code", "red"),
+}
+
+
+@dataclasses.dataclass
+class CategoryRow:
+    name: str
+    price: str
+    sold: int
+    held: int
+    available: int
+    places: int
+    occupancy: int
+    revenue: str
+
+
+class ShowAdminState(rx.State):
+    show_id: int = 0
+    event_id: int = 0
+    event_title: str = ""
+    starts: str = ""
+    status: str = ""
+    stats: list[Stat] = []
+    categories: list[CategoryRow] = []
+    has_seat_map: bool = False
+    layout_url: str = ""
+    statuses: str = ""
+    # The answer to the last scan, worded for the steward at the door ("" = no scan yet).
+    scan_status: str = ""
+    scan_title: str = ""
+    scan_detail: str = ""
+    scan_color: str = "gray"
+    scans: int = 0  # bumped on every scan: the code input is cleared for the next ticket
+    loading: bool = True
+    error: str = ""
+
+    @rx.var
+    def event_url(self) -> str:
+        return routes.organizer_event_url(self.event_id)
+
+    @rx.var
+    def bookings_url(self) -> str:
+        return routes.organizer_bookings_url(self.event_id, self.show_id)
+
+    @rx.event
+    async def load(self):
+        self.loading, self.error = True, ""
+        self._scanned("", "", "", "gray")
+        self.show_id = path_id(self.router.url.path, "/organizer/shows")
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        await self._load(identity)
+        return None
+
+    @guarded
+    async def _load(self, identity: auth.Identity) -> None:
+        sales = booking.show_report(
+            self.show_id, actor_id=identity.user_id, actor_role=identity.role
+        )
+        summary = catalog.get_show(
+            self.show_id, viewer_id=identity.user_id, viewer_role=identity.role
+        )
+        event = catalog.get_event(
+            summary.show.event_id, viewer_id=identity.user_id, viewer_role=identity.role
+        )
+        self.event_id, self.event_title = event.id, event.title
+        self.starts = show_time(sales.starts_at)
+        self.status = sales.status
+        if sales.status == "scheduled" and sales.starts_at <= utcnow():
+            self.status = "started"
+        self.stats = stats_of(sales.counts, sales.currency)
+        self.categories = [
+            CategoryRow(
+                name=c.name,
+                price=money(c.price_cents, c.currency),
+                sold=c.counts.sold,
+                held=c.counts.held,
+                available=c.counts.available,
+                places=c.counts.total - c.counts.blocked,
+                occupancy=percent(c.counts.sold, c.counts.total - c.counts.blocked),
+                revenue=money(c.counts.revenue_cents, c.currency),
+            )
+            for c in sales.categories
+        ]
+        compact = compact_layout(self.show_id)
+        self.has_seat_map = bool(compact["seats"])
+        self.layout_url = layout_url(self.show_id, compact["version"])
+        self.statuses = status_string(self.show_id) if self.has_seat_map else ""
+        self.loading = False
+
+    @rx.event
+    async def refresh(self):
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        await self._load(identity)
+        return None
+
+    def _scanned(self, status: str, title: str, detail: str, color: str) -> None:
+        self.scan_status, self.scan_title = status, title
+        self.scan_detail, self.scan_color = detail, color
+
+    @rx.event
+    async def check_in(self, form: dict):
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        code = str(form.get("code") or "").strip()
+        self.scans += 1
+        if not code:
+            self._scanned("empty", "Type or paste a ticket code first.", "", "gray")
+            return None
+        try:
+            result = booking.check_in(
+                code, show_id=self.show_id, actor_id=identity.user_id, actor_role=identity.role
+            )
+        except booking.BookingError as exc:
+            self._scanned("error", friendly(exc), "", "red")
+            return None
+        title, color = VERDICTS[result.status]
+        detail = {
+            "checked_in": f"{result.label} · booking {result.booking_code}",
+            "already_checked_in": (
+                f"at {show_time(result.checked_in_at)} · {result.label}"
+                if result.checked_in_at
+                else result.label
+            ),
+            "wrong_show": f"This ticket ({result.label}) is for another show.",
+            "cancelled": f"Booking {result.booking_code} was cancelled: do not admit.",
+            "unknown": "No ticket has this code. Check it and try again.",
+        }[result.status]
+        self._scanned(result.status, title, detail, color)
+        if result.admitted:
+            await self._load(identity)
+        return None
