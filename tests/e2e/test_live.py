@@ -51,10 +51,10 @@ def test_a_booking_in_one_browser_appears_in_the_other(browser: Browser, base_ur
     buyer.click("#continue-button")
     expect(buyer).to_have_url(re.compile(r"/checkout/\d+$"))
     # Held now: the other map shows it within a second, nobody reloads.
-    expect(seat(watcher, "Row A, seat 5,")).to_have_attribute("aria-label", HELD, timeout=2000)
+    expect(seat(watcher, "Row A, seat 5,")).to_have_attribute("aria-label", HELD, timeout=5000)
     buyer.click("#confirm-button")
     expect(buyer).to_have_url(re.compile(r"/bookings/\d+$"))
-    expect(seat(watcher, "Row A, seat 5,")).to_have_attribute("aria-label", TAKEN, timeout=2000)
+    expect(seat(watcher, "Row A, seat 5,")).to_have_attribute("aria-label", TAKEN, timeout=5000)
     for page in (buyer, watcher):
         page.context.close()
 
@@ -81,7 +81,7 @@ def test_a_booking_through_the_rest_api_appears_in_an_open_page(page: Page, base
         assert confirm.status_code == 201, confirm.text
     for number in (1, 2):
         expect(seat(page, f"Row C, seat {number},")).to_have_attribute(
-            "aria-label", TAKEN, timeout=2000
+            "aria-label", TAKEN, timeout=5000
         )
 
 
@@ -92,7 +92,7 @@ def test_hold_expiry_shows_up_without_anyone_clicking(page: Page, app_engine):
     wait_for_map(page)
     other = create_user(app_engine, name="Other")
     booking.hold_seats(other.id, show_id, [_seat_id(app_engine, show_id, "B", 2)], db=app_engine)
-    expect(seat(page, "Row B, seat 2,")).to_have_attribute("aria-label", HELD, timeout=2000)
+    expect(seat(page, "Row B, seat 2,")).to_have_attribute("aria-label", HELD, timeout=5000)
     # Nobody touches anything: the sweeper releases the hold after 5 s, the map follows.
     expect(seat(page, "Row B, seat 2,")).to_have_attribute("aria-label", FREE, timeout=10_000)
 
@@ -107,7 +107,7 @@ def test_a_selected_seat_taken_by_someone_else_is_deselected_with_a_message(page
     expect(page.locator(".pick-row")).to_have_count(2)
     fast = create_user(app_engine, name="Fast Buyer")
     booking.hold_seats(fast.id, show_id, [_seat_id(app_engine, show_id, "A", 2)], db=app_engine)
-    expect(page.locator("#show-message")).to_contain_text("Stalls row A seat 2", timeout=2000)
+    expect(page.locator("#show-message")).to_contain_text("Stalls row A seat 2", timeout=5000)
     expect(page.locator(".pick-row")).to_have_count(1)
     expect(seat(page, "Row A, seat 2,")).to_have_attribute("aria-pressed", "false")
     expect(seat(page, "Row A, seat 1,")).to_have_attribute("aria-pressed", "true")
@@ -161,4 +161,4 @@ def test_a_change_through_another_backend_process_reaches_this_page(
             "/api/v1/holds", json={"show_id": show_id, "seat_ids": [seat_id]}, headers=headers
         )
         assert hold.status_code == 201, hold.text
-    expect(seat(page, "Row B, seat 6,")).to_have_attribute("aria-label", HELD, timeout=2000)
+    expect(seat(page, "Row B, seat 6,")).to_have_attribute("aria-label", HELD, timeout=5000)
