@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from ticketapp import routes
@@ -196,6 +198,21 @@ def category_table(lines: rx.Var) -> rx.Component:
         ),
         width="100%",
         id="category-breakdown",
+    )
+
+
+def data_table(
+    headers: tuple[str, ...], items: rx.Var, row: Callable[[rx.Var], rx.Component]
+) -> rx.Component:
+    """The dashboard's tables: a header row, one `row(item)` per item, scrolling on phones."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rx.foreach(items, row)),
+            class_name="org-table",
+            size="2",
+        ),
+        class_name="table-scroll",
     )
 
 

@@ -9,6 +9,7 @@ from ticketapp.components.layout import template
 from ticketapp.components.organizer import (
     category_table,
     dashboard_page,
+    data_table,
     empty_state,
     field,
     form_error,
@@ -55,29 +56,18 @@ def _upcoming() -> rx.Component:
             rx.heading("Upcoming shows", size="4"),
             rx.cond(
                 OverviewState.shows.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(h)
-                                    for h in (
-                                        "Event",
-                                        "Starts",
-                                        "Sold",
-                                        "Held",
-                                        "Available",
-                                        "Occupancy",
-                                        "Revenue",
-                                    )
-                                ]
-                            )
-                        ),
-                        rx.table.body(rx.foreach(OverviewState.shows, _show_row)),
-                        class_name="org-table",
-                        size="2",
+                data_table(
+                    (
+                        "Event",
+                        "Starts",
+                        "Sold",
+                        "Held",
+                        "Available",
+                        "Occupancy",
+                        "Revenue",
                     ),
-                    class_name="table-scroll",
+                    OverviewState.shows,
+                    _show_row,
                 ),
                 empty_state(
                     "calendar-plus",
@@ -151,27 +141,17 @@ def events_page() -> rx.Component:
             rx.cond(
                 EventsState.events.length() > 0,
                 rx.card(
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    *[
-                                        rx.table.column_header_cell(h)
-                                        for h in (
-                                            "Event",
-                                            "Status",
-                                            "Shows",
-                                            "Next show",
-                                            "Sold",
-                                            "Revenue",
-                                        )
-                                    ]
-                                )
-                            ),
-                            rx.table.body(rx.foreach(EventsState.events, _event_row)),
-                            class_name="org-table",
+                    data_table(
+                        (
+                            "Event",
+                            "Status",
+                            "Shows",
+                            "Next show",
+                            "Sold",
+                            "Revenue",
                         ),
-                        class_name="table-scroll",
+                        EventsState.events,
+                        _event_row,
                     ),
                     width="100%",
                 ),

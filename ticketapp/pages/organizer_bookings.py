@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp.components.layout import template
-from ticketapp.components.organizer import dashboard_page, page_header, status_badge
+from ticketapp.components.organizer import dashboard_page, data_table, page_header, status_badge
 from ticketapp.state.bookings_admin import BookingLine, BookingsAdminState
 from ticketapp.state.session import SessionState
 
@@ -125,30 +125,19 @@ def _row(line: BookingLine) -> rx.Component:
 def _table() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(h)
-                                for h in (
-                                    "Code",
-                                    "Buyer",
-                                    "Showtime",
-                                    "Tickets",
-                                    "Total",
-                                    "Status",
-                                    "Booked",
-                                    "",
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(B.rows, _row)),
-                    class_name="org-table",
-                    size="2",
+            data_table(
+                (
+                    "Code",
+                    "Buyer",
+                    "Showtime",
+                    "Tickets",
+                    "Total",
+                    "Status",
+                    "Booked",
+                    "",
                 ),
-                class_name="table-scroll",
+                B.rows,
+                _row,
             ),
             rx.hstack(
                 rx.text(B.range_text, size="2", color_scheme="gray", id="bookings-range"),

@@ -10,6 +10,7 @@ from ticketapp.components.layout import template
 from ticketapp.components.organizer import (
     category_table,
     dashboard_page,
+    data_table,
     empty_state,
     field,
     form_error,
@@ -277,29 +278,18 @@ def _showtimes() -> rx.Component:
             ),
             rx.cond(
                 S.shows.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(h)
-                                    for h in (
-                                        "Starts",
-                                        "Status",
-                                        "Sold",
-                                        "Occupancy",
-                                        "Revenue",
-                                        "Prices",
-                                        "",
-                                    )
-                                ]
-                            )
-                        ),
-                        rx.table.body(rx.foreach(S.shows, _show_row)),
-                        class_name="org-table",
-                        size="2",
+                data_table(
+                    (
+                        "Starts",
+                        "Status",
+                        "Sold",
+                        "Occupancy",
+                        "Revenue",
+                        "Prices",
+                        "",
                     ),
-                    class_name="table-scroll",
+                    S.shows,
+                    _show_row,
                 ),
                 empty_state(
                     "clock",

@@ -7,7 +7,7 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.common import message_box
 from ticketapp.components.layout import template
-from ticketapp.components.organizer import dashboard_page, empty_state, page_header
+from ticketapp.components.organizer import dashboard_page, data_table, empty_state, page_header
 from ticketapp.components.seat_map import seat_map
 from ticketapp.state.layout_editor import LayoutEditorState, LayoutLine, LayoutsState, SectionDraft
 from ticketapp.state.session import SessionState
@@ -57,27 +57,17 @@ def layouts_page() -> rx.Component:
             rx.card(
                 rx.cond(
                     LayoutsState.layouts.length() > 0,
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    *[
-                                        rx.table.column_header_cell(h)
-                                        for h in (
-                                            "Name",
-                                            "Sections",
-                                            "Places",
-                                            "Upcoming shows",
-                                            "Created",
-                                            "",
-                                        )
-                                    ]
-                                )
-                            ),
-                            rx.table.body(rx.foreach(LayoutsState.layouts, _layout_row)),
-                            class_name="org-table",
+                    data_table(
+                        (
+                            "Name",
+                            "Sections",
+                            "Places",
+                            "Upcoming shows",
+                            "Created",
+                            "",
                         ),
-                        class_name="table-scroll",
+                        LayoutsState.layouts,
+                        _layout_row,
                     ),
                     empty_state("armchair", "No layouts yet.", _new_layout_button()),
                 ),
