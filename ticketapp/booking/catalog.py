@@ -399,6 +399,12 @@ def _sellable(now: datetime):
     )
 
 
+def _contains(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with % and _ taken literally."""
+    literal = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
 def list_upcoming_events(
     *,
     now: datetime | None = None,
@@ -430,18 +436,18 @@ def list_upcoming_events(
         .group_by(Event.id)
     )
     if text.strip():
-        pattern = f"%{text.strip().lower()}%"
+        pattern = _contains(text)
         query = query.where(
             or_(
-                func.lower(Event.title).like(pattern),
-                func.lower(Event.description).like(pattern),
-                func.lower(Event.venue_name).like(pattern),
+                func.lower(Event.title).like(pattern, escape="\\"),
+                func.lower(Event.description).like(pattern, escape="\\"),
+                func.lower(Event.venue_name).like(pattern, escape="\\"),
             )
         )
     if category.strip():
         query = query.where(Event.category == category.strip().lower())
     if venue.strip():
-        query = query.where(func.lower(Event.venue_name).like(f"%{venue.strip().lower()}%"))
+        query = query.where(func.lower(Event.venue_name).like(_contains(venue), escape="\\"))
     with session_scope(db) as session:
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
         page = session.exec(

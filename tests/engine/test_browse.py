@@ -1,0 +1,61 @@
+"""Browsing the catalog: search, filters, and what counts as upcoming."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from ticketapp.booking import catalog
+from ticketapp.booking.catalog import PriceSpec, grid_section
+from ticketapp.models import Role, User, utcnow
+
+
+def _event(db, organizer_id: int, title: str, venue: str, *, days: int = 3, status="published"):
+    layout = catalog.create_layout(organizer_id, "Room", [grid_section("H", "S", ["A"], 4)], db=db)
+    event = catalog.create_event(organizer_id, title, venue, status=status, db=db)
+    catalog.create_show(
+        event.id,
+        utcnow() + timedelta(days=days),
+        layout,
+        [PriceSpec("S", 1000)],
+        actor_id=organizer_id,
+        actor_role=Role.ORGANIZER,
+        db=db,
+    )
+    return event
+
+
+def test_search_takes_percent_and_underscore_literally(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        organizer = User(name="O", email="o@x.io", password_hash="x", role=Role.ORGANIZER)
+        session.add(organizer)
+        session.commit()
+    _event(engine, organizer.id, "100% Jazz", "Blue_Note")
+    _event(engine, organizer.id, "1000 Voices", "BlueXNote")
+    _event(engine, organizer.id, "Draft 100% Jazz", "Blue_Note", status="draft")
+
+    def titles(**filters) -> list[str]:
+        return [e.title for e in catalog.list_upcoming_events(db=engine, **filters)[0]]
+
+    assert titles(text="100%") == ["100% Jazz"]
+    assert titles(venue="blue_note") == ["100% Jazz"]
+    assert sorted(titles(text="100")) == ["100% Jazz", "1000 Voices"]
+    assert titles(text="%") == ["100% Jazz"]
+
+
+def test_only_published_events_with_a_show_still_to_come_are_listed(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        organizer = User(name="O", email="o@x.io", password_hash="x", role=Role.ORGANIZER)
+        session.add(organizer)
+        session.commit()
+    soon = _event(engine, organizer.id, "Soon", "Hall", days=1)
+    later = _event(engine, organizer.id, "Later", "Hall", days=9)
+    _event(engine, organizer.id, "Hidden", "Hall", status="draft")
+    events, total = catalog.list_upcoming_events(db=engine)
+    assert [e.id for e in events] == [soon.id, later.id] and total == 2
+    window, _ = catalog.list_upcoming_events(
+        db=engine, date_from=utcnow() + timedelta(days=5), date_to=utcnow() + timedelta(days=10)
+    )
+    assert [e.id for e in window] == [later.id]
+    assert events[0].price_from_cents == 1000 and events[0].places_left == 4
