@@ -9,51 +9,48 @@ import reflex as rx
 from ticketapp import auth, routes
 from ticketapp.state.session import SessionState
 
+# One answer per submit (no intermediate `yield`): with several workers sharing Redis we saw
+# the last delta of a yielding handler go missing now and then, leaving a spinner forever.
+
 
 class LogInState(rx.State):
     error: str = ""
-    busy: bool = False
 
     @rx.event
     async def submit(self, form: dict):
-        self.busy, self.error = True, ""
-        yield
         try:
             # bcrypt takes a quarter of a second on purpose: keep it off the event loop.
             user, token = await asyncio.to_thread(
                 auth.log_in, form.get("email", ""), form.get("password", "")
             )
         except auth.AuthError as exc:
-            self.busy, self.error = False, str(exc)
-            return
+            self.error = str(exc)
+            return None
+        self.error = ""
         session = await self.get_state(SessionState)
         session.sign_in(user, token)
-        self.busy = False
         target = routes.safe_next(self.router.url.query_parameters.get("next"))
-        yield [rx.toast.success(f"Welcome back, {user.name}."), rx.redirect(target)]
+        return [rx.toast.success(f"Welcome back, {user.name}."), rx.redirect(target)]
 
 
 class SignUpState(rx.State):
     error: str = ""
     error_field: str = ""
-    busy: bool = False
 
     @rx.event
     async def submit(self, form: dict):
-        self.busy, self.error, self.error_field = True, "", ""
-        yield
         try:
             user = await asyncio.to_thread(
                 auth.sign_up, form.get("name", ""), form.get("email", ""), form.get("password", "")
             )
         except auth.InvalidInput as exc:
-            self.busy, self.error, self.error_field = False, str(exc), exc.field
-            return
+            self.error, self.error_field = str(exc), exc.field
+            return None
         except auth.AuthError as exc:
-            self.busy, self.error, self.error_field = False, str(exc), "email"
-            return
+            self.error, self.error_field = str(exc), "email"
+            return None
+        self.error, self.error_field = "", ""
         session = await self.get_state(SessionState)
         session.sign_in(user, auth.issue_token(user.id, user.role))
-        self.busy = False
         target = routes.safe_next(self.router.url.query_parameters.get("next"))
-        yield [rx.toast.success(f"Welcome to ticketapp, {user.name}."), rx.redirect(target)]
+        return [rx.toast.success(f"Welcome to ticketapp, {user.name}."), rx.redirect(target)]
