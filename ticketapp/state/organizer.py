@@ -20,7 +20,7 @@ from ticketapp.booking import OrganizerOverview, SalesCounts
 from ticketapp.formatting import money, percent, show_time
 from ticketapp.models import Role
 from ticketapp.state.messages import friendly
-from ticketapp.state.session import SessionState
+from ticketapp.state.session import identity_or_login
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +31,9 @@ NOT_YOURS = "You can only manage your own events."
 async def organizer_identity(state: rx.State) -> tuple[auth.Identity | None, list[Any]]:
     """The verified organizer (or admin) behind this tab, or the events that send anyone else
     away: visitors to log in (and back), customers home with a message."""
-    session = await state.get_state(SessionState)
-    identity = session.identity()
-    if identity is None:
-        return None, [rx.redirect(routes.login_url(state.router.url.path))]
+    identity, login = await identity_or_login(state)
+    if login is not None:
+        return None, [login]
     if identity.role not in (Role.ORGANIZER, Role.ADMIN):
         logger.info("user %s (%s) refused at %s", identity.user_id, identity.role, "dashboard")
         return None, [rx.toast.error(DENIED, id="dashboard-denied"), rx.redirect(routes.HOME)]

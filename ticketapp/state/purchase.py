@@ -15,7 +15,7 @@ from ticketapp.booking import catalog
 from ticketapp.formatting import money, show_time
 from ticketapp.models import utcnow
 from ticketapp.state.messages import friendly
-from ticketapp.state.session import SessionState
+from ticketapp.state.session import SessionState, identity_or_login
 from ticketapp.state.show import ShowState, path_id
 
 
@@ -74,10 +74,9 @@ class CheckoutState(rx.State):
     async def load(self):
         self.loading, self.error = True, ""
         self.hold_id = path_id(self.router.url.path, "/checkout")
-        session = await self.get_state(SessionState)
-        identity = session.identity()
-        if identity is None:
-            return rx.redirect(routes.login_url(self.router.url.path))
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            return login
         try:
             hold = booking.get_hold(self.hold_id, user_id=identity.user_id)
         except booking.BookingError:
@@ -96,6 +95,7 @@ class CheckoutState(rx.State):
             Line(s.label, s.category_name, money(s.price_cents, hold.currency)) for s in hold.seats
         ]
         self.total = money(hold.total_cents, hold.currency)
+        session = await self.get_state(SessionState)  # identity() just refreshed these
         self.buyer_name, self.buyer_email = session.user_name, session.user_email
         self.loading = False
         return None
@@ -107,10 +107,9 @@ class CheckoutState(rx.State):
 
     @rx.event
     async def confirm(self, form: dict):
-        session = await self.get_state(SessionState)
-        identity = session.identity()
-        if identity is None:
-            return rx.redirect(routes.login_url(self.router.url.path))
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            return login
         name = (form.get("buyer_name") or "").strip()
         try:
             email = auth.normalize_email(form.get("buyer_email") or "")
@@ -185,10 +184,9 @@ class BookingState(rx.State):
     @rx.event
     async def load(self):
         self.loading, self.error, self.booking, self.tickets = True, "", None, []
-        session = await self.get_state(SessionState)
-        identity = session.identity()
-        if identity is None:
-            return rx.redirect(routes.login_url(self.router.url.path))
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            return login
         booking_id = path_id(self.router.url.path, "/bookings")
         try:
             view = booking.get_booking(
@@ -222,10 +220,9 @@ class MyBookingsState(rx.State):
 
     @rx.event
     async def load(self):
-        session = await self.get_state(SessionState)
-        identity = session.identity()
-        if identity is None:
-            return rx.redirect(routes.login_url(routes.MY_BOOKINGS))
+        identity, login = await identity_or_login(self, routes.MY_BOOKINGS)
+        if login is not None:
+            return login
         now = utcnow()
         cards = [_booking_card(v, now) for v in booking.list_user_bookings(identity.user_id)]
         self.upcoming = [c for c in cards if c.upcoming]
@@ -235,10 +232,9 @@ class MyBookingsState(rx.State):
 
     @rx.event
     async def cancel(self, booking_id: int):
-        session = await self.get_state(SessionState)
-        identity = session.identity()
-        if identity is None:
-            return rx.redirect(routes.login_url(routes.MY_BOOKINGS))
+        identity, login = await identity_or_login(self, routes.MY_BOOKINGS)
+        if login is not None:
+            return login
         try:
             view = booking.cancel_booking(
                 int(booking_id),
@@ -261,32 +257,28 @@ class AccountState(rx.State):
     @rx.event
     async def load(self):
         self.name_message = self.password_message = self.password_error = self.name_error = ""
-        session = await self.get_state(SessionState)
-        if session.identity() is None:
-            return rx.redirect(routes.login_url(routes.ACCOUNT))
-        return None
+        _, login = await identity_or_login(self, routes.ACCOUNT)
+        return login
 
     @rx.event
     async def change_name(self, form: dict):
-        session = await self.get_state(SessionState)
-        identity = session.identity()
-        if identity is None:
-            return rx.redirect(routes.login_url(routes.ACCOUNT))
+        identity, login = await identity_or_login(self, routes.ACCOUNT)
+        if login is not None:
+            return login
         try:
             user = auth.update_name(identity.user_id, form.get("name", ""))
         except auth.AuthError as exc:
             self.name_error, self.name_message = str(exc), ""
             return None
-        session.user_name = user.name
+        (await self.get_state(SessionState)).user_name = user.name
         self.name_error, self.name_message = "", "Your name is updated."
         return None
 
     @rx.event
     async def change_password(self, form: dict):
-        session = await self.get_state(SessionState)
-        identity = session.identity()
-        if identity is None:
-            return rx.redirect(routes.login_url(routes.ACCOUNT))
+        identity, login = await identity_or_login(self, routes.ACCOUNT)
+        if login is not None:
+            return login
         try:
             await asyncio.to_thread(
                 auth.change_password,

@@ -59,14 +59,20 @@ class SessionState(rx.State):
         self.identity()
 
     @rx.event
-    def require_login(self):
-        """on_load of pages that need an account: send visitors to log in and back."""
-        if self.identity() is None:
-            return rx.redirect(routes.login_url(self.router.url.path))
-        return None
-
-    @rx.event
     def log_out(self):
         self.token = ""
         self._show_user(None)
         return [rx.toast.info("You are logged out."), rx.redirect(routes.HOME)]
+
+
+async def identity_or_login(
+    state: rx.State, back_to: str | None = None
+) -> tuple[auth.Identity | None, rx.event.EventSpec | None]:
+    """The verified user behind this tab, or the redirect that sends a visitor to log in and
+    come back (to `back_to`, by default the page they are on). Every handler that needs an
+    account starts here, so the check is the server's, never only the UI's."""
+    session = await state.get_state(SessionState)
+    identity = session.identity()
+    if identity is None:
+        return None, rx.redirect(routes.login_url(back_to or state.router.url.path))
+    return identity, None

@@ -14,7 +14,7 @@ import time
 
 import reflex as rx
 
-from ticketapp import booking, routes
+from ticketapp import booking
 from ticketapp.booking import catalog
 from ticketapp.booking.compact import compact_layout, layout_url, seat_positions
 from ticketapp.booking.quotes import quote_seats
@@ -22,7 +22,7 @@ from ticketapp.formatting import money, show_time
 from ticketapp.live import hub
 from ticketapp.models import Show, utcnow
 from ticketapp.state.messages import friendly
-from ticketapp.state.session import SessionState
+from ticketapp.state.session import SessionState, identity_or_login
 
 logger = logging.getLogger(__name__)
 
@@ -280,16 +280,9 @@ class ShowState(rx.State):
         self.ack_seq += 1
         await self._refresh_statuses()
 
-    async def _identity_or_login(self):
-        session = await self.get_state(SessionState)
-        identity = session.identity()
-        if identity is None:
-            return None, rx.redirect(routes.login_url(self.router.url.path))
-        return identity, None
-
     @rx.event
     async def hold_selection(self):
-        identity, redirect = await self._identity_or_login()
+        identity, redirect = await identity_or_login(self)
         if redirect:
             yield redirect
             return
@@ -331,7 +324,7 @@ class ShowState(rx.State):
 
     @rx.event
     async def best_available(self, form: dict):
-        identity, redirect = await self._identity_or_login()
+        identity, redirect = await identity_or_login(self)
         if redirect:
             return redirect
         try:
@@ -368,7 +361,7 @@ class ShowState(rx.State):
 
     @rx.event
     async def hold_standing(self, form: dict):
-        identity, redirect = await self._identity_or_login()
+        identity, redirect = await identity_or_login(self)
         if redirect:
             return redirect
         try:
