@@ -31,8 +31,6 @@ import os
 import random
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,12 +43,11 @@ from pathlib import Path
 
 import bcrypt
 import httpx
-import psycopg
-from alembic.config import Config
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 
-from alembic import command
+from bench.harness import free_port, stop_app
+from tests import dbutil
 from ticketapp.booking import catalog, check_invariants
 from ticketapp.db import make_engine
 from ticketapp.models import Role, User, utcnow
@@ -73,21 +70,13 @@ def log(message: str) -> None:
 
 
 def create_database() -> str:
-    name = f"ticketapp_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://{PG_SERVER.split('://', 1)[1]}/{name}"
-    cfg = Config(str(PROJECT_DIR / "alembic.ini"))
-    cfg.attributes["database_url"] = url
-    cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    url = dbutil.create_pg_database("ticketapp_bench", server=PG_SERVER)
+    dbutil.migrate(url)
     return url
 
 
 def drop_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    dbutil.drop_pg_database(url, server=PG_SERVER)
 
 
 @dataclass
@@ -175,12 +164,6 @@ def count_double_booked(db: Engine) -> int:
 
 
 # --- server -----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def redis_answers(url: str) -> bool:
@@ -272,14 +255,8 @@ def wait_ready(base_url: str, server: subprocess.Popen, timeout: float) -> None:
 
 
 def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
+    if server.poll() is None:
+        stop_app(server)
 
 
 # --- clients ----------------------------------------------------------------------------------

@@ -29,17 +29,17 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def create_pg_database(prefix: str = "ticketapp_test") -> str:
+def create_pg_database(prefix: str = "ticketapp_test", server: str = PG_SERVER) -> str:
     """Create an empty database and return its SQLAlchemy URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://{PG_SERVER.split('://', 1)[1]}/{name}"
+    return f"postgresql+psycopg://{server.split('://', 1)[1]}/{name}"
 
 
-def drop_pg_database(url: str) -> None:
+def drop_pg_database(url: str, server: str = PG_SERVER) -> None:
     name = url.rsplit("/", 1)[1]
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
