@@ -39,6 +39,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking._tx import jitter, moment, run
 from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
+from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     check_quantity,
     claim,
@@ -205,7 +206,8 @@ def hold_best_available(
     accessible: int = 0,
     now: datetime | None = None,
     db: Engine | None = None,
-) -> HoldResult:
+    once: Once | None = None,
+) -> HoldResult | Replay:
     """Hold the best block of `quantity` adjacent seats (see the module docstring)."""
     now = moment(now)
     check_quantity(quantity)
@@ -244,4 +246,4 @@ def hold_best_available(
             jitter(attempt)
         raise TemporarilyUnavailable("Many people are booking this show right now; try again.")
 
-    return run(db, work)
+    return run(db, work, once=once, now=now)

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking._tx import jitter, moment, run
 from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
+from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     check_quantity,
     claim,
@@ -49,7 +50,8 @@ def hold_general_admission(
     section: str | None = None,
     now: datetime | None = None,
     db: Engine | None = None,
-) -> HoldResult:
+    once: Once | None = None,
+) -> HoldResult | Replay:
     """Hold `quantity` places in `section` (default: the best-ranked area with room)."""
     now = moment(now)
     check_quantity(quantity)
@@ -82,7 +84,7 @@ def hold_general_admission(
             jitter(attempt)
         raise TemporarilyUnavailable("Many people are booking this show right now; try again.")
 
-    return run(db, work)
+    return run(db, work, once=once, now=now)
 
 
 def _exists(session: Session, show_id: int, area: str) -> bool:

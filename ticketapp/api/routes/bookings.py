@@ -24,15 +24,15 @@ def confirm_hold(
     return once.run(
         body,
         status.HTTP_201_CREATED,
-        lambda: BookingOut.model_validate(
-            booking.confirm_hold(
-                body.hold_id,
-                user_id=user.id,
-                buyer_name=body.buyer_name,
-                buyer_email=body.buyer_email,
-                now=now,
-                db=db,
-            )
+        BookingOut,
+        lambda key: booking.confirm_hold(
+            body.hold_id,
+            user_id=user.id,
+            buyer_name=body.buyer_name,
+            buyer_email=body.buyer_email,
+            now=now,
+            db=db,
+            once=key,
         ),
     )
 
