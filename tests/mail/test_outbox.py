@@ -94,7 +94,7 @@ def test_a_failure_after_the_mail_is_queued_rolls_back_booking_and_mail(engine, 
     venue = stage(engine)
     customer = buyer(engine)
     held = hold_seats(customer, venue.show_id, venue.ids("A1", "A2"), now=NOW, db=engine)
-    real_write = bookings_module.execute_together
+    real_write = bookings_module._write_booking
     queued_in_transaction = []
 
     def write_then_fail(conn, *args, **kwargs):
@@ -104,7 +104,7 @@ def test_a_failure_after_the_mail_is_queued_rolls_back_booking_and_mail(engine, 
         )
         raise RuntimeError("the process dies before COMMIT")
 
-    monkeypatch.setattr(bookings_module, "execute_together", write_then_fail)
+    monkeypatch.setattr(bookings_module, "_write_booking", write_then_fail)
 
     with pytest.raises(RuntimeError):
         confirm_hold(held.hold_id, user_id=customer, now=NOW, db=engine)

@@ -152,7 +152,7 @@ def run(
                         return replay
                 outcome = work(session)
                 if once is not None:
-                    session.connection().execute(idempotency.record(once, outcome, moment(now)))
+                    idempotency.record(session.connection(), once, outcome, moment(now))
             except IntegrityError as exc:
                 session.rollback()
                 if _key_taken(exc, once):

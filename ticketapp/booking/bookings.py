@@ -25,9 +25,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
@@ -54,7 +55,7 @@ from ticketapp.booking.inventory import (
     seat_update,
 )
 from ticketapp.booking.results import BookingView, TicketView
-from ticketapp.db import execute_together, fresh_ids
+from ticketapp.db import Batch, batch, fresh_ids, insert_rows, rows_params
 from ticketapp.models import (
     Booking,
     Event,
@@ -177,6 +178,14 @@ def _lock_hold(conn: Connection, hold_id: int, once: Once | None) -> Any:
     confirms of one hold — a double click, a retried request — queue here, and the second
     one finds the booking the first one made.
     """
+    return conn.execute(
+        _hold_statement(conn.dialect.name, once is not None),
+        {"p_hold_id": hold_id, **idempotency.params(once)},
+    ).first()
+
+
+@cache
+def _hold_statement(dialect: str, keyed: bool) -> Any:
     h, s, e, u = t.hold, t.show, t.event, t.user
     query = (
         select(
@@ -195,17 +204,16 @@ def _lock_hold(conn: Connection, hold_id: int, once: Once | None) -> Any:
             e.c.venue_address,
             u.c.name.label("user_name"),
             u.c.email.label("user_email"),
-            fresh_ids("booking", conn.dialect.name).label("fresh_booking_id"),
+            fresh_ids("booking", dialect).label("fresh_booking_id"),
         )
         .select_from(
             h.join(s, s.c.id == h.c.show_id)
             .join(e, e.c.id == s.c.event_id)
             .join(u, u.c.id == h.c.user_id)
         )
-        .where(h.c.id == hold_id)
+        .where(h.c.id == bindparam("p_hold_id"))
     )
-    query = idempotency.outer_join(query, once).with_for_update(of=h, key_share=True)
-    return conn.execute(query).first()
+    return idempotency.outer_join(query, keyed).with_for_update(of=h, key_share=True)
 
 
 def _seats_to_book(conn: Connection, hold_id: int, now: datetime) -> list[Any]:
@@ -214,8 +222,15 @@ def _seats_to_book(conn: Connection, hold_id: int, now: datetime) -> list[Any]:
     Read after the lock of statement 1 was granted, so it sees every change made to the
     hold's seats before (every such change takes the same lock).
     """
-    st, c = t.seat, t.category
     return conn.execute(
+        _seats_statement(conn.dialect.name), {"p_hold_id": hold_id, "p_now": now}
+    ).all()
+
+
+@cache
+def _seats_statement(dialect: str) -> Any:
+    st, c = t.seat, t.category
+    return (
         select(
             st.c.id,
             st.c.label,
@@ -223,12 +238,16 @@ def _seats_to_book(conn: Connection, hold_id: int, now: datetime) -> list[Any]:
             c.c.name.label("category_name"),
             c.c.price_cents,
             c.c.currency,
-            fresh_ids("ticket", conn.dialect.name, order_by=st.c.id).label("fresh_ticket_id"),
+            fresh_ids("ticket", dialect, order_by=st.c.id).label("fresh_ticket_id"),
         )
         .select_from(st.join(c, c.c.id == st.c.category_id))
-        .where(st.c.hold_id == hold_id, st.c.status == SeatStatus.HELD, st.c.held_until > now)
+        .where(
+            st.c.hold_id == bindparam("p_hold_id"),
+            st.c.status == SeatStatus.HELD,
+            st.c.held_until > bindparam("p_now"),
+        )
         .order_by(st.c.section, st.c.y, st.c.row_label, st.c.x, st.c.number)
-    ).all()
+    )
 
 
 def _write_booking(
@@ -245,67 +264,91 @@ def _write_booking(
     held_until > :now`), so even a hold whose clock ran out between the check and the write
     could not be booked; the number of seats it moved is returned for the caller to check.
     """
+    dialect = conn.dialect.name
+    params = {
+        "p_booking_id": view.id,
+        "p_code": view.code,
+        "p_user_id": view.user_id,
+        "p_show_id": view.show_id,
+        "p_hold_id": hold_id,
+        "p_total_cents": view.total_cents,
+        "p_currency": view.currency,
+        "p_buyer_name": view.buyer_name,
+        "p_buyer_email": view.buyer_email,
+        "p_now": now,
+        **rows_params(
+            [
+                {
+                    "id": ticket.id,
+                    "booking_id": view.id,
+                    "show_seat_id": ticket.seat_id,
+                    "code": ticket.code,
+                    "price_cents": ticket.price_cents,
+                    "live": True,
+                }
+                for ticket in view.tickets
+            ],
+            dialect,
+            "p_ticket",
+        ),
+        **outbox.mail_params(
+            outbox.mail_row(
+                outbox.MailKind.BOOKING_CONFIRMED, view, venue_address=venue_address, now=now
+            )
+        ),
+    }
+    if once is not None:
+        params.update(idempotency.record_params(once, view, now))
+    return len(_booking_batch(dialect, once is not None).run(conn, params))
+
+
+@cache
+def _booking_batch(dialect: str, keyed: bool) -> Batch:
     booking_row = insert(t.booking).values(
-        id=view.id,
-        code=view.code,
-        user_id=view.user_id,
-        show_id=view.show_id,
-        hold_id=hold_id,
-        status=view.status,
-        total_cents=view.total_cents,
-        currency=view.currency,
-        buyer_name=view.buyer_name,
-        buyer_email=view.buyer_email,
-        created_at=now,
+        id=bindparam("p_booking_id"),
+        code=bindparam("p_code"),
+        user_id=bindparam("p_user_id"),
+        show_id=bindparam("p_show_id"),
+        hold_id=bindparam("p_hold_id"),
+        status=CONFIRMED_BOOKING,
+        total_cents=bindparam("p_total_cents"),
+        currency=bindparam("p_currency"),
+        buyer_name=bindparam("p_buyer_name"),
+        buyer_email=bindparam("p_buyer_email"),
+        created_at=bindparam("p_now"),
         cancel_reason="",
     )
     seats_booked = (
         update(t.seat)
         .where(
-            t.seat.c.hold_id == hold_id,
+            t.seat.c.hold_id == bindparam("p_hold_id"),
             t.seat.c.status == SeatStatus.HELD,
-            t.seat.c.held_until > now,
+            t.seat.c.held_until > bindparam("p_now"),
         )
         .values(
             status=SeatStatus.BOOKED,
-            booking_id=view.id,
+            booking_id=bindparam("p_booking_id"),
             hold_id=None,
             held_until=None,
             version=t.seat.c.version + 1,
         )
         .returning(t.seat.c.id)
     )
-    tickets = insert(t.ticket).values(
-        [
-            {
-                "id": ticket.id,
-                "booking_id": view.id,
-                "show_seat_id": ticket.seat_id,
-                "code": ticket.code,
-                "price_cents": ticket.price_cents,
-                "live": True,
-            }
-            for ticket in view.tickets
-        ]
+    tickets = insert_rows(
+        t.ticket,
+        ["id", "booking_id", "show_seat_id", "code", "price_cents", "live"],
+        dialect,
+        "p_ticket",
     )
-    hold_done = update(t.hold).where(t.hold.c.id == hold_id).values(status=CONFIRMED)
-    mail = outbox.insert_mail(
-        conn.dialect.name,
-        outbox.mail_row(
-            outbox.MailKind.BOOKING_CONFIRMED, view, venue_address=venue_address, now=now
-        ),
-    )
-    after = [tickets, hold_done, mail]
-    if once is not None:
-        after.append(idempotency.record(once, view, now))
-    result = execute_together(conn, seats_booked, before=[booking_row], after=after)
-    return len(result.all())
+    hold_done = update(t.hold).where(t.hold.c.id == bindparam("p_hold_id")).values(status=CONFIRMED)
+    after = [tickets, hold_done, outbox.mail_insert(dialect)]
+    if keyed:
+        after.append(idempotency.RECORD)
+    return batch(dialect, seats_booked, before=[booking_row], after=after)
 
 
 def _remembered(conn: Connection, once: Once | None, now: datetime, outcome: Any) -> Any:
-    if once is not None:
-        conn.execute(idempotency.record(once, outcome, now))
-    return outcome
+    return idempotency.record(conn, once, outcome, now)
 
 
 def _booking_of_hold(conn: Connection, hold_id: int) -> BookingView:

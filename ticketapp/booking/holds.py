@@ -26,8 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, insert, or_
+from sqlalchemy import and_, bindparam, insert, or_
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
@@ -57,7 +59,7 @@ from ticketapp.booking.inventory import (
     show_currency,
 )
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
-from ticketapp.db import execute_together, fresh_ids
+from ticketapp.db import Batch, batch, fresh_ids
 from ticketapp.models import Hold, PriceCategory, Role, SeatStatus, ShowSeat
 
 
@@ -125,28 +127,48 @@ def hold_seats_in(
         added_seat_ids=tuple(sorted(new)),
     )
     if not new:  # every seat asked for is already in the hold
-        if once is not None:
-            conn.execute(idempotency.record(once, result, now))
-        return result
-    before = []
-    if live_id is None:
-        before.append(
-            insert(tables.hold).values(
-                id=hold_id,
-                show_id=show_id,
-                user_id=user_id,
-                created_at=now,
-                expires_at=expires_at,
-                status=ACTIVE,
-            )
-        )
-    after = [idempotency.record(once, result, now)] if once is not None else []
-    claim = claim_statement(show_id, hold_id, expires_at, now, tables.seat.c.id.in_(new))
-    got = set(execute_together(conn, claim, before=before, after=after).scalars())
-    lost = sorted(set(new) - got)
+        return idempotency.record(conn, once, result, now)
+    params = {
+        "p_show_id": show_id,
+        "p_user_id": user_id,
+        "p_hold_id": hold_id,
+        "p_expires_at": expires_at,
+        "p_now": now,
+        "p_seat_ids": new,
+    }
+    if once is not None:
+        params.update(idempotency.record_params(once, result, now))
+    got = set(_claim_batch(conn.dialect.name, live_id is None, once is not None).run(conn, params))
+    lost = sorted(set(new) - {row[0] for row in got})
     if lost:  # raising rolls the whole statement back: the new hold and the record included
         raise SeatsUnavailable(lost, [places[seat_id].label for seat_id in lost])
     return result
+
+
+@cache
+def _claim_batch(dialect: str, new_hold: bool, keyed: bool) -> Batch:
+    """Statement 3: the conditional claim, with the new hold and the key's answer riding along."""
+    h = tables.hold
+    before = []
+    if new_hold:
+        before.append(
+            insert(h).values(
+                id=bindparam("p_hold_id"),
+                show_id=bindparam("p_show_id"),
+                user_id=bindparam("p_user_id"),
+                created_at=bindparam("p_now"),
+                expires_at=bindparam("p_expires_at"),
+                status=ACTIVE,
+            )
+        )
+    claim = claim_statement(
+        bindparam("p_show_id"),
+        bindparam("p_hold_id"),
+        bindparam("p_expires_at"),
+        bindparam("p_now"),
+        tables.seat.c.id.in_(bindparam("p_seat_ids", expanding=True)),
+    )
+    return batch(dialect, claim, before=before, after=[idempotency.RECORD] if keyed else [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,23 +215,10 @@ def _lock_customer_on_show(
     what keeps the cap exact when one person clicks in two tabs. The customer's hold is read
     by the NEXT statement, whose snapshot is taken after this lock is granted.
     """
-    u, s, e = tables.user, tables.show, tables.event
-    query = (
-        select(
-            s.c.hold_seconds,
-            s.c.max_seats_per_customer,
-            s.c.status.label("show_status"),
-            s.c.starts_at,
-            s.c.sales_open_at,
-            s.c.sales_close_at,
-            e.c.status.label("event_status"),
-            fresh_ids("hold", conn.dialect.name).label("fresh_hold_id"),
-        )
-        .select_from(s.join(e, e.c.id == s.c.event_id).join(u, u.c.id == user_id))
-        .where(s.c.id == show_id)
-    )
-    query = idempotency.outer_join(query, once).with_for_update(of=u, key_share=True)
-    row = conn.execute(query).first()
+    row = conn.execute(
+        _customer_and_show(conn.dialect.name, once is not None),
+        {"p_user_id": user_id, "p_show_id": show_id, **idempotency.params(once)},
+    ).first()
     replay = idempotency.replay_from(conn, row, once)
     if replay is not None:
         return replay
@@ -221,6 +230,26 @@ def _lock_customer_on_show(
     return _Buyer(row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id)
 
 
+@cache
+def _customer_and_show(dialect: str, keyed: bool) -> Any:
+    u, s, e = tables.user, tables.show, tables.event
+    query = (
+        select(
+            s.c.hold_seconds,
+            s.c.max_seats_per_customer,
+            s.c.status.label("show_status"),
+            s.c.starts_at,
+            s.c.sales_open_at,
+            s.c.sales_close_at,
+            e.c.status.label("event_status"),
+            fresh_ids("hold", dialect).label("fresh_hold_id"),
+        )
+        .select_from(s.join(e, e.c.id == s.c.event_id).join(u, u.c.id == bindparam("p_user_id")))
+        .where(s.c.id == bindparam("p_show_id"))
+    )
+    return idempotency.outer_join(query, keyed).with_for_update(of=u, key_share=True)
+
+
 def _hold_and_wanted_seats(
     conn: Connection, user_id: int, show_id: int, wanted: list[int], now: datetime
 ) -> tuple[dict[int, _Place], int | None, datetime | None]:
@@ -229,14 +258,25 @@ def _hold_and_wanted_seats(
     The hold row is locked like confirm and release lock it, so seats never join a hold that
     is being booked or released at this moment.
     """
+    rows = conn.execute(
+        _HOLD_AND_WANTED,
+        {"p_user_id": user_id, "p_show_id": show_id, "p_now": now, "p_seat_ids": wanted},
+    ).all()
+    places = {row.id: _Place(*row[:12]) for row in rows}
+    if not rows:
+        return places, None, None
+    return places, rows[0].live_id, rows[0].live_until
+
+
+def _hold_and_wanted_statement() -> Any:
     h, st, c = tables.hold, tables.seat, tables.category
     live = (
         select(h.c.id, h.c.expires_at)
         .where(
-            h.c.user_id == user_id,
-            h.c.show_id == show_id,
+            h.c.user_id == bindparam("p_user_id"),
+            h.c.show_id == bindparam("p_show_id"),
             h.c.status == ACTIVE,
-            h.c.expires_at > now,
+            h.c.expires_at > bindparam("p_now"),
         )
         .order_by(h.c.id.desc())
         .limit(1)
@@ -244,7 +284,7 @@ def _hold_and_wanted_seats(
         .cte("live")
     )
     live_id = select(live.c.id).scalar_subquery()
-    rows = conn.execute(
+    return (
         select(
             st.c.id,
             st.c.label,
@@ -263,17 +303,16 @@ def _hold_and_wanted_seats(
         )
         .select_from(st.join(c, c.c.id == st.c.category_id))
         .where(
-            st.c.show_id == show_id,
+            st.c.show_id == bindparam("p_show_id"),
             or_(
-                st.c.id.in_(wanted),
+                st.c.id.in_(bindparam("p_seat_ids", expanding=True)),
                 and_(st.c.hold_id == live_id, st.c.status == SeatStatus.HELD),
             ),
         )
-    ).all()
-    places = {row.id: _Place(*row[:12]) for row in rows}
-    if not rows:
-        return places, None, None
-    return places, rows[0].live_id, rows[0].live_until
+    )
+
+
+_HOLD_AND_WANTED = _hold_and_wanted_statement()
 
 
 def _locked_own_hold(session: Session, hold_id: int, user_id: int) -> Hold:

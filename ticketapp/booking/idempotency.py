@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -63,19 +63,26 @@ class KeyTaken(Exception):
     """Another request with the same key committed first; replay its answer."""
 
 
-def _matches(once: Once) -> Any:
+def _matches() -> Any:
     return and_(
-        record_table.c.user_id == once.user_id,
-        record_table.c.scope == once.scope,
-        record_table.c.key == once.key,
+        record_table.c.user_id == bindparam("p_once_user_id"),
+        record_table.c.scope == bindparam("p_once_scope"),
+        record_table.c.key == bindparam("p_once_key"),
     )
 
 
-def outer_join(query: Any, once: Once | None) -> Any:
-    """Add the key's stored answer (if any) to a hot path's first statement."""
+def params(once: Once | None) -> dict[str, Any]:
+    """The parameters naming the key, for `outer_join`, `lookup` and `record` statements."""
     if once is None:
+        return {}
+    return {"p_once_user_id": once.user_id, "p_once_scope": once.scope, "p_once_key": once.key}
+
+
+def outer_join(query: Any, keyed: bool) -> Any:
+    """Add the key's stored answer (if any) to a hot path's first statement."""
+    if not keyed:
         return query
-    return query.outerjoin(record_table, _matches(once)).add_columns(
+    return query.outerjoin(record_table, _matches()).add_columns(
         record_table.c.request_hash.label("once_request_hash"),
         record_table.c.status_code.label("once_status_code"),
         record_table.c.response_json.label("once_response_json"),
@@ -105,39 +112,55 @@ def _replay(
     if status_code == LEGACY_CLAIM:
         # A claim without an answer, left by the earlier two-transaction design when its owner
         # died: nothing it guarded was answered, so the request runs (and answers) now.
-        conn.execute(delete(record_table).where(_matches(once), record_table.c.status_code == 0))
+        conn.execute(
+            delete(record_table).where(_matches(), record_table.c.status_code == LEGACY_CLAIM),
+            params(once),
+        )
         return None
     return Replay(status_code, body)
 
 
 def lookup(conn: Connection, once: Once) -> Replay | None:
     """The stored answer for the key, read on its own (paths without a fused first read)."""
-    row = conn.execute(
-        select(
-            record_table.c.request_hash,
-            record_table.c.status_code,
-            record_table.c.response_json,
-        ).where(_matches(once))
-    ).first()
+    row = conn.execute(_LOOKUP, params(once)).first()
     return _replay(conn, *row, once) if row else None
 
 
-def record(once: Once, outcome: Any, now: datetime) -> Any:
-    """The INSERT storing `outcome`'s answer; run it inside the operation's transaction.
+_LOOKUP = select(
+    record_table.c.request_hash, record_table.c.status_code, record_table.c.response_json
+).where(_matches())
 
-    A plain INSERT: if another request with the key committed first, the unique index raises
-    and the whole transaction (the duplicate change included) rolls back; see `is_key_taken`.
-    """
+# Stores the answer inside the operation's transaction. A plain INSERT: if another request
+# with the key committed first, the unique index raises and the whole transaction (the
+# duplicate change included) rolls back; see `is_key_taken`.
+RECORD = insert(record_table).values(
+    user_id=bindparam("p_once_user_id"),
+    scope=bindparam("p_once_scope"),
+    key=bindparam("p_once_key"),
+    request_hash=bindparam("p_once_hash"),
+    status_code=bindparam("p_once_status"),
+    response_json=bindparam("p_once_body"),
+    created_at=bindparam("p_once_at"),
+)
+
+
+def record_params(once: Once, outcome: Any, now: datetime) -> dict[str, Any]:
+    """The parameters of `RECORD` storing `outcome`'s answer."""
     status, body = once.encode(outcome)
-    return insert(record_table).values(
-        user_id=once.user_id,
-        scope=once.scope,
-        key=once.key,
-        request_hash=once.request_hash,
-        status_code=status,
-        response_json=body,
-        created_at=now,
-    )
+    return {
+        **params(once),
+        "p_once_hash": once.request_hash,
+        "p_once_status": status,
+        "p_once_body": body,
+        "p_once_at": now,
+    }
+
+
+def record(conn: Connection, once: Once | None, outcome: Any, now: datetime) -> Any:
+    """Store `outcome`'s answer in the caller's transaction (nothing without a key)."""
+    if once is not None:
+        conn.execute(RECORD, record_params(once, outcome, now))
+    return outcome
 
 
 def is_key_taken(exc: IntegrityError) -> bool:

@@ -20,9 +20,11 @@ for the claim, lease and retry rules).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -70,8 +72,13 @@ class BookingMail:
     cancelled_by_buyer: bool = False
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # Field by field, not dataclasses.asdict: that deep-copies every value and was the
+        # largest single cost of a confirm after the SQL.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["starts_at"] = self.starts_at.isoformat()
+        data["tickets"] = [
+            {f.name: getattr(t, f.name) for f in fields(MailTicket)} for t in self.tickets
+        ]
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -185,6 +192,30 @@ def insert_mail(dialect_name: str, row: dict):
         .values(**row)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
+
+
+@cache
+def mail_insert(dialect_name: str):
+    """`insert_mail` built once, taking the row as parameters (see `mail_params`)."""
+    columns = [
+        "dedupe_key",
+        "kind",
+        "booking_id",
+        "to_address",
+        "subject",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claim_token",
+        "last_error",
+        "created_at",
+    ]
+    return insert_mail(dialect_name, {name: bindparam(f"p_mail_{name}") for name in columns})
+
+
+def mail_params(row: dict) -> dict:
+    return {f"p_mail_{name}": value for name, value in row.items()}
 
 
 def _mail_views(session: Session, query: Select) -> list[MailView]:
