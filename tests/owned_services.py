@@ -102,9 +102,7 @@ class OwnedPostgres:
         if os.geteuid() == 0:
             shutil.chown(self._root, "postgres", "postgres")
             self._as_owner = ["runuser", "-u", "postgres", "--"]
-        self._run(
-            [_pg_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-N"]
-        )
+        self._run([_pg_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-N"])
 
     @property
     def server_url(self) -> str:

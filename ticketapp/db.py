@@ -45,7 +45,21 @@ def make_engine(url: str) -> Engine:
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=True,
+        connect_args={"options": postgres_session_options()},
+    )
+
+
+def postgres_session_options() -> str:
+    """Server-side limits for every app connection (libpq `options`, set at connect time).
+
+    A statement or lock wait that runs away must not hold a worker and a pooled connection
+    hostage: PostgreSQL cancels it and the API answers 503 + Retry-After (0 turns a limit off).
+    """
+    return (
+        f"-c statement_timeout={settings.db_statement_timeout_ms} "
+        f"-c lock_timeout={settings.db_lock_timeout_ms}"
     )
 
 
