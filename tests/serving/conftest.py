@@ -29,7 +29,7 @@ class Answer:
     started: float
     seconds: float
     status: int | None  # None: no HTTP answer at all (connection refused or reset, timeout)
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: dict | None
 
 
@@ -44,16 +44,17 @@ def request(
     started = time.monotonic()
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            status, headers, raw = resp.status, dict(resp.headers), resp.read()
+            status, headers, raw = resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as exc:
-        status, headers, raw = exc.code, dict(exc.headers), exc.read()
+        status, headers, raw = exc.code, exc.headers, exc.read()
     except OSError:
         return Answer(started, time.monotonic() - started, None, {}, None)
     try:
         parsed = json.loads(raw) if raw else None
     except ValueError:
         parsed = None
-    return Answer(started, time.monotonic() - started, status, headers, parsed)
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return Answer(started, time.monotonic() - started, status, lowered, parsed)
 
 
 @dataclass
