@@ -34,12 +34,20 @@ class Answer:
 
 
 def request(
-    url: str, *, method: str = "GET", body: dict | None = None, timeout: float = 10
+    url: str,
+    *,
+    method: str = "GET",
+    body: dict | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
 ) -> Answer:
     """One request on a fresh connection; any outcome is recorded, none raised."""
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
+        url,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     started = time.monotonic()
     try:
@@ -63,6 +71,7 @@ class Poller:
 
     url: str
     pause: float = 0.02
+    headers: dict[str, str] = field(default_factory=dict)
     answers: list[Answer] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -79,7 +88,7 @@ class Poller:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.answers.append(request(self.url, timeout=5))
+            self.answers.append(request(self.url, headers=self.headers, timeout=5))
             self._stop.wait(self.pause)
 
     def between(self, start: float, end: float) -> list[Answer]:
