@@ -24,7 +24,7 @@ from tests import dbutil
 from tests.api.factories import build_stage, make_account
 from tests.appserver import start_server, stop_app
 from tests.owned_services import OwnedPostgres, wait_for
-from tests.serving.conftest import Answer, Poller
+from tests.serving.conftest import Answer, Poller, request
 from ticketapp import booking
 from ticketapp.db import make_engine
 from ticketapp.live import CHANNEL, SeatChangeHub
@@ -131,6 +131,10 @@ def test_postgres_killed_under_load_means_503s_then_recovery_and_live_updates_re
                 15,
                 "503 answers while PostgreSQL is down",
             )
+            not_ready = request(f"{base}/health/ready")
+            assert not_ready.status == 503, not_ready
+            assert not_ready.body["error"]["code"] == "not_ready"
+            assert request(f"{base}/health/live").status == 200
             restarted_at = time.monotonic()
             own_pg.start()
             recovery = wait_for(
@@ -147,6 +151,7 @@ def test_postgres_killed_under_load_means_503s_then_recovery_and_live_updates_re
                 assert int(answer.headers["retry-after"]) >= 1
                 assert answer.body["error"]["code"] in ("temporarily_unavailable", "overloaded")
         assert recovery <= RECOVERY_SECONDS
+        assert request(f"{base}/health/ready").status == 200
 
         # Every worker's listener found the new server, and so did the test's own hub ...
         wait_for(
