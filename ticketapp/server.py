@@ -160,7 +160,9 @@ def command(port: int, *, workers: int | None = None, backend_only: bool = False
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m ticketapp.server", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m ticketapp.server", description=(__doc__ or "").split("\n\n")[0]
+    )
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on")
     parser.add_argument("--port", type=int, default=3000)
     parser.add_argument(
@@ -177,6 +179,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--rebuild", action="store_true", help="build the frontend even if it looks current"
     )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build the frontend for --port and exit (a deploy step before the restart)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for name, value in REFLEX_DEFAULTS.items():
@@ -186,6 +193,8 @@ def main(argv: list[str] | None = None) -> None:
     os.chdir(PROJECT_DIR)  # Reflex finds rxconfig.py and .web relative to the working directory
     if not args.backend_only:
         build_frontend(args.port, force=args.rebuild)
+    if args.build_only:
+        return
     serve(args.host, args.port, args.workers or default_workers(), frontend=not args.backend_only)
 
 
