@@ -39,6 +39,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "hold_limit_exceeded": 409,
     "conflict": 409,
     "temporarily_unavailable": 503,
+    "outcome_unknown": 503,
     "booking_error": 400,
     # ticketapp.auth
     "invalid_input": 422,
@@ -52,7 +53,6 @@ STATUS_BY_CODE: dict[str, int] = {
     "method_not_allowed": 405,
     "rate_limited": 429,
     "idempotency_key_reused": 422,
-    "idempotency_in_progress": 409,
     "overloaded": 503,
     "not_ready": 503,
     "internal_error": 500,

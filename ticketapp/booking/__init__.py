@@ -39,6 +39,7 @@ from ticketapp.booking.holds import (
     release_hold,
     release_seats,
 )
+from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.invariants import check_invariants
 from ticketapp.booking.layouts import (
     LayoutConflict,
@@ -66,6 +67,7 @@ from ticketapp.booking.outbox import (
     failed_mails,
     retry_mail,
 )
+from ticketapp.booking.purchases import purchase_best_available, purchase_seats
 from ticketapp.booking.reports import (
     ensure_can_manage_event,
     event_bookings,
@@ -136,8 +138,10 @@ __all__ = [
     "NotAllowed",
     "NotEnoughSeats",
     "NotFound",
+    "Once",
     "OrganizerEvent",
     "OrganizerOverview",
+    "Replay",
     "SalesClosed",
     "SalesCounts",
     "SeatInfo",
@@ -182,6 +186,8 @@ __all__ = [
     "normalize_booking_code",
     "organizer_events",
     "organizer_overview",
+    "purchase_best_available",
+    "purchase_seats",
     "release_hold",
     "release_seats",
     "retry_mail",
