@@ -106,3 +106,14 @@ def test_a_redis_restart_is_absorbed_by_a_retry_on_a_fresh_connection(
     assert limiter.hit("login:ip:10.1.1.1", limit=10, window=60) == 0
     assert limiter.backend_status() == "ok"
     assert shared_attempts(own_redis) == 1
+
+
+def test_the_limiter_reports_redis_as_it_is_now_for_readiness(
+    own_redis: OwnedRedis, limiter: RedisRateLimiter, limiter_clock: StepClock
+) -> None:
+    assert limiter.backend_status() == "ok"
+    own_redis.crash()
+    assert limiter.backend_status() == "unavailable"
+    own_redis.start()
+    limiter_clock.now += RedisRateLimiter.RETRY_SECONDS + 1
+    assert limiter.backend_status() == "ok"

@@ -133,7 +133,18 @@ class RedisRateLimiter:
         return wait
 
     def backend_status(self) -> str:
-        return "ok" if self._skip_redis_until is None else "unavailable"
+        """Asks Redis (unless it failed moments ago), so readiness reports it as it is now."""
+        skip_until = self._skip_redis_until
+        if skip_until is not None and self._clock() < skip_until:
+            return "unavailable"
+        try:
+            self._redis.ping()
+        except self._errors as exc:
+            self._redis_failed(exc)
+            return "unavailable"
+        if skip_until is not None:
+            self._redis_recovered()
+        return "ok"
 
     def _shared_hit(self, key: str, *, limit: int, window: float) -> float:
         # Redis' own clock: the workers' clocks may disagree, the server's is the one log.
