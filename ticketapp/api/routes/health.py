@@ -17,9 +17,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ticketapp.api.deps import Db
+from ticketapp.api.deps import Db, Limiter
 from ticketapp.api.errors import error_body
-from ticketapp.api.ratelimit import default_rate_limiter
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +32,9 @@ async def live() -> dict[str, str]:
 
 
 @router.get("/ready", response_model=None)
-def ready(db: Db) -> dict[str, str] | JSONResponse:
+def ready(db: Db, limiter: Limiter) -> dict[str, str] | JSONResponse:
     """The worker can serve bookings: the database answers (Redis is reported only)."""
-    redis = default_rate_limiter().backend_status()
+    redis = limiter.backend_status()
     try:
         with db.connect() as conn:
             conn.execute(text("SELECT 1"))
