@@ -31,10 +31,12 @@ from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
-from ticketapp.settings import settings
+from ticketapp.settings import Settings, settings
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, limits: Settings | None = None) -> Engine:
+    """The engine for `url`; `limits` (pool and timeouts) default to the app's settings."""
+    limits = limits or settings
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -58,9 +60,24 @@ def make_engine(url: str) -> Engine:
         return engine
     return create_engine(
         url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
+        pool_size=limits.db_pool_size,
+        max_overflow=limits.db_max_overflow,
+        pool_timeout=limits.db_pool_timeout,
         pool_pre_ping=True,
+        # connect_timeout: an unreachable server (not a refusing one) must not hang a worker.
+        connect_args={"options": postgres_session_options(limits), "connect_timeout": 5},
+    )
+
+
+def postgres_session_options(limits: Settings) -> str:
+    """Server-side limits for every app connection (libpq `options`, set at connect time).
+
+    A statement or lock wait that runs away must not hold a worker and a pooled connection
+    hostage: PostgreSQL cancels it and the API answers 503 + Retry-After (0 turns a limit off).
+    """
+    return (
+        f"-c statement_timeout={limits.db_statement_timeout_ms} "
+        f"-c lock_timeout={limits.db_lock_timeout_ms}"
     )
 
 

@@ -26,6 +26,11 @@ class Settings:
     database_url: str
     db_pool_size: int
     db_max_overflow: int
+    db_pool_timeout: float  # seconds a request waits for a pooled connection before a 503
+    db_statement_timeout_ms: int  # PostgreSQL statement_timeout of the app's connections
+    db_lock_timeout_ms: int  # PostgreSQL lock_timeout of the app's connections
+    max_requests_in_flight: int  # per worker; beyond it the API answers 503 at once
+    web_workers: int | None  # backend worker processes of `python -m ticketapp.server`
     secret_key: str
     token_minutes: int
     bcrypt_rounds: int
@@ -58,6 +63,19 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
         value = int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: dict[str, str], name: str, default: float, minimum: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
@@ -114,6 +132,14 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         # Per process: workers x (pool + overflow) must stay below PostgreSQL's max_connections.
         db_pool_size=_int(env, "DB_POOL_SIZE", 10, minimum=1),
         db_max_overflow=_int(env, "DB_MAX_OVERFLOW", 20),
+        # Overload is answered, not queued: a request that cannot get a connection soon gets
+        # 503 + Retry-After, and no statement or lock wait can hold a worker for long.
+        db_pool_timeout=_float(env, "DB_POOL_TIMEOUT", 1.0, minimum=0.01),
+        db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 10_000),
+        db_lock_timeout_ms=_int(env, "DB_LOCK_TIMEOUT_MS", 3_000),
+        max_requests_in_flight=_int(env, "MAX_REQUESTS_IN_FLIGHT", 24, minimum=1),
+        # GRANIAN_WORKERS is the name Reflex itself reads; keep it so old commands still work.
+        web_workers=_int(env, "GRANIAN_WORKERS", 0) or None,
         secret_key=secret,
         token_minutes=_int(env, "TOKEN_MINUTES", 60 * 24, minimum=1),
         bcrypt_rounds=_int(env, "BCRYPT_ROUNDS", 12, minimum=bcrypt_min),

@@ -14,9 +14,20 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI, Request
 from starlette.routing import Match, Mount
 
+from ticketapp.api.admission import AdmissionControl
 from ticketapp.api.errors import ApiError, install_error_handlers
-from ticketapp.api.routes import auth, bookings, events, holds, organizer, seat_layout, shows
+from ticketapp.api.routes import (
+    auth,
+    bookings,
+    events,
+    health,
+    holds,
+    organizer,
+    seat_layout,
+    shows,
+)
 from ticketapp.api.schemas import ErrorResponse
+from ticketapp.settings import settings
 
 API_V1 = "/api/v1"
 
@@ -42,6 +53,7 @@ api_router.include_router(seat_layout.router)
 api_router.include_router(holds.router)
 api_router.include_router(bookings.router)
 api_router.include_router(organizer.router)
+api_router.include_router(health.router)
 
 app = FastAPI(
     title="ticketapp API",
@@ -58,6 +70,8 @@ app = FastAPI(
 )
 app.include_router(api_router, prefix=API_V1)
 install_error_handlers(app)
+# Around every route, Reflex's own included (it is mounted inside this app); see admission.py.
+app.add_middleware(AdmissionControl, limit=settings.max_requests_in_flight)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

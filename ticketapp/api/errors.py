@@ -53,6 +53,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "method_not_allowed": 405,
     "rate_limited": 429,
     "idempotency_key_reused": 422,
+    "overloaded": 503,
+    "not_ready": 503,
     "internal_error": 500,
 }
 
