@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from tests.api.factories import Account, Stage, book, build_stage
+from ticketapp import booking
 
 
 def test_check_in_of_another_organizers_ticket_reveals_nothing(
@@ -32,3 +33,26 @@ def test_check_in_of_another_organizers_ticket_reveals_nothing(
         "label": "",
         "booking_code": "",
     }
+
+
+def test_a_cancelled_show_stays_cancelled(
+    client: TestClient, db: Engine, stage: Stage, organizer: Account, customer: Account
+) -> None:
+    book(client, stage, customer, stage.seat_ids[:2])
+    booking.cancel_show(stage.show_id, actor_id=organizer.id, actor_role="organizer", db=db)
+
+    r = client.patch(
+        f"/api/v1/shows/{stage.show_id}", json={"status": "scheduled"}, headers=organizer.headers
+    )
+
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["message"] == (
+        "This show has been cancelled; it stays cancelled and cannot be changed."
+    )
+    assert client.get(f"/api/v1/shows/{stage.show_id}").json()["status"] == "cancelled"
+    held = client.post(
+        "/api/v1/holds",
+        json={"show_id": stage.show_id, "seat_ids": stage.seat_ids[:2]},
+        headers=customer.headers,
+    )
+    assert held.status_code == 409, held.text
