@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tests.api.factories import Account, Stage, book, build_stage
+from tests.api.factories import Account, Stage, book, build_stage, hold
 from ticketapp import booking
 
 
@@ -56,3 +56,22 @@ def test_a_cancelled_show_stays_cancelled(
         headers=customer.headers,
     )
     assert held.status_code == 409, held.text
+
+
+def test_booking_for_a_list_of_addresses_is_422_and_books_nothing(
+    client: TestClient, stage: Stage, customer: Account
+) -> None:
+    hold_id = hold(client, stage, customer, stage.seat_ids[:1])
+
+    r = client.post(
+        "/api/v1/bookings",
+        json={"hold_id": hold_id, "buyer_email": "a@x.com, b@y.org, c@z.net"},
+        headers=customer.headers,
+    )
+
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "invalid_request"
+    assert "one valid e-mail address" in r.json()["error"]["message"]
+    assert client.get("/api/v1/bookings", headers=customer.headers).json() == []
+    mine = client.get(f"/api/v1/shows/{stage.show_id}/seats", headers=customer.headers).json()
+    assert mine["statuses"][str(stage.seat_ids[0])] == "mine"  # the hold is still there

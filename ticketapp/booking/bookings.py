@@ -32,6 +32,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking import outbox
 from ticketapp.booking._tx import moment, run
+from ticketapp.booking.buyers import clean_buyer
 from ticketapp.booking.codes import new_booking_code, new_ticket_code, normalize_booking_code
 from ticketapp.booking.errors import (
     Conflict,
@@ -78,6 +79,7 @@ def confirm_hold(
     db: Engine | None = None,
 ) -> BookingView:
     """Turn the customer's live hold into a booking (idempotent)."""
+    buyer_name, buyer_email = clean_buyer(buyer_name, buyer_email)
     now = moment(now)
 
     def work(session: Session) -> BookingView | HoldExpired:

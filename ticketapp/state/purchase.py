@@ -110,17 +110,14 @@ class CheckoutState(rx.State):
         identity, login = await identity_or_login(self)
         if login is not None:
             return login
-        name = (form.get("buyer_name") or "").strip()
-        try:
-            email = auth.normalize_email(form.get("buyer_email") or "")
-            name = auth.clean_name(name)
-        except auth.InvalidInput as exc:
-            self.error = str(exc)
-            return None
         self.busy = True
         try:
+            # The engine checks the buyer's name and address (booking.buyers): one rule.
             result = booking.confirm_hold(
-                self.hold_id, user_id=identity.user_id, buyer_name=name, buyer_email=email
+                self.hold_id,
+                user_id=identity.user_id,
+                buyer_name=form.get("buyer_name") or "",
+                buyer_email=form.get("buyer_email") or "",
             )
         except booking.HoldExpired:
             self.busy = False
