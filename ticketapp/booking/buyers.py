@@ -47,7 +47,9 @@ def _clean_email(email: str) -> str:
     if len(email) > MAX_EMAIL_LENGTH:
         raise InvalidRequest("The e-mail address is too long.", "buyer_email")
     try:
-        valid = validate_email(email, check_deliverability=False, allow_smtputf8=True)
+        valid = validate_email(
+            email, check_deliverability=False, test_environment=True, allow_smtputf8=True
+        )
     except EmailNotValidError as exc:
         raise InvalidRequest(
             "Please enter one valid e-mail address for the tickets.", "buyer_email"
