@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.factories import PASSWORD, Account
 from ticketapp import auth
-from ticketapp.api.ratelimit import MemoryRateLimiter
+from ticketapp.ratelimit import MemoryRateLimiter
 from ticketapp.models import Role
 
 SIGNUP = "/api/v1/auth/signup"

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from ticketapp import auth
 from ticketapp.api.errors import ApiError
-from ticketapp.api.ratelimit import RateLimiter, default_rate_limiter
+from ticketapp.ratelimit import RateLimiter, default_rate_limiter
 from ticketapp.api.schemas import MAX_ID
 from ticketapp.db import get_engine
 from ticketapp.models import Role, User, utcnow

@@ -11,7 +11,7 @@ from fastapi import APIRouter, status
 from ticketapp import auth
 from ticketapp.api.deps import ClientIp, CurrentUser, Db, Limiter
 from ticketapp.api.errors import ApiError
-from ticketapp.api.ratelimit import (
+from ticketapp.ratelimit import (
     LOGIN_ATTEMPTS_PER_MINUTE,
     LOGIN_WINDOW_SECONDS,
     retry_after_header,
