@@ -14,7 +14,7 @@ import re
 
 _CREDENTIALS = re.compile(
     # Client tokens (uuid4) and JWTs (three base64url parts, the first a JSON object).
-    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+    r"(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])"
     r"|\beyJ[\w-]*\.[\w-]+\.[\w-]+",
     re.IGNORECASE,
 )
