@@ -7,8 +7,9 @@ the interactive docs (/api/docs) and the schema (/api/openapi.json). An unknown 
 
 Security (ticketapp/api/security.py): one middleware sets the security headers and bounds
 request bodies for the API and for Reflex alike; CORS admits only CORS_ORIGINS. The docs page
-loads swagger-ui from the pinned `swagger-ui-bundle` package, served from here (no CDN on the
-origin that holds the tokens), and is off in production unless API_DOCS=1.
+loads swagger-ui 5 from the pinned `fastapi-offline` package (its static files only), served
+from here (no CDN on the origin that holds the tokens), and is off in production unless
+API_DOCS=1.
 
 The app can also run alone (`granian --interface asgi ticketapp.api:app`), which is how the
 tests and `bench.api` use it.
@@ -16,7 +17,9 @@ tests and `bench.api` use it.
 
 from __future__ import annotations
 
-import swagger_ui_bundle
+from pathlib import Path
+
+import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
@@ -80,11 +83,12 @@ app.add_middleware(
 app.add_middleware(SecurityMiddleware)
 
 DOCS_ASSETS = "/api/docs-assets"
+SWAGGER_UI_FILES = Path(fastapi_offline.__file__).parent / "static"
 
 if settings.api_docs:
     app.mount(
         DOCS_ASSETS,
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        StaticFiles(directory=SWAGGER_UI_FILES),
         name="docs-assets",
     )
 
@@ -96,7 +100,7 @@ if settings.api_docs:
             oauth2_redirect_url="/api/docs/oauth2-redirect",
             swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
         )
 
     @app.get("/api/docs/oauth2-redirect", include_in_schema=False)
