@@ -22,6 +22,7 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module registers 
     show,
 )
 from ticketapp.settings import settings
+from ticketapp.state.connection import NewConnectionMiddleware
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -32,6 +33,8 @@ app = rx.App(
 # websocket hijacking); Reflex would otherwise pass socket.io the bare CORS list.
 if app.sio is not None:
     app.sio.eio.cors_allowed_origins = websocket_origin_allowed
+# A websocket that reuses a client token does not inherit the page state of another.
+app.add_middleware(NewConnectionMiddleware())
 # Client tokens and JWTs never reach the logs (Reflex names the token in lock warnings).
 install_log_redaction()
 # One seat-change listener and one hold sweeper per backend process (see ticketapp/live.py).

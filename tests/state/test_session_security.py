@@ -12,6 +12,7 @@ import uuid
 
 from reflex.istate.data import ReflexURL, RouterData, SessionData
 from reflex.state import State, UpdateVarsInternalState
+from reflex_base.event import Event
 from sqlmodel import Session, func, select
 
 from tests.engine.conftest import make_users
@@ -22,22 +23,27 @@ from ticketapp.booking.layouts import MAX_SEATS, MAX_SECTIONS, grid_cells
 from ticketapp.logredact import REDACTED, install_log_redaction
 from ticketapp.models import Booking, Role
 from ticketapp.state.account_forms import LogInState
+from ticketapp.state.connection import NewConnectionMiddleware
 from ticketapp.state.layout_editor import LayoutEditorState, plan_of
 from ticketapp.state.purchase import CheckoutState, MyBookingsState
 from ticketapp.state.session import SessionState
 
+HYDRATE_AND_LOAD = f"{State.get_full_name()}.hydrate_and_load"
 db = access.db  # the app's own engine pointed at the test database
 stage = access.stage  # an organizer's event, one show, one sold ticket
 
 
 def connect(root: State, sid: str, path: str = "/bookings", ip: str = "10.0.0.1") -> State:
-    """Events from now on arrive over websocket `sid` (same tab state, same client token)."""
+    """Websocket `sid` connects with this tab's client token (the same server-side state) and
+    sends its first event, `hydrate_and_load`, through the app's middleware."""
     root.router = RouterData(
         session=SessionData(
             client_token=root.router.session.client_token, client_ip=ip, session_id=sid
         ),
         url=ReflexURL(f"http://localhost:3000{path}"),
     )
+    hydrate = Event(name=HYDRATE_AND_LOAD)
+    on_own_loop(NewConnectionMiddleware().preprocess(None, root, hydrate))
     return root
 
 
@@ -59,10 +65,12 @@ def test_a_second_connection_reusing_the_client_token_without_the_jwt_gets_nothi
     call(victim, MyBookingsState, "load")
     assert [c.code for c in on_own_loop(victim.get_state(MyBookingsState)).upcoming] == [sold.code]
 
-    # The tab is closed; someone who saw its client token connects with it, JWT-less.
+    # The tab is closed; someone who saw its client token connects with it, JWT-less. The
+    # snapshot their hydrate answers with holds nothing of the victim's page.
     attacker = connect(victim, "sid-of-the-attacker")  # the same server-side state
-    mine = on_own_loop(attacker.get_state(MyBookingsState))
-    mine.upcoming = []  # whatever the page showed before is not what we test
+    session = on_own_loop(attacker.get_state(SessionState))
+    assert (session.user_id, session.user_email, session.token) == (0, "", "")
+    assert on_own_loop(attacker.get_state(MyBookingsState)).upcoming == []
     result = call(attacker, MyBookingsState, "load")
     cancel = call(attacker, MyBookingsState, "cancel", (sold.id,))
 
@@ -76,6 +84,23 @@ def test_a_second_connection_reusing_the_client_token_without_the_jwt_gets_nothi
     connect(victim, "sid-after-reconnect")
     browser_sends_local_storage(victim, auth.issue_token(buyer, Role.CUSTOMER))
     assert redirected_to(call(victim, MyBookingsState, "load")) is None
+
+
+def test_a_token_left_in_server_state_does_not_count_on_another_connection(db, stage):
+    _, _, buyer = stage
+    root = State(_reflex_internal_init=True)
+    root.router = RouterData(session=SessionData(client_token=str(uuid.uuid4())))
+    connect(root, "sid-of-the-tab")
+    browser_sends_local_storage(root, auth.issue_token(buyer, Role.CUSTOMER))
+
+    # A socket that skips hydrating and goes straight for a handler.
+    root.router = RouterData(
+        session=SessionData(client_token=root.router.session.client_token, session_id="other"),
+        url=ReflexURL("http://localhost:3000/bookings"),
+    )
+
+    assert redirected_to(call(root, MyBookingsState, "load")) == "/login?next=/bookings"
+    assert on_own_loop(root.get_state(MyBookingsState)).upcoming == []
 
 
 def test_a_revoked_token_ends_the_reflex_session_too(db, stage):

@@ -37,6 +37,8 @@ class SessionState(rx.State):
     user_role: str = ""
     # The websocket connection that delivered `token` (see the module docstring).
     _token_sid: str = ""
+    # The connection that last hydrated this tab's state (ticketapp/state/connection.py).
+    _hydrated_sid: str = ""
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
