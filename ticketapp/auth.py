@@ -33,12 +33,7 @@ from sqlmodel import select
 from ticketapp.booking.access import Actor
 from ticketapp.db import get_engine, session_scope
 from ticketapp.models import Role, User
-from ticketapp.ratelimit import (
-    LOGIN_ATTEMPTS_PER_MINUTE,
-    LOGIN_WINDOW_SECONDS,
-    RateLimiter,
-    default_rate_limiter,
-)
+from ticketapp.ratelimit import LOGIN_WINDOW_SECONDS, RateLimiter, default_rate_limiter
 from ticketapp.settings import settings
 
 ALGORITHM = "HS256"
@@ -46,7 +41,8 @@ MIN_PASSWORD_LENGTH = 8
 # bcrypt only looks at the first 72 bytes; refusing longer input beats silently ignoring it.
 MAX_PASSWORD_BYTES = 72
 INVALID_LOGIN = "Invalid e-mail or password."
-SIGNUPS_PER_HOUR = 5  # per client address
+LOGIN_ATTEMPTS_PER_MINUTE = settings.login_attempts_per_minute  # per address and per e-mail
+SIGNUPS_PER_HOUR = settings.signups_per_hour  # per client address
 SIGNUP_WINDOW_SECONDS = 3600.0
 # The 20,000 most common passwords of public breach corpora (see ticketapp/data/README.md).
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"

@@ -43,6 +43,8 @@ class Settings:
     cors_origins: tuple[str, ...]  # other origins that may call us; the app's own always may
     api_docs: bool  # serve /api/docs and /api/openapi.json
     max_body_bytes: int  # request bodies of the API beyond this get 413
+    login_attempts_per_minute: int  # per client address and per e-mail, both doors
+    signups_per_hour: int  # per client address, both doors
 
     @property
     def is_production(self) -> bool:
@@ -150,6 +152,8 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         cors_origins=_origins(env),
         api_docs=env.get("API_DOCS", "0" if mode == "production" else "1") == "1",
         max_body_bytes=_int(env, "MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
+        login_attempts_per_minute=_int(env, "LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=1),
+        signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 5, minimum=1),
     )
 
 
