@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bench.harness import BIN_DIR, PROJECT_DIR, app_env, free_port, stop_app, wait_until_up
-from tests.e2e.conftest import REDIS_URL
+from tests.e2e.conftest import GENEROUS_LIMITS, REDIS_URL
 from tests.e2e.helpers import PASSWORD, create_user, log_in, make_show, seat, wait_for_map
 from ticketapp import booking
 
@@ -133,7 +133,8 @@ def second_backend(app_db_url, tmp_path) -> str:
             "ticketapp.api:app",
         ],
         cwd=PROJECT_DIR,
-        env=app_env(app_db_url, {"REFLEX_REDIS_URL": REDIS_URL}),
+        # It shares the log-in counts in Redis with the app the browsers log in to.
+        env=app_env(app_db_url, {"REFLEX_REDIS_URL": REDIS_URL, **GENEROUS_LIMITS}),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
