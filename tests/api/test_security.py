@@ -166,6 +166,14 @@ def test_an_admin_disabling_a_user_ends_its_tokens_and_log_ins(
     assert r.status_code == 401
     assert r.json()["error"]["message"] == "This account has been disabled."
 
+    assert (
+        client.post(f"/api/v1/auth/users/{customer.id}/enable", headers=admin.headers).status_code
+        == 204
+    )
+    assert client.get(ME, headers=customer.headers).status_code == 401  # old tokens stay ended
+    r = client.post(LOGIN, json={"email": "carla@example.com", "password": PASSWORD})
+    assert client.get(ME, headers=bearer(r.json()["access_token"])).status_code == 200
+
 
 def test_identifying_the_caller_takes_one_sql_statement(db: Engine, customer: Account) -> None:
     credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=customer.token)

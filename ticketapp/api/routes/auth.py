@@ -85,3 +85,11 @@ def disable_user(user_id: int, admin: AdminUser, db: Db) -> None:
     if not 1 <= user_id <= MAX_ID:
         raise ApiError("not_found", "No such user.")
     auth.set_disabled(admin, user_id, True, db=db)
+
+
+@router.post("/users/{user_id:int}/enable", status_code=status.HTTP_204_NO_CONTENT)
+def enable_user(user_id: int, admin: AdminUser, db: Db) -> None:
+    """Admins only: let a disabled account log in again (its old tokens stay ended)."""
+    if not 1 <= user_id <= MAX_ID:
+        raise ApiError("not_found", "No such user.")
+    auth.set_disabled(admin, user_id, False, db=db)
