@@ -45,6 +45,11 @@ class Settings:
     mail_from: str
     mail_dir: Path
     mailer: str  # in-process: the app runs the mail sender; external: `python -m ticketapp.mailer`
+    cors_origins: tuple[str, ...]  # other origins that may call us; the app's own always may
+    api_docs: bool  # serve /api/docs and /api/openapi.json
+    max_body_bytes: int  # request bodies of the API beyond this get 413
+    login_attempts_per_minute: int  # per client address and per e-mail, both doors
+    signups_per_hour: int  # per client address, both doors
 
     @property
     def is_production(self) -> bool:
@@ -104,6 +109,22 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def _origins(env: dict[str, str]) -> tuple[str, ...]:
+    """CORS_ORIGINS: comma-separated `scheme://host[:port]`; never `*` (we answer with
+    credentials) and never `null` (sandboxed frames and file: pages all send it)."""
+    raw = env.get("CORS_ORIGINS")
+    if raw is None:
+        raw = env.get("REFLEX_DEPLOY_URL") or "http://localhost:3000"
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin in ("*", "null") or "://" not in origin or origin.count("/") != 2:
+            raise ConfigError(
+                f"CORS_ORIGINS must list origins such as https://tickets.example.org, "
+                f"got {origin!r} ('*' and 'null' are refused)."
+            )
+    return origins
+
+
 def load(environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     mode = env.get("TICKETAPP_ENV", "development")
@@ -154,6 +175,11 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         mail_from=env.get("MAIL_FROM", "ticketapp <tickets@localhost>"),
         mail_dir=Path(env.get("MAIL_DIR") or PROJECT_DIR / "var" / "mail"),
         mailer=mailer,
+        cors_origins=_origins(env),
+        api_docs=env.get("API_DOCS", "0" if mode == "production" else "1") == "1",
+        max_body_bytes=_int(env, "MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
+        login_attempts_per_minute=_int(env, "LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=1),
+        signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 5, minimum=1),
     )
 
 

@@ -5,7 +5,9 @@ import reflex as rx
 
 from ticketapp import mailer
 from ticketapp.api import app as api_app
+from ticketapp.api.security import websocket_origin_allowed
 from ticketapp.live import run_live_updates
+from ticketapp.logredact import install_log_redaction
 from ticketapp.pages import (  # noqa: F401  (importing a page module registers its pages)
     account_forms,
     bookings,
@@ -20,12 +22,21 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module registers 
     show,
 )
 from ticketapp.settings import settings
+from ticketapp.state.connection import NewConnectionMiddleware
 
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg")],
     api_transformer=api_app,
 )
+# The websocket admits the app's own origin and CORS_ORIGINS, nothing else (no cross-site
+# websocket hijacking); Reflex would otherwise pass socket.io the bare CORS list.
+if app.sio is not None:
+    app.sio.eio.cors_allowed_origins = websocket_origin_allowed
+# A websocket that reuses a client token does not inherit the page state of another.
+app.add_middleware(NewConnectionMiddleware())
+# Client tokens and JWTs never reach the logs (Reflex names the token in lock warnings).
+install_log_redaction()
 # One seat-change listener and one hold sweeper per backend process (see ticketapp/live.py).
 app.register_lifespan_task(run_live_updates)
 # One outbox mail sender per backend process; senders never send a mail twice (ticketapp/mail).

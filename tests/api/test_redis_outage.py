@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.factories import PASSWORD, Account
 from tests.owned_services import OwnedRedis
-from ticketapp.api.ratelimit import RedisRateLimiter
+from ticketapp.ratelimit import RedisRateLimiter
 
 pytestmark = pytest.mark.postgres
 
@@ -75,7 +75,7 @@ def test_log_in_works_and_is_limited_per_process_while_redis_is_down_then_shared
     assert shared_attempts(own_redis) == 2  # one per key: the client's IP and the e-mail
 
     own_redis.crash()
-    with caplog.at_level(logging.WARNING, logger="ticketapp.api.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="ticketapp.ratelimit"):
         assert log_in(client) == 200  # the pooled connection is dead: fall back, no 500
         for _ in range(9):
             assert log_in(client, "wrong password") == 401

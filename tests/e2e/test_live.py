@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bench.harness import free_port
 from tests.appserver import start_server, stop_app
-from tests.e2e.conftest import REDIS_URL
+from tests.e2e.conftest import GENEROUS_LIMITS, REDIS_URL
 from tests.e2e.helpers import PASSWORD, create_user, log_in, make_show, seat, wait_for_map
 from ticketapp import booking
 
@@ -122,7 +122,8 @@ def second_backend(app_db_url, tmp_path) -> str:
         app_db_url,
         port,
         tmp_path / "api.log",
-        extra_env={"REFLEX_REDIS_URL": REDIS_URL},
+        # It shares the log-in counts in Redis with the app the browsers log in to.
+        extra_env={"REFLEX_REDIS_URL": REDIS_URL, **GENEROUS_LIMITS},
         workers=1,
         backend_only=True,
     )

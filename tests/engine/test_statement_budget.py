@@ -101,5 +101,5 @@ def test_identifying_the_caller_takes_at_most_one_statement(db: Engine) -> None:
     buyer = make_users(db, 1)[0]
     token = auth.issue_token(buyer, "customer")
     with statements(db) as seen:
-        assert auth.user_from_token(token, db=db).id == buyer
+        assert auth.actor_from_token(token, db=db).id == buyer
     assert len(seen) <= 1, seen

@@ -125,7 +125,9 @@ def _headers_for(status: int, headers: dict[str, str] | None = None) -> dict[str
 def _domain_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BookingError | AuthError)
     status, body = describe(exc)
-    return JSONResponse(body, status_code=status, headers=_headers_for(status))
+    retry_after = getattr(exc, "retry_after", None)  # auth.RateLimited
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return JSONResponse(body, status_code=status, headers=_headers_for(status, headers))
 
 
 def _api_error(_request: Request, exc: Exception) -> Response:

@@ -591,7 +591,7 @@ class CheckInIn(Input):
 
 class CheckInOut(Output):
     status: str = Field(
-        description="checked_in, already_checked_in, wrong_show, cancelled or unknown."
+        description="checked_in, already_checked_in, cancelled, or unknown (not of this show)."
     )
     admitted: bool
     checked_in_at: datetime | None

@@ -15,6 +15,7 @@ from ticketapp.booking.bookings import (
     get_booking_by_code,
     list_user_bookings,
 )
+from ticketapp.booking.buyers import clean_buyer
 from ticketapp.booking.checkin import check_in
 from ticketapp.booking.codes import new_booking_code, new_ticket_code, normalize_booking_code
 from ticketapp.booking.errors import (
@@ -160,6 +161,7 @@ __all__ = [
     "cancel_show",
     "check_in",
     "check_invariants",
+    "clean_buyer",
     "confirm_hold",
     "current_hold",
     "edit_show",

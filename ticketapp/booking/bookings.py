@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 from ticketapp.booking import idempotency, outbox
 from ticketapp.booking import tables as t
 from ticketapp.booking._tx import moment, run, run_core
+from ticketapp.booking.buyers import clean_buyer
 from ticketapp.booking.codes import new_booking_code, new_ticket_code, normalize_booking_code
 from ticketapp.booking.errors import (
     Conflict,
@@ -103,6 +104,7 @@ def confirm_hold_in(
     A `HoldExpired` is returned, not raised: the release of the seats (and the answer for
     the Idempotency-Key) must be committed; the runner raises it after the commit.
     """
+    buyer_name, buyer_email = clean_buyer(buyer_name, buyer_email)
     hold = _lock_hold(conn, hold_id, once)
     replay = idempotency.replay_from(conn, hold, once)
     if replay is not None:

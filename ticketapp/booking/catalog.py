@@ -767,7 +767,13 @@ def clean_show_fields(fields: dict[str, Any], now: datetime) -> dict[str, Any]:
 
 
 def apply_show_fields(session: Session, show: Show, fields: dict[str, Any]) -> None:
-    """Set cleaned fields on a show the caller may manage (see `clean_show_fields`)."""
+    """Set cleaned fields on a show the caller may manage (see `clean_show_fields`).
+
+    A cancelled show stays cancelled: its bookings were cancelled and its buyers told, so
+    reopening it (or moving it) would sell seats for a show its buyers know is off.
+    """
+    if show.status == "cancelled":
+        raise Conflict("This show has been cancelled; it stays cancelled and cannot be changed.")
     if fields.get("status") == "cancelled" and show.status != "cancelled":
         live = session.exec(
             select(func.count(Booking.id)).where(

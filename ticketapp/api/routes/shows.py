@@ -18,12 +18,12 @@ from ticketapp.api.schemas import (
     ShowUpdateIn,
 )
 from ticketapp.booking import catalog
-from ticketapp.models import User
+from ticketapp.booking.access import Actor
 
 router = APIRouter(tags=["shows"])
 
 
-def _viewer(user: User | None) -> dict[str, int | str | None]:
+def _viewer(user: Actor | None) -> dict[str, int | str | None]:
     return {"viewer_id": user.id if user else None, "viewer_role": user.role if user else None}
 
 
