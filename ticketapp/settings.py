@@ -158,7 +158,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         db_pool_timeout=_float(env, "DB_POOL_TIMEOUT", 1.0, minimum=0.01),
         db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 10_000),
         db_lock_timeout_ms=_int(env, "DB_LOCK_TIMEOUT_MS", 3_000),
-        max_requests_in_flight=_int(env, "MAX_REQUESTS_IN_FLIGHT", 24, minimum=1),
+        max_requests_in_flight=_int(env, "MAX_REQUESTS_IN_FLIGHT", 64, minimum=1),
         # GRANIAN_WORKERS is the name Reflex itself reads; keep it so old commands still work.
         web_workers=_int(env, "GRANIAN_WORKERS", 0) or None,
         secret_key=secret,
