@@ -24,7 +24,7 @@ from pathlib import Path
 import bcrypt
 import jwt
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -292,9 +292,16 @@ def get_user(user_id: int, *, db: Engine | None = None) -> User | None:
         return session.get(User, user_id)
 
 
+_USERS = User.__table__
+# Built once with a bind parameter: the caller is identified on every request.
 _ACTOR_BY_ID = core_select(
-    User.id, User.role, User.name, User.email, User.token_version, User.disabled
-)
+    _USERS.c.id,
+    _USERS.c.role,
+    _USERS.c.name,
+    _USERS.c.email,
+    _USERS.c.token_version,
+    _USERS.c.disabled,
+).where(_USERS.c.id == bindparam("p_user_id"))
 
 
 def actor_from_token(token: str, *, db: Engine | None = None) -> Actor:
@@ -307,7 +314,7 @@ def actor_from_token(token: str, *, db: Engine | None = None) -> Actor:
     engine = db or get_engine()
     # Autocommit: a single read needs no BEGIN/ROLLBACK round trips around it.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        row = conn.execute(_ACTOR_BY_ID.where(User.id == identity.user_id)).first()
+        row = conn.execute(_ACTOR_BY_ID, {"p_user_id": identity.user_id}).first()
     if row is None or row.disabled or row.token_version != identity.version:
         raise InvalidToken("Invalid or expired token.")
     return Actor(id=row.id, role=row.role, name=row.name, email=row.email)

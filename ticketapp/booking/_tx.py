@@ -113,7 +113,9 @@ def _attempts(
                 idempotency.remember_refusal(db, once, refusal, moment(now))
             raise
         except DBAPIError as exc:
-            if _retryable(exc) and attempt + 1 < attempts:
+            # A connection found dead (the database restarted since it was pooled) failed
+            # before COMMIT: nothing was written, and a fresh connection will do.
+            if (_retryable(exc) or exc.connection_invalidated) and attempt + 1 < attempts:
                 log.info("retrying after %s (attempt %d)", type(exc.orig).__name__, attempt + 1)
                 jitter(attempt + 2)
                 continue
