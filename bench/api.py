@@ -9,8 +9,9 @@ What it does:
    12, as in production);
 2. starts the server in production mode (TICKETAPP_ENV=production) with `--workers` backend
    processes: `--server api` serves just the FastAPI app with granian; `--server reflex` runs
-   the whole Reflex app (`reflex run --env prod --backend-only`, granian underneath, API
-   mounted through `api_transformer`), with Redis for shared state when it answers;
+   the production server (`python -m ticketapp.server --backend-only`: Reflex's backend on
+   granian with worker respawn, the API mounted through `api_transformer`), with Redis for
+   shared state when it answers;
 3. runs `--clients` concurrent httpx async clients, spread over `--client-processes`
    processes (one Python process cannot drive 64 clients without becoming the bottleneck),
    each from its own loopback address (the log-in rate limit is per IP): each logs in once,
@@ -36,7 +37,6 @@ import multiprocessing
 import os
 import random
 import secrets
-import shutil
 import statistics
 import subprocess
 import sys
@@ -229,19 +229,18 @@ def start_server(
         elif workers > 1:
             log("note: no Redis answers; Reflex workers will not share UI state")
         env["GRANIAN_WORKERS"] = str(workers)
-        reflex = shutil.which("reflex", path=str(bin_dir)) or "reflex"
+        # The production entry point (granian with respawn), backend only: no page here.
         cmd = [
-            reflex,
-            "run",
-            "--env",
-            "prod",
-            "--backend-only",
-            "--backend-host",
+            sys.executable,
+            "-m",
+            "ticketapp.server",
+            "--host",
             "127.0.0.1",
-            "--backend-port",
+            "--port",
             str(port),
-            "--loglevel",
-            "warning",
+            "--workers",
+            str(workers),
+            "--backend-only",
         ]
     # A session of its own, so stopping it stops every worker it forked.
     return subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, start_new_session=True)

@@ -1,4 +1,4 @@
-"""Run the real app for browser tests and benchmarks: `reflex run --env prod` on one port."""
+"""Run the real app for browser tests and benchmarks: `python -m ticketapp.server` on one port."""
 
 from __future__ import annotations
 
@@ -61,18 +61,12 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 def start_app(
     database_url: str, port: int, log: Path, extra_env: dict[str, str] | None = None
 ) -> subprocess.Popen:
-    """Start the production app and return once /ping answers."""
+    """Start the production app (`python -m ticketapp.server`, the one way to run it) and
+    return once /ping answers."""
+    from ticketapp.server import command
+
     proc = subprocess.Popen(
-        [
-            str(BIN_DIR / "reflex"),
-            "run",
-            "--env",
-            "prod",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-        ],
+        command(port),
         cwd=PROJECT_DIR,
         env=app_env(database_url, extra_env),
         stdout=log.open("w"),

@@ -516,64 +516,75 @@ def error_code(r: httpx.Response) -> str:
     return ""
 
 
-async def ping(base_url: str, stop_at: float, out: list[Attempt]) -> None:
-    transport = httpx.AsyncHTTPTransport(local_address="127.0.3.1")
-    async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=5) as http:
-        while time.monotonic() < stop_at:
-            started = time.monotonic()
-            try:
-                r = await http.get("/ping")
-                out.append(
-                    Attempt("ping", -1, None, 0, "ping", started, time.monotonic(), r.status_code)
-                )
-            except httpx.HTTPError as exc:
-                out.append(
-                    Attempt(
-                        "ping",
-                        -1,
-                        None,
-                        0,
-                        "ping",
-                        started,
-                        time.monotonic(),
-                        None,
-                        type(exc).__name__,
-                    )
-                )
-            await asyncio.sleep(0.1)
+# --- the prober: /ping and the burst, from a process of its own --------------------------------
+#
+# Plain sockets, one short HTTP/1.1 request per connection: cheap enough that 500 requests go
+# out within the second, and the /ping latencies are the server's, not the lag of the event
+# loop that drives 200 customers.
 
 
-# --- the burst, from a process of its own -----------------------------------------------------
+async def raw_get(port: int, path: str, local_ip: str) -> tuple[int | None, str]:
+    """GET on a fresh connection; (status, Retry-After or ""), or (None, the error's name)."""
 
-
-def burst_child(url: str, count: int, seconds: float) -> None:
-    """Wait for a line on stdin, then send `count` GETs within `seconds`; print the answers."""
-    sys.stdin.readline()
-
-    async def one(http: httpx.AsyncClient, at: float, rows: list) -> None:
-        await asyncio.sleep(max(0.0, at - time.monotonic()))
-        started = time.monotonic()
+    async def go() -> tuple[int | None, str]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(local_ip, 0))
         try:
-            r = await http.get(url)
-            rows.append([started, time.monotonic(), r.status_code, r.headers.get("retry-after")])
-        except httpx.HTTPError as exc:
-            rows.append([started, time.monotonic(), None, type(exc).__name__])
-
-    async def run() -> list:
-        rows: list = []
-        limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
-        transports = [
-            httpx.AsyncHTTPTransport(local_address=f"127.0.2.{k + 1}", limits=limits)
-            for k in range(20)
-        ]
-        clients = [httpx.AsyncClient(transport=t, timeout=TIMEOUT) for t in transports]
-        t0 = time.monotonic()
-        await asyncio.gather(
-            *(one(clients[k % 20], t0 + seconds * k / count, rows) for k in range(count))
+            request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+            writer.write(request.encode())
+            data = await reader.read(-1)
+        finally:
+            writer.close()
+        head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+        retry_after = next(
+            (h.split(":", 1)[1].strip() for h in head[1:] if h.lower().startswith("retry-after:")),
+            "",
         )
-        for http in clients:
-            await http.aclose()
-        return rows
+        return int(head[0].split()[1]), retry_after
+
+    try:
+        return await asyncio.wait_for(go(), TIMEOUT.read)
+    except (OSError, TimeoutError, ValueError, IndexError) as exc:
+        return None, type(exc).__name__
+
+
+def probe_child(port: int, burst_path: str) -> None:
+    """Ask /ping every 100 ms; on the line "burst" on stdin send BURST_REQUESTS GETs of
+    `burst_path` within BURST_SECONDS; on "stop" print every answer as JSON and exit."""
+
+    async def run() -> dict[str, list]:
+        loop = asyncio.get_running_loop()
+        commands: asyncio.Queue[str] = asyncio.Queue()
+        loop.add_reader(
+            sys.stdin.fileno(), lambda: commands.put_nowait(sys.stdin.readline().strip())
+        )
+        pings: list = []
+        burst: list = []
+        stop = asyncio.Event()
+
+        async def pinger() -> None:
+            while not stop.is_set():
+                started = time.monotonic()
+                status, extra = await raw_get(port, "/ping", "127.0.3.1")
+                pings.append([started, time.monotonic(), status, extra])
+                await asyncio.sleep(max(0.0, started + 0.1 - time.monotonic()))
+
+        async def one(k: int, at: float) -> None:
+            await asyncio.sleep(max(0.0, at - time.monotonic()))
+            started = time.monotonic()
+            status, extra = await raw_get(port, burst_path, f"127.0.2.{k % 200 + 1}")
+            burst.append([started, time.monotonic(), status, extra])
+
+        ping_task = asyncio.create_task(pinger())
+        bursts = []
+        while (command := await commands.get()) != "stop" and command:
+            t0 = time.monotonic()
+            bursts += [
+                asyncio.create_task(one(k, t0 + BURST_SECONDS * k / BURST_REQUESTS))
+                for k in range(BURST_REQUESTS)
+            ]
+        stop.set()
+        await asyncio.gather(ping_task, *bursts)
+        return {"pings": pings, "burst": burst}
 
     print(json.dumps(asyncio.run(run())), flush=True)
 
@@ -588,7 +599,7 @@ async def run_faults(
     server: Any,
     redis: OwnedRedis,
     pg: OwnedPostgres,
-    burst: asyncio.subprocess.Process,
+    probe: asyncio.subprocess.Process,
 ) -> dict[str, Any]:
     info: dict[str, Any] = {}
     ev = rush.events
@@ -634,9 +645,9 @@ async def run_faults(
     # 3. A burst of 500 requests within one second, on top of the load.
     await at(schedule["burst"])
     ev["burst"] = time.monotonic()
-    assert burst.stdin is not None
-    burst.stdin.write(b"go\n")
-    await burst.stdin.drain()
+    assert probe.stdin is not None
+    probe.stdin.write(b"burst\n")
+    await probe.stdin.drain()
     log(f"[fault] burst of {BURST_REQUESTS} requests in {BURST_SECONDS:.0f} s")
 
     # 4. PostgreSQL's postmaster SIGKILLed, started again 3 s later.
@@ -815,7 +826,9 @@ def print_table(windows: list[dict], burst: dict, db: dict, extra: dict) -> None
     log(
         f"burst: {burst['sent']} requests, statuses {burst['statuses']}, "
         f"transport errors {burst['transport_errors']}, "
-        f"answer p50/p99/max {burst['p50_ms']}/{burst['p99_ms']}/{burst['max_ms']} ms"
+        f"answer p50/p99/max {burst['p50_ms']}/{burst['p99_ms']}/{burst['max_ms']} ms "
+        f"(503s p50/max {burst['503_p50_max_ms']}, 200s p50/max {burst['200_p50_max_ms']}), "
+        f"sent within {burst['sent_within_s']} s"
     )
     log(
         f"bookings: 201s {db['bookings_201']} (replayed {db['bookings_201_replayed']}, found in "
@@ -851,14 +864,18 @@ async def rush_main(
 ) -> tuple[Rush, dict[str, Any], float, dict[str, Any], list[Attempt], list]:
     scale = args.duration / 90.0
     schedule = {name: at * scale for name, at in SCHEDULE.items()}
-    burst = await asyncio.create_subprocess_exec(
+    probe = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bench.rush",
-        "--burst-child",
-        f"{base_url}/api/v1/shows/{stage.show_id}/seats",
+        "--probe-child",
+        base_url.rsplit(":", 1)[1],
+        f"/api/v1/shows/{stage.show_id}/seats",
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
+        # Ahead of the rest (as root): the burst must go out within its second, and /ping's
+        # latency must be the server's, on a machine whose two cores the server saturates.
+        preexec_fn=(lambda: os.nice(-5)) if os.geteuid() == 0 else None,
     )
     limits = httpx.Limits(max_connections=4, max_keepalive_connections=2)
     customers = [
@@ -887,17 +904,16 @@ async def rush_main(
     t0 = time.monotonic()
     rush.stop_at = t0 + args.duration
     cpu0 = process_group_cpu(server.pid)
-    pings: list[Attempt] = []
-    ping_task = asyncio.create_task(ping(base_url, rush.stop_at, pings))
-    fault_task = asyncio.create_task(run_faults(rush, t0, schedule, server, redis, pg, burst))
+    fault_task = asyncio.create_task(run_faults(rush, t0, schedule, server, redis, pg, probe))
     await asyncio.gather(*(rush.customer(c) for c in active))
     info = await fault_task
-    await ping_task
     log(f"load over after {time.monotonic() - t0:.1f} s; {len(rush.pending)} requests unanswered")
     info["server_cpu_s"] = round(process_group_cpu(server.pid) - cpu0, 1)
     info["unresolved_requests"] = await rush.final_sweep()
-    out, _ = await burst.communicate()
-    burst_rows = json.loads(out.decode().strip().splitlines()[-1]) if out.strip() else []
+    out, _ = await probe.communicate(b"stop\n")
+    probed = json.loads(out.decode().strip().splitlines()[-1])
+    pings = [Attempt("ping", -1, None, 0, "ping", *row[:3], row[3]) for row in probed["pings"]]
+    burst_rows = probed["burst"]
     for c in customers:
         await c.http.aclose()
     return rush, info, t0, schedule, pings, burst_rows
@@ -913,10 +929,10 @@ def main(argv: list[str] | None = None) -> int:
         "--think", type=float, nargs=2, default=(1.5, 4.5), help="a customer's pause, min max s"
     )
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--burst-child", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--probe-child", nargs=2, metavar=("PORT", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.burst_child:
-        burst_child(args.burst_child, BURST_REQUESTS, BURST_SECONDS)
+    if args.probe_child:
+        probe_child(int(args.probe_child[0]), args.probe_child[1])
         return 0
 
     load_average = os.getloadavg()
@@ -972,6 +988,9 @@ def main(argv: list[str] | None = None) -> int:
         for a in rush.attempts + pings:
             f.write(json.dumps({**asdict(a), "started": a.started - t0, "ended": a.ended - t0}))
             f.write("\n")
+        for started, ended, status, extra in burst_rows:
+            row = {"kind": "burst", "phase": "burst", "started": started - t0, "ended": ended - t0}
+            f.write(json.dumps({**row, "status": status, "retry_after_or_error": extra}) + "\n")
 
     # Windows: baseline, then each fault until the next one (the last until the load's end).
     names = ["baseline", *schedule]
@@ -987,6 +1006,8 @@ def main(argv: list[str] | None = None) -> int:
     windows[4]["restarted_after_s"] = round(rush.events["postgres_restarted"] - starts[4], 2)
 
     burst_ms = [(row[1] - row[0]) for row in burst_rows]
+    refused_ms = [(row[1] - row[0]) for row in burst_rows if row[2] == 503]
+    served_ms = [(row[1] - row[0]) for row in burst_rows if row[2] == 200]
     burst = {
         "sent": len(burst_rows),
         "statuses": dict(Counter(str(row[2]) for row in burst_rows if row[2] is not None)),
@@ -995,6 +1016,8 @@ def main(argv: list[str] | None = None) -> int:
         "p50_ms": percentile_ms(burst_ms, 0.5),
         "p99_ms": percentile_ms(burst_ms, 0.99),
         "max_ms": percentile_ms(burst_ms, 1.0),
+        "503_p50_max_ms": [percentile_ms(refused_ms, 0.5), percentile_ms(refused_ms, 1.0)],
+        "200_p50_max_ms": [percentile_ms(served_ms, 0.5), percentile_ms(served_ms, 1.0)],
         "sent_within_s": round(max(r[0] for r in burst_rows) - min(r[0] for r in burst_rows), 2)
         if burst_rows
         else None,
