@@ -11,7 +11,9 @@ What it does:
    server runs with production's cost 12 for new passwords);
 2. starts the production server, `python -m ticketapp.server --backend-only --workers 2`
    (granian with respawn), with TICKETAPP_ENV=production, a SECRET_KEY, REFLEX_REDIS_URL and
-   REDIS_URL pointing at its Redis and MAIL_DIR in a temporary folder;
+   REDIS_URL pointing at its Redis and MAIL_DIR in a temporary folder (without SMTP_HOST
+   production sends no mail: it waits in the outbox, written with each booking, which the
+   invariant check verifies; the log's "mail sender not started" lines are counted apart);
 3. logs every customer in through the API (each from its own loopback address, since log-in is
    limited per IP), then for `--duration` seconds each customer thinks for a random time and
    acts: holds seats chosen from the live seat statuses and confirms them, holds the best
@@ -21,21 +23,27 @@ What it does:
    transport error, a 5xx (or a 409 `idempotency_in_progress`) is retried with the same key,
    after Retry-After or a short backoff, a few times; whatever is still unanswered when the
    load stops is retried again (same key) until it gets a definite answer. A replayed 201
-   counts as the customer's. A poller asks /ping every 100 ms throughout;
+   counts as the customer's;
 4. meanwhile, the four faults, each opening a window that lasts until the next one:
    `worker_kill` SIGKILLs one granian worker (a child of the server process; the report says
    when its replacement appeared), `redis_down` SIGKILLs Redis and starts it again 5 s later,
    `burst` fires 500 extra requests (GET of the seat statuses) within one second from a
-   separate process, `postgres_down` SIGKILLs the postmaster and starts it again 3 s later;
+   separate process, `postgres_down` SIGKILLs the postmaster and starts it again 3 s later.
+   That process (run at nice -5 when we are root, plain sockets) also asks /ping every 100 ms
+   throughout, so the burst goes out on time and /ping's latency is the server's, not the lag
+   of the event loop that drives the customers;
 5. stops the server and judges everything from the database.
 
 How to read the result (a table on stderr, then one JSON line on stdout):
 - per window (`baseline` before the first fault, then one per fault): the customers' requests,
   their 5xx split into `503_retry_after` (503 with a Retry-After header: "nothing was done,
   retry", the designed answer) and `other_5xx` (should be 0; samples are listed), transport
-  errors (connection reset or refused, timeouts), `first_ok_s` (from the fault to the first 2xx
-  of a request started after it), `recovered_s` (from the fault to the end of the window's last
-  failed answer: from then on every answer until the next fault was good) and /ping failures;
+  errors (connection reset or refused, timeouts), each answer counted in the window it arrived
+  in; `first_ok_s` (from the fault to the first 2xx), `recovered_s` (from the fault to the
+  window's last failed answer: from then on every answer until the next fault was good;
+  `last_error_s` says it per kind of failure, e.g. `temporarily_unavailable` while PostgreSQL
+  is down and `overloaded` for the retry wave after it), log-ins that worked (Redis keeps their
+  rate limit) and /ping failures and p99;
   the burst's own answers are reported apart (`burst`), since refusing them fast is the point;
 - `bookings_per_clients` / `bookings_per_db`: bookings the customers believe confirmed (201s
   minus their successful cancels) and bookings confirmed in the database; the two should be
@@ -67,6 +75,7 @@ import re
 import secrets
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -82,7 +91,7 @@ import httpx
 from sqlalchemy import insert, text
 
 from bench.api import client_address, count_double_booked, process_group_cpu
-from bench.harness import free_port
+from bench.harness import PROJECT_DIR, free_port
 from tests import dbutil
 from tests.appserver import start_server, stop_app, worker_pids
 from tests.owned_services import OwnedPostgres, OwnedRedis
@@ -110,6 +119,20 @@ BOOKING_KINDS = ("confirm", "purchase")
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def app_revision() -> dict[str, Any]:
+    """The commit under test and the files changed in the working tree (others work here too)."""
+
+    def git(*argv: str) -> str:
+        done = subprocess.run(["git", *argv], cwd=PROJECT_DIR, capture_output=True, text=True)
+        return done.stdout
+
+    changed = git("status", "--porcelain", "--untracked-files=no").splitlines()
+    return {
+        "commit": git("rev-parse", "--short", "HEAD").strip(),
+        "changed": [line[3:] for line in changed if line.strip()],
+    }
 
 
 # --- setup ------------------------------------------------------------------------------------
@@ -534,6 +557,8 @@ async def raw_get(port: int, path: str, local_ip: str) -> tuple[int | None, str]
             data = await reader.read(-1)
         finally:
             writer.close()
+        if not data:
+            return None, "ClosedWithoutAnswer"
         head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
         retry_after = next(
             (h.split(":", 1)[1].strip() for h in head[1:] if h.lower().startswith("retry-after:")),
@@ -705,6 +730,13 @@ def window_report(
         "ping_failures": sum(1 for p in ping_in if p.status != 200),
         "ping_p99_ms": round(ping_ms[int(0.99 * (len(ping_ms) - 1))], 1) if ping_ms else None,
         "errors": dict(Counter(a.error or str(a.status) for a in bad).most_common(6)),
+        # Per kind of failure, when its last answer in the window arrived (s after the fault).
+        "last_error_s": {
+            error: round(
+                max(a.ended for a in bad if (a.error or str(a.status)) == error) - start, 2
+            )
+            for error in {a.error or str(a.status) for a in bad}
+        },
     }
 
 
@@ -936,6 +968,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     load_average = os.getloadavg()
+    revision = app_revision()
     run_dir = Path(tempfile.mkdtemp(prefix="ticketapp-rush-"))
     mail_dir = Path(tempfile.mkdtemp(prefix="ticketapp-rush-mail-"))
     log(f"load average at start {load_average}; run folder {run_dir}")
@@ -1071,6 +1104,7 @@ def main(argv: list[str] | None = None) -> int:
             "invariants": violations[:20],
         },
         "load_average_at_start": [round(x, 2) for x in load_average],
+        "app_revision": revision,
         "run_folder": str(run_dir),
     }
     print(json.dumps(result), flush=True)
