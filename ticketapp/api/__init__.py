@@ -60,12 +60,14 @@ _ERRORS = {
 }
 
 api_router = APIRouter(responses=_ERRORS)
+# The hot routes first: a request is matched against the routes in order, and holding and
+# booking are what an on-sale rush calls (their prefixes overlap no other router's).
+api_router.include_router(holds.router)
+api_router.include_router(bookings.router)
 api_router.include_router(auth.router)
 api_router.include_router(events.router)
 api_router.include_router(shows.router)
 api_router.include_router(seat_layout.router)
-api_router.include_router(holds.router)
-api_router.include_router(bookings.router)
 api_router.include_router(organizer.router)
 api_router.include_router(health.router)
 
