@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from ticketapp.booking import catalog
+from tests.engine.conftest import NOW, build_show, make_users
+from ticketapp.booking import catalog, hold_seats
 from ticketapp.booking.catalog import PriceSpec, grid_section
 from ticketapp.models import Role, User, utcnow
 
@@ -59,3 +60,20 @@ def test_only_published_events_with_a_show_still_to_come_are_listed(engine):
     )
     assert [e.id for e in window] == [later.id]
     assert events[0].price_from_cents == 1000 and events[0].places_left == 4
+
+
+def test_a_hold_that_runs_out_at_this_very_moment_counts_as_places_left(engine):
+    """One rule for "a hold has run out": `held_until <= now`, the same as the claim's."""
+    venue = build_show(engine)
+    buyer = make_users(engine, 1)[0]
+    held = hold_seats(buyer, venue.show_id, venue.ids("A1", "A2"), now=NOW, db=engine)
+    total = len([k for k in venue.seats if k[0] in "ABC" and k[1:].isdigit()])
+
+    show = catalog.get_show(venue.show_id, now=held.expires_at, db=engine)
+    events, _ = catalog.list_upcoming_events(now=held.expires_at, db=engine)
+
+    assert show.places_left == total
+    assert [e.places_left for e in events if e.id == venue.event_id] == [total]
+    # ... and a buyer can claim those very seats at that moment.
+    other = make_users(engine, 1)[0]
+    assert hold_seats(other, venue.show_id, venue.ids("A1"), now=held.expires_at, db=engine)

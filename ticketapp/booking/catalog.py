@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ticketapp.booking.errors import Conflict, InvalidRequest, NotAllowed, NotFound
+from ticketapp.booking.inventory import sellable
 from ticketapp.db import session_scope
 from ticketapp.models import (
     Booking,
@@ -391,14 +392,6 @@ class EventSummary:
         return 0 < self.places_left <= max(10, self.places_total // 10)
 
 
-def _sellable(now: datetime):
-    """A place is sellable if available, or held by a hold that has run out."""
-    return or_(
-        ShowSeat.status == SeatStatus.AVAILABLE,
-        (ShowSeat.status == SeatStatus.HELD) & (ShowSeat.held_until < now),
-    )
-
-
 def _contains(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with % and _ taken literally."""
     literal = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -479,7 +472,7 @@ def list_upcoming_events(
                 select(
                     Show.event_id,
                     func.count(ShowSeat.id).filter(ShowSeat.status != SeatStatus.BLOCKED),
-                    func.count(ShowSeat.id).filter(_sellable(now)),
+                    func.count(ShowSeat.id).filter(sellable(now)),
                 )
                 .join(ShowSeat, ShowSeat.show_id == Show.id)
                 .where(Show.event_id.in_(ids), show_filter)
@@ -662,7 +655,7 @@ def _show_summaries(session: Session, shows: list[Show], now: datetime) -> list[
             select(
                 ShowSeat.show_id,
                 func.count(ShowSeat.id).filter(ShowSeat.status != SeatStatus.BLOCKED),
-                func.count(ShowSeat.id).filter(_sellable(now)),
+                func.count(ShowSeat.id).filter(sellable(now)),
             )
             .where(ShowSeat.show_id.in_(ids))
             .group_by(ShowSeat.show_id)
