@@ -44,7 +44,17 @@ def layout_editor_url(layout_id: int) -> str:
 
 
 def safe_next(path: str | None) -> str:
-    """Only ever send people back inside the app (no open redirect)."""
-    if path and path.startswith("/") and not path.startswith("//"):
+    r"""Only ever send people back inside the app (no open redirect).
+
+    Browsers read a backslash as a slash and drop tabs and newlines from a URL, so `/\evil.com`
+    and `/<TAB>/evil.com` mean `//evil.com`, another host: a path with either is refused.
+    """
+    if (
+        path
+        and path.startswith("/")
+        and not path.startswith("//")
+        and "\\" not in path
+        and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in path)
+    ):
         return path
     return HOME
