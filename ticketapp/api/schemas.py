@@ -251,8 +251,9 @@ class ShowCreateIn(Input):
     prices: Annotated[list[PriceIn], Field(min_length=1, max_length=50)]
     sales_open_at: AwareDatetime | None = None
     sales_close_at: AwareDatetime | None = None
-    hold_seconds: Annotated[int, Field(ge=5, le=86_400)] = 600
-    max_seats_per_customer: Annotated[int, Field(ge=1, le=MAX_SEATS_PER_REQUEST)] = 10
+    # Not sent: the deployment's defaults (HOLD_SECONDS, MAX_SEATS_PER_CUSTOMER).
+    hold_seconds: Annotated[int, Field(ge=5, le=86_400)] | None = None
+    max_seats_per_customer: Annotated[int, Field(ge=1, le=MAX_SEATS_PER_REQUEST)] | None = None
 
 
 class ShowUpdateIn(Input):

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ticketapp import settings as config
 from ticketapp.booking.errors import Conflict, InvalidRequest, NotAllowed, NotFound
 from ticketapp.booking.inventory import sellable
 from ticketapp.db import session_scope
@@ -241,6 +242,19 @@ def seat_label(section: str, row: str, number: int, ga: bool) -> str:
     return f"{section} place {number}" if ga else f"{section} row {row} seat {number}"
 
 
+@dataclass(frozen=True)
+class ShowDefaults:
+    hold_seconds: int
+    max_seats_per_customer: int
+
+
+def new_show_defaults() -> ShowDefaults:
+    """What a new show gets unless its organizer says otherwise (read at call time, so a
+    test or a reconfigured process sees the current settings)."""
+    current = config.settings
+    return ShowDefaults(current.hold_seconds, current.max_seats_per_customer)
+
+
 def create_show(
     event_id: int,
     starts_at: datetime,
@@ -251,13 +265,22 @@ def create_show(
     actor_role: str,
     sales_open_at: datetime | None = None,
     sales_close_at: datetime | None = None,
-    hold_seconds: int = 600,
-    max_seats_per_customer: int = 10,
+    hold_seconds: int | None = None,
+    max_seats_per_customer: int | None = None,
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> Show:
-    """Create a showtime and materialize its inventory in the same transaction."""
+    """Create a showtime and materialize its inventory in the same transaction.
+
+    Hold time and seat cap not given are the deployment's defaults (`HOLD_SECONDS`,
+    `MAX_SEATS_PER_CUSTOMER`, see `new_show_defaults`).
+    """
     now = now or utcnow()
+    defaults = new_show_defaults()
+    if hold_seconds is None:
+        hold_seconds = defaults.hold_seconds
+    if max_seats_per_customer is None:
+        max_seats_per_customer = defaults.max_seats_per_customer
     if starts_at <= now:
         raise InvalidRequest("The show must start in the future.", "starts_at")
     if hold_seconds < 5 or max_seats_per_customer < 1:

@@ -366,7 +366,9 @@ class ShowFormState(rx.State):
             self.layout_id = self.layouts[0].id if self.layouts else ""
         start = (utcnow() + timedelta(days=14)).replace(hour=19, minute=30, second=0)
         self.starts, self.sales_open, self.sales_close = input_time(start), "", ""
-        self.hold_minutes, self.cap = "10", "10"
+        defaults = catalog.new_show_defaults()
+        self.hold_minutes = str(max(1, defaults.hold_seconds // 60))
+        self.cap = str(defaults.max_seats_per_customer)
         if last is not None:
             self.hold_minutes = str(max(1, last.show.hold_seconds // 60))
             self.cap = str(last.show.max_seats_per_customer)
