@@ -6,7 +6,10 @@ import pytest
 
 import ticketapp.settings
 from tests.engine.conftest import NOW, build_show, make_users
-from ticketapp.booking import HoldLimitExceeded, hold_seats
+from ticketapp.booking import HoldLimitExceeded, edit_show, hold_seats
+from ticketapp.booking.catalog import PriceSpec
+from ticketapp.booking.compact import compact_layout, layout_url
+from ticketapp.models import Role
 
 
 def test_new_shows_take_hold_time_and_seat_cap_from_the_settings(engine, monkeypatch):
@@ -20,3 +23,24 @@ def test_new_shows_take_hold_time_and_seat_cap_from_the_settings(engine, monkeyp
     assert (held.expires_at - NOW).total_seconds() == 90
     with pytest.raises(HoldLimitExceeded):
         hold_seats(buyer, venue.show_id, venue.ids("A3"), now=NOW, db=engine)
+
+
+def test_a_price_change_reaches_the_cached_seat_map_layout(engine):
+    venue = build_show(engine)
+    before = compact_layout(venue.show_id, db=engine)
+
+    edit_show(
+        venue.show_id,
+        actor_id=venue.organizer_id,
+        actor_role=Role.ORGANIZER,
+        prices=[PriceSpec("Premium", 6500)],
+        now=NOW,
+        db=engine,
+    )
+    after = compact_layout(venue.show_id, db=engine)
+
+    assert after["version"] > before["version"]  # a new layout URL: browsers fetch it again
+    assert {c["name"]: c["price_cents"] for c in after["categories"]}["Premium"] == 6500
+    assert layout_url(venue.show_id, after["version"]) != layout_url(
+        venue.show_id, before["version"]
+    )

@@ -248,11 +248,23 @@ def _check_prices(prices: list[PriceSpec]) -> None:
 
 def _set_prices(session: Session, show: Show, prices: list[PriceSpec]) -> None:
     """Change the prices named, add new categories; a price change applies to sales from now
-    on (a ticket keeps the price it was sold at)."""
+    on (a ticket keeps the price it was sold at).
+
+    Any change bumps the show's inventory version: the seat map's layout carries the prices
+    and is cached by that version (in each process and in browsers), so a stale price would
+    otherwise be shown for as long as the cache lives.
+    """
     existing = {
         c.name: c
         for c in session.exec(select(PriceCategory).where(PriceCategory.show_id == show.id))
     }
+    if any(
+        spec.name.strip() not in existing
+        or existing[spec.name.strip()].price_cents != spec.price_cents
+        for spec in prices
+    ):
+        show.inventory_version += 1
+        session.add(show)
     for spec in prices:
         category = existing.get(spec.name.strip())
         if category is None:
