@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from ticketapp.booking.catalog import _sellable
+from ticketapp.booking.inventory import sellable
 from ticketapp.db import session_scope
 from ticketapp.models import PriceCategory, ShowSeat, utcnow
 
@@ -42,7 +42,7 @@ def quote_seats(
     now = now or utcnow()
     with session_scope(db) as session:
         rows = session.exec(
-            select(ShowSeat, PriceCategory, _sellable(now))
+            select(ShowSeat, PriceCategory, sellable(now))
             .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
             .where(ShowSeat.show_id == show_id, ShowSeat.id.in_(seat_ids))
             .order_by(ShowSeat.id)
