@@ -6,8 +6,15 @@ import pytest
 
 import ticketapp.settings
 from tests.engine.conftest import NOW, build_show, make_users
-from ticketapp.booking import HoldLimitExceeded, edit_show, hold_seats
-from ticketapp.booking.catalog import PriceSpec
+from ticketapp.booking import (
+    Conflict,
+    HoldLimitExceeded,
+    SalesClosed,
+    cancel_show,
+    edit_show,
+    hold_seats,
+)
+from ticketapp.booking.catalog import PriceSpec, get_show
 from ticketapp.booking.compact import compact_layout, layout_url
 from ticketapp.models import Role
 
@@ -44,3 +51,21 @@ def test_a_price_change_reaches_the_cached_seat_map_layout(engine):
     assert layout_url(venue.show_id, after["version"]) != layout_url(
         venue.show_id, before["version"]
     )
+
+
+def test_a_cancelled_show_stays_cancelled_whatever_the_door_asks(engine):
+    venue = build_show(engine)
+    organizer = {"actor_id": venue.organizer_id, "actor_role": Role.ORGANIZER}
+    cancel_show(venue.show_id, now=NOW, db=engine, **organizer)
+
+    with pytest.raises(Conflict):
+        edit_show(venue.show_id, status="scheduled", now=NOW, db=engine, **organizer)
+    with pytest.raises(Conflict):
+        edit_show(venue.show_id, hold_seconds=60, now=NOW, db=engine, **organizer)
+    again = edit_show(venue.show_id, status="cancelled", now=NOW, db=engine, **organizer)
+
+    assert again.status == "cancelled"
+    assert get_show(venue.show_id, now=NOW, db=engine).show.status == "cancelled"
+    buyer = make_users(engine, 1)[0]
+    with pytest.raises(SalesClosed):
+        hold_seats(buyer, venue.show_id, venue.ids("A1"), now=NOW, db=engine)

@@ -736,35 +736,6 @@ EDITABLE_SHOW_FIELDS = frozenset(
 )
 
 
-def update_show(
-    show_id: int,
-    *,
-    actor_id: int,
-    actor_role: str,
-    now: datetime | None = None,
-    db: Engine | None = None,
-    **fields: Any,
-) -> Show:
-    """Reschedule a show or change its sales window and limits.
-
-    A sales close that was left at its default (the start time) moves with the start.
-    Cancelling is refused while the show has confirmed bookings: `organizing.cancel_show`
-    cancels a show together with its bookings, so every buyer can be told.
-    """
-    now = now or utcnow()
-    fields = clean_show_fields(fields, now)
-    with session_scope(db) as session:
-        show = session.get(Show, show_id)
-        if show is None:
-            raise NotFound("No such show.")
-        event = session.get(Event, show.event_id)
-        _check_organizer(actor_id, actor_role, event.organizer_id)
-        if event.status == "cancelled":
-            raise Conflict("This event has been cancelled; its shows can no longer be changed.")
-        apply_show_fields(session, show, fields)
-        return show
-
-
 def clean_show_fields(fields: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The rules for a show's own fields, checked before any database work."""
     unknown = sorted(fields.keys() - EDITABLE_SHOW_FIELDS)

@@ -295,10 +295,17 @@ def edit_show(
     db: Engine | None = None,
     **fields: Any,
 ) -> Show:
-    """Change a show's start, sales window, hold time, seat cap, prices and layout at once.
+    """Change a show's start, sales window, hold time, seat cap, prices and layout at once —
+    the one rule set both doors use.
 
-    Moving a show to another layout brings its places in line with that layout under the
-    rules of `layouts` (no sold or held place is removed; refused otherwise, naming them).
+    A cancelled show (or a show of a cancelled event) is final: nothing about it changes, and
+    `status="scheduled"` does not bring it back (its buyers were refunded and told). Asking
+    to cancel it again changes nothing. `status="cancelled"` on a live show is refused while
+    it has confirmed bookings: `cancel_show` cancels a show together with its bookings, so
+    every buyer can be told. A sales close left at its default (the start time) moves with
+    the start. Moving a show to another layout brings its places in line with that layout
+    under the rules of `layouts` (no sold or held place is removed; refused otherwise,
+    naming them).
     """
     now = moment(now)
     fields = clean_show_fields(fields, now)
@@ -309,6 +316,8 @@ def edit_show(
         show, event = load_show(session, show_id)
         _check_manager(event, actor_id, actor_role)
         if event.status == "cancelled" or show.status == "cancelled":
+            if fields == {"status": "cancelled"} and not prices and layout_id is None:
+                return show
             raise Conflict("This show has been cancelled; it can no longer be changed.")
         if prices:
             _set_prices(session, show, prices)

@@ -66,7 +66,7 @@ def update_show(
     show_id: ShowId, body: ShowUpdateIn, organizer: OrganizerUser, db: Db, now: Now
 ) -> ShowOut:
     """Reschedule, change the sales window or limits, or cancel a show without bookings."""
-    catalog.update_show(
+    booking.edit_show(
         show_id,
         actor_id=organizer.id,
         actor_role=organizer.role,
