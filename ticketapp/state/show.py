@@ -334,17 +334,16 @@ class ShowState(rx.State):
         except ValueError:
             self._say("Please choose a number of seats.", error=True)
             return None
-        if self.hold_id and booking.current_hold(identity.user_id, self.current_show_id):
-            # Best available starts a fresh cart: let go of what was held before.
-            booking.release_hold(self.hold_id, user_id=identity.user_id)
-            self.hold_id = 0
         try:
+            # Best available starts a fresh cart; the engine lets go of what was held before
+            # only if it finds the new seats.
             result = booking.hold_best_available(
                 identity.user_id,
                 self.current_show_id,
                 quantity,
                 category_id=category_id,
                 accessible=accessible,
+                replace_hold=True,
             )
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
