@@ -132,6 +132,66 @@ def event_sales(
     return run(db, work)
 
 
+def bookings_query(
+    event_id: int, *, show_id: int | None = None, status: str | None = None, search: str = ""
+):
+    """An event's bookings matching the filter, newest first: (Booking, starts_at, tickets).
+
+    `search` matches the booking code, the buyer's name or e-mail (case-insensitive). The
+    screen pages through it (`event_bookings`); the CSV export reads it whole.
+    """
+    tickets = (
+        select(func.count(Ticket.id))
+        .where(Ticket.booking_id == Booking.id)
+        .correlate(Booking)
+        .scalar_subquery()
+    )
+    query = (
+        select(Booking, Show.starts_at, tickets)
+        .join(Show, Show.id == Booking.show_id)
+        .where(Show.event_id == event_id)
+    )
+    if show_id is not None:
+        query = query.where(Booking.show_id == show_id)
+    if status:
+        query = query.where(Booking.status == status)
+    text = search.strip().lower()
+    if text:
+        query = query.where(
+            or_(
+                func.lower(Booking.code).contains(text, autoescape=True),
+                func.lower(Booking.buyer_name).contains(text, autoescape=True),
+                func.lower(Booking.buyer_email).contains(text, autoescape=True),
+            )
+        )
+    return query
+
+
+def newest_first(query):
+    return query.order_by(Booking.created_at.desc(), Booking.id.desc())
+
+
+def booking_rows(rows) -> list[BookingRow]:
+    return [
+        BookingRow(
+            id=b.id,
+            code=b.code,
+            show_id=b.show_id,
+            starts_at=starts_at,
+            user_id=b.user_id,
+            buyer_name=b.buyer_name,
+            buyer_email=b.buyer_email,
+            status=b.status,
+            ticket_count=count,
+            total_cents=b.total_cents,
+            currency=b.currency,
+            created_at=b.created_at,
+            cancelled_at=b.cancelled_at,
+        )
+        for b, starts_at, count in rows
+    ]
+
+
 def event_bookings(
     event_id: int,
     *,
@@ -142,61 +202,15 @@ def event_bookings(
     offset: int = 0,
     db: Engine | None = None,
 ) -> tuple[list[BookingRow], int]:
-    """One page of an event's bookings, newest first, and how many match in all.
-
-    `search` matches the booking code, the buyer's name or e-mail (case-insensitive).
-    """
+    """One page of an event's bookings, newest first, and how many match in all."""
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
 
     def work(session: Session) -> tuple[list[BookingRow], int]:
-        tickets = (
-            select(func.count(Ticket.id))
-            .where(Ticket.booking_id == Booking.id)
-            .correlate(Booking)
-            .scalar_subquery()
-        )
-        query = (
-            select(Booking, Show.starts_at, tickets)
-            .join(Show, Show.id == Booking.show_id)
-            .where(Show.event_id == event_id)
-        )
-        if show_id is not None:
-            query = query.where(Booking.show_id == show_id)
-        if status:
-            query = query.where(Booking.status == status)
-        text = search.strip().lower()
-        if text:
-            query = query.where(
-                or_(
-                    func.lower(Booking.code).contains(text, autoescape=True),
-                    func.lower(Booking.buyer_name).contains(text, autoescape=True),
-                    func.lower(Booking.buyer_email).contains(text, autoescape=True),
-                )
-            )
+        query = bookings_query(event_id, show_id=show_id, status=status, search=search)
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
-        page = session.exec(
-            query.order_by(Booking.created_at.desc(), Booking.id.desc()).limit(limit).offset(offset)
-        ).all()
-        rows = [
-            BookingRow(
-                id=b.id,
-                code=b.code,
-                show_id=b.show_id,
-                starts_at=starts_at,
-                user_id=b.user_id,
-                buyer_name=b.buyer_name,
-                buyer_email=b.buyer_email,
-                status=b.status,
-                ticket_count=count,
-                total_cents=b.total_cents,
-                currency=b.currency,
-                created_at=b.created_at,
-                cancelled_at=b.cancelled_at,
-            )
-            for b, starts_at, count in page
-        ]
-        return rows, total
+        page = session.exec(newest_first(query).limit(limit).offset(offset)).all()
+        return booking_rows(page), total
 
     return run(db, work)
 
