@@ -56,18 +56,20 @@ class NewEventState(rx.State):
     async def create(self, form: dict):
         identity, refusal = await organizer_identity(self)
         if refusal:
-            return refusal
+            yield refusal
+            return
         self.busy, self.error, self.error_field = True, "", ""
+        yield  # the button shows it is working
         try:
             event = catalog.create_event(identity.user_id, **_event_fields(form))
         except booking.InvalidRequest as exc:
             self.busy, self.error, self.error_field = False, friendly(exc), exc.field or ""
-            return None
+            return
         except booking.BookingError as exc:
             self.busy, self.error = False, friendly(exc)
-            return None
+            return
         self.busy = False
-        return [
+        yield [
             rx.toast.success(f"“{event.title}” is saved as a draft. Add its showtimes next."),
             rx.redirect(routes.organizer_event_url(event.id)),
         ]
@@ -431,16 +433,18 @@ class ShowFormState(rx.State):
     async def submit(self, form: dict):
         identity, refusal = await organizer_identity(self)
         if refusal:
-            return refusal
+            yield refusal
+            return
         self.error = ""
         parsed = self._parse(form)
         if isinstance(parsed, str):
             self.error = parsed
-            return None
+            return
         starts_at, sales_open_at, sales_close_at, hold_seconds, cap, prices = parsed
         event_state = await self.get_state(EventAdminState)
         who = {"actor_id": identity.user_id, "actor_role": identity.role}
         self.busy = True
+        yield  # the button shows it is working (a big hall takes a moment to materialize)
         try:
             if self.show_id:
                 booking.edit_show(
@@ -458,7 +462,7 @@ class ShowFormState(rx.State):
             else:
                 if not self.layout_id:
                     self.busy, self.error = False, "Choose a seat layout (or create one first)."
-                    return None
+                    return
                 catalog.create_show(
                     event_state.event_id,
                     starts_at,
@@ -473,10 +477,10 @@ class ShowFormState(rx.State):
                 done = "Showtime added: its seats are ready to sell."
         except booking.BookingError as exc:
             self.busy, self.error = False, friendly(exc)
-            return None
+            return
         self.busy, self.open = False, False
         await event_state._load(identity)
-        return rx.toast.success(done)
+        yield rx.toast.success(done)
 
     def _parse(self, form: dict):
         """Form text -> values, or the message saying which field is not understood."""

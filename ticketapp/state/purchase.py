@@ -109,29 +109,32 @@ class CheckoutState(rx.State):
     async def confirm(self, form: dict):
         identity, login = await identity_or_login(self)
         if login is not None:
-            return login
+            yield login
+            return
         name = (form.get("buyer_name") or "").strip()
         try:
             email = auth.normalize_email(form.get("buyer_email") or "")
             name = auth.clean_name(name)
         except auth.InvalidInput as exc:
             self.error = str(exc)
-            return None
-        self.busy = True
+            return
+        self.busy, self.error = True, ""
+        yield  # the button shows it is working while the booking is made
         try:
             result = booking.confirm_hold(
                 self.hold_id, user_id=identity.user_id, buyer_name=name, buyer_email=email
             )
         except booking.HoldExpired:
             self.busy = False
-            return await self._back_to_map(
+            yield await self._back_to_map(
                 self.show_id, "Your hold expired; the seats were released."
             )
+            return
         except booking.BookingError as exc:
             self.busy, self.error = False, friendly(exc)
-            return None
+            return
         self.busy = False
-        return [
+        yield [
             rx.toast.success("Booked! Your tickets are below."),
             rx.redirect(f"/bookings/{result.id}"),
         ]
