@@ -24,8 +24,7 @@ import psycopg
 from sqlalchemy import func
 from sqlmodel import select
 
-from ticketapp.booking.compact import versioned_status_string
-from ticketapp.booking.sweeper import expire_stale_holds
+from ticketapp.booking import expire_stale_holds, versioned_status_string
 from ticketapp.db import session_scope
 from ticketapp.models import ShowSeat
 from ticketapp.settings import settings

@@ -11,12 +11,13 @@ from ticketapp.booking import (
     NotEnoughSeats,
     check_invariants,
     current_hold,
+    grid_section,
     hold_best_available,
     hold_seats,
+    row_labels,
     seat_statuses,
 )
 from ticketapp.booking.best_available import Place, choose_block, plan_blocks
-from ticketapp.booking.catalog import grid_section, row_labels
 
 
 def row(

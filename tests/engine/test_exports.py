@@ -10,7 +10,6 @@ from sqlalchemy import event
 from tests.engine.conftest import NOW, build_show, make_users
 from ticketapp.booking import bookings_csv, confirm_hold, hold_seats
 from ticketapp.booking import exports as exports_module
-from ticketapp.models import Role
 
 
 def test_a_booking_made_while_the_export_runs_neither_repeats_nor_drops_a_row(
@@ -37,9 +36,7 @@ def test_a_booking_made_while_the_export_runs_neither_repeats_nor_drops_a_row(
 
     event.listen(pg_engine, "after_cursor_execute", book_once_the_export_has_read_bookings)
     try:
-        export = bookings_csv(
-            venue.event_id, actor_id=venue.organizer_id, actor_role=Role.ORGANIZER, db=pg_engine
-        )
+        export = bookings_csv(venue.event_id, actor=venue.organizer, db=pg_engine)
     finally:
         event.remove(pg_engine, "after_cursor_execute", book_once_the_export_has_read_bookings)
 

@@ -9,14 +9,15 @@ from tests.engine.conftest import NOW, build_show, make_users
 from ticketapp.booking import (
     Conflict,
     HoldLimitExceeded,
+    PriceSpec,
     SalesClosed,
     cancel_show,
+    compact_layout,
     edit_show,
+    get_show,
     hold_seats,
+    layout_url,
 )
-from ticketapp.booking.catalog import PriceSpec, get_show
-from ticketapp.booking.compact import compact_layout, layout_url
-from ticketapp.models import Role
 
 
 def test_new_shows_take_hold_time_and_seat_cap_from_the_settings(engine, monkeypatch):
@@ -38,8 +39,7 @@ def test_a_price_change_reaches_the_cached_seat_map_layout(engine):
 
     edit_show(
         venue.show_id,
-        actor_id=venue.organizer_id,
-        actor_role=Role.ORGANIZER,
+        actor=venue.organizer,
         prices=[PriceSpec("Premium", 6500)],
         now=NOW,
         db=engine,
@@ -55,7 +55,7 @@ def test_a_price_change_reaches_the_cached_seat_map_layout(engine):
 
 def test_a_cancelled_show_stays_cancelled_whatever_the_door_asks(engine):
     venue = build_show(engine)
-    organizer = {"actor_id": venue.organizer_id, "actor_role": Role.ORGANIZER}
+    organizer = {"actor": venue.organizer}
     cancel_show(venue.show_id, now=NOW, db=engine, **organizer)
 
     with pytest.raises(Conflict):

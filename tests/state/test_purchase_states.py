@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.engine.conftest import build_show, make_users
 from tests.state.test_dashboard_access import call, db, on_own_loop, tab  # noqa: F401
 from ticketapp import booking
+from ticketapp.booking import Actor
 from ticketapp.models import Role
 from ticketapp.state.event_admin import EventAdminState, NewEventState, PriceRow, ShowFormState
 from ticketapp.state.purchase import CheckoutState
@@ -117,4 +118,4 @@ def test_new_event_and_new_show_show_they_are_working(db):  # noqa: F811
 
     assert created[0] is True and created[-1] is False
     assert added[0] is True and added[-1] is False
-    assert len(booking.organizer_events(actor_id=organizer[0], actor_role=organizer[1], db=db)) == 2
+    assert len(booking.organizer_events(actor=Actor(organizer[0], organizer[1]), db=db)) == 2

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from ticketapp import auth
-from ticketapp.booking.inventory import MAX_SEATS_PER_REQUEST
+from ticketapp.booking import MAX_SEATS_PER_REQUEST
 
 MAX_ID = 2**31 - 1  # PostgreSQL `integer`: larger ids cannot exist and must not reach it
 MAX_PRICE_CENTS = 100_000_000  # one million in any currency; the column is a 32-bit integer
@@ -292,7 +292,7 @@ class ShowOut(BaseModel):
 
     @classmethod
     def of(cls, summary: Any) -> ShowOut:
-        """From `catalog.ShowSummary` (a show row with its prices and counts)."""
+        """From `booking.ShowSummary` (a show row with its prices and counts)."""
         show = summary.show
         return cls(
             id=show.id,

@@ -26,10 +26,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ticketapp.booking._tx import run
+from ticketapp.booking.access import Actor, managed_event
 from ticketapp.booking.reports import (
     booking_rows,
     bookings_query,
-    ensure_can_manage_event,
     newest_first,
 )
 from ticketapp.booking.results import BookingRow
@@ -81,17 +81,16 @@ def _seat_labels(session: Session, booking_ids: list[int]) -> dict[int, list[str
 def bookings_csv(
     event_id: int,
     *,
-    actor_id: int,
-    actor_role: str,
+    actor: Actor,
     show_id: int | None = None,
     status: str | None = None,
     search: str = "",
     db: Engine | None = None,
 ) -> BookingsExport:
     """Every booking of the event matching the filter, as CSV text (UTF-8, header first)."""
-    ensure_can_manage_event(event_id, actor_id=actor_id, actor_role=actor_role, db=db)
 
     def work(session: Session) -> tuple[list[BookingRow], dict[int, list[str]]]:
+        managed_event(session, event_id, actor)
         query = bookings_query(event_id, show_id=show_id, status=status, search=search)
         rows = booking_rows(session.exec(newest_first(query)).all())
         return rows, _seat_labels(session, [r.id for r in rows])

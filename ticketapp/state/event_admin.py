@@ -10,9 +10,7 @@ from datetime import timedelta
 import reflex as rx
 
 from ticketapp import auth, booking, routes
-from ticketapp.booking import catalog
-from ticketapp.booking.catalog import PriceSpec
-from ticketapp.booking.layouts import category_color
+from ticketapp.booking import category_color
 from ticketapp.formatting import (
     input_time,
     money,
@@ -61,7 +59,7 @@ class NewEventState(rx.State):
         self.busy, self.error, self.error_field = True, "", ""
         yield  # the button shows it is working
         try:
-            event = catalog.create_event(identity.user_id, **_event_fields(form))
+            event = booking.create_event(booking.Actor.of(identity), **_event_fields(form))
         except booking.InvalidRequest as exc:
             self.busy, self.error, self.error_field = False, friendly(exc), exc.field or ""
             return
@@ -136,14 +134,10 @@ class EventAdminState(rx.State):
 
     def _fill(self, identity: auth.Identity) -> None:
         """Read the event, its shows and figures (the engine checks the caller first)."""
-        who = {"actor_id": identity.user_id, "actor_role": identity.role}
+        who = {"actor": booking.Actor.of(identity)}
         report = booking.event_report(self.event_id, **who)
-        event = catalog.get_event(
-            self.event_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
-        summaries = catalog.list_event_shows(
-            self.event_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
+        event = booking.get_event(self.event_id, viewer=booking.Actor.of(identity))
+        summaries = booking.list_event_shows(self.event_id, viewer=booking.Actor.of(identity))
         self.title, self.status = event.title, event.status
         self.venue_name, self.venue_address = event.venue_name, event.venue_address
         self.category, self.banner_url = event.category, event.banner_url
@@ -200,10 +194,9 @@ class EventAdminState(rx.State):
             return refusal
         self.details_error = self.details_error_field = ""
         try:
-            catalog.update_event(
+            booking.update_event(
                 self.event_id,
-                actor_id=identity.user_id,
-                actor_role=identity.role,
+                actor=booking.Actor.of(identity),
                 **_event_fields(form),
             )
         except booking.InvalidRequest as exc:
@@ -219,8 +212,8 @@ class EventAdminState(rx.State):
     @rx.event
     async def publish(self):
         return await self._act(
-            lambda who: catalog.update_event(
-                self.event_id, actor_id=who.user_id, actor_role=who.role, status="published"
+            lambda who: booking.update_event(
+                self.event_id, actor=booking.Actor.of(who), status="published"
             ),
             "Published: customers can now find the event and book.",
         )
@@ -228,8 +221,8 @@ class EventAdminState(rx.State):
     @rx.event
     async def unpublish(self):
         return await self._act(
-            lambda who: catalog.update_event(
-                self.event_id, actor_id=who.user_id, actor_role=who.role, status="draft"
+            lambda who: booking.update_event(
+                self.event_id, actor=booking.Actor.of(who), status="draft"
             ),
             "Back to draft: the event is hidden from customers.",
         )
@@ -240,7 +233,7 @@ class EventAdminState(rx.State):
         if refusal:
             return refusal
         try:
-            catalog.delete_event(self.event_id, actor_id=identity.user_id, actor_role=identity.role)
+            booking.delete_event(self.event_id, actor=booking.Actor.of(identity))
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
         return [
@@ -254,8 +247,7 @@ class EventAdminState(rx.State):
             # The engine writes every buyer's "cancelled" mail in the same transaction.
             return booking.cancel_event(
                 self.event_id,
-                actor_id=who.user_id,
-                actor_role=who.role,
+                actor=booking.Actor.of(who),
                 reason=str(form.get("reason") or ""),
             )
 
@@ -277,8 +269,7 @@ class EventAdminState(rx.State):
         def cancel(who: auth.Identity) -> booking.Cancellation:
             return booking.cancel_show(
                 show_id,
-                actor_id=who.user_id,
-                actor_role=who.role,
+                actor=booking.Actor.of(who),
                 reason=str(form.get("reason") or ""),
             )
 
@@ -326,7 +317,7 @@ class ShowFormState(rx.State):
     def _layouts(self, identity: auth.Identity) -> None:
         self.layouts = [
             LayoutOption(str(item.id), f"{item.name} ({item.seats + item.standing} places)")
-            for item in booking.list_layouts(actor_id=identity.user_id, actor_role=identity.role)
+            for item in booking.list_layouts(actor=booking.Actor.of(identity))
         ]
 
     def _price_rows(
@@ -335,9 +326,7 @@ class ShowFormState(rx.State):
         """A price input per category of the chosen layout, filled from `keep`; an existing
         show also keeps its other categories (a show never loses a price)."""
         names = (
-            booking.layout_categories(
-                int(self.layout_id), actor_id=identity.user_id, actor_role=identity.role
-            )
+            booking.layout_categories(int(self.layout_id), actor=booking.Actor.of(identity))
             if self.layout_id
             else []
         )
@@ -354,8 +343,8 @@ class ShowFormState(rx.State):
         event_state = await self.get_state(EventAdminState)
         try:
             self._layouts(identity)
-            shows = catalog.list_event_shows(
-                event_state.event_id, viewer_id=identity.user_id, viewer_role=identity.role
+            shows = booking.list_event_shows(
+                event_state.event_id, viewer=booking.Actor.of(identity)
             )
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
@@ -368,7 +357,7 @@ class ShowFormState(rx.State):
             self.layout_id = self.layouts[0].id if self.layouts else ""
         start = (utcnow() + timedelta(days=14)).replace(hour=19, minute=30, second=0)
         self.starts, self.sales_open, self.sales_close = input_time(start), "", ""
-        defaults = catalog.new_show_defaults()
+        defaults = booking.new_show_defaults()
         self.hold_minutes = str(max(1, defaults.hold_seconds // 60))
         self.cap = str(defaults.max_seats_per_customer)
         if last is not None:
@@ -389,9 +378,7 @@ class ShowFormState(rx.State):
             return refusal
         self.error, self.busy = "", False
         try:
-            summary = catalog.get_show(
-                int(show_id), viewer_id=identity.user_id, viewer_role=identity.role
-            )
+            summary = booking.get_show(int(show_id), viewer=booking.Actor.of(identity))
             self._layouts(identity)
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
@@ -442,7 +429,7 @@ class ShowFormState(rx.State):
             return
         starts_at, sales_open_at, sales_close_at, hold_seconds, cap, prices = parsed
         event_state = await self.get_state(EventAdminState)
-        who = {"actor_id": identity.user_id, "actor_role": identity.role}
+        who = {"actor": booking.Actor.of(identity)}
         self.busy = True
         yield  # the button shows it is working (a big hall takes a moment to materialize)
         try:
@@ -463,7 +450,7 @@ class ShowFormState(rx.State):
                 if not self.layout_id:
                     self.busy, self.error = False, "Choose a seat layout (or create one first)."
                     return
-                catalog.create_show(
+                booking.create_show(
                     event_state.event_id,
                     starts_at,
                     int(self.layout_id),
@@ -507,7 +494,7 @@ class ShowFormState(rx.State):
                 cents = parse_money(text)
             except ValueError:
                 return f"Enter a price for {row.name} (for example 25.00)."
-            prices.append(PriceSpec(row.name, cents, rank=rank, color=category_color(rank)))
+            prices.append(booking.PriceSpec(row.name, cents, rank=rank, color=category_color(rank)))
         if not prices:
             return "This layout has no price categories."
         return starts_at, sales_open_at, sales_close_at, hold_seconds, cap, prices

@@ -14,8 +14,7 @@ from typing import Any
 import reflex as rx
 
 from ticketapp import auth, booking, routes
-from ticketapp.booking.catalog import row_labels
-from ticketapp.booking.layouts import (
+from ticketapp.booking import (
     ACCESSIBLE,
     BLOCKED,
     COMPANION,
@@ -26,6 +25,7 @@ from ticketapp.booking.layouts import (
     check_plans,
     decode_preview_seat_id,
     preview,
+    row_labels,
 )
 from ticketapp.formatting import short_date
 from ticketapp.state.messages import friendly
@@ -75,7 +75,7 @@ class LayoutsState(rx.State):
                 created=short_date(item.created_at),
                 url=routes.layout_editor_url(item.id),
             )
-            for item in booking.list_layouts(actor_id=identity.user_id, actor_role=identity.role)
+            for item in booking.list_layouts(actor=booking.Actor.of(identity))
         ]
         self.loading = False
 
@@ -222,12 +222,10 @@ class LayoutEditorState(rx.State):
             self.sections = [SectionDraft("Stalls", "Standard")]
             self.loading = False
             return
-        plans = booking.get_layout_plans(
-            self.layout_id, actor_id=identity.user_id, actor_role=identity.role
-        )
+        plans = booking.get_layout_plans(self.layout_id, actor=booking.Actor.of(identity))
         self.name = plans.name
         self.sections = [draft_of(p) for p in plans.sections]
-        summaries = booking.list_layouts(actor_id=identity.user_id, actor_role=identity.role)
+        summaries = booking.list_layouts(actor=booking.Actor.of(identity))
         self.upcoming_shows = next(
             (s.upcoming_shows for s in summaries if s.id == self.layout_id), 0
         )
@@ -346,8 +344,7 @@ class LayoutEditorState(rx.State):
             saved = booking.save_layout(
                 self.name,
                 [plan_of(d) for d in self.sections],
-                actor_id=identity.user_id,
-                actor_role=identity.role,
+                actor=booking.Actor.of(identity),
                 layout_id=self.layout_id or None,
             )
         except booking.BookingError as exc:

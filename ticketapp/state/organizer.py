@@ -149,9 +149,7 @@ class OverviewState(rx.State):
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
-        overview: OrganizerOverview = booking.organizer_overview(
-            actor_id=identity.user_id, actor_role=identity.role
-        )
+        overview: OrganizerOverview = booking.organizer_overview(actor=booking.Actor.of(identity))
         currency = overview.currency
         self.stats = stats_of(overview.counts, currency)
         self.shows = [
@@ -203,7 +201,7 @@ class EventsState(rx.State):
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
-        rows = booking.organizer_events(actor_id=identity.user_id, actor_role=identity.role)
+        rows = booking.organizer_events(actor=booking.Actor.of(identity))
         self.events = [
             EventLine(
                 id=e.id,

@@ -11,7 +11,6 @@ import reflex as rx
 import segno
 
 from ticketapp import auth, booking, routes
-from ticketapp.booking import catalog
 from ticketapp.formatting import money, show_time
 from ticketapp.models import utcnow
 from ticketapp.state.messages import friendly
@@ -324,10 +323,12 @@ class EventState(rx.State):
         self.loading, self.not_found = True, False
         self.event_id = path_id(self.router.url.path, "/events")
         session = await self.get_state(SessionState)
-        viewer = {"viewer_id": session.user_id or None, "viewer_role": session.user_role or None}
+        viewer = {
+            "viewer": booking.Actor(session.user_id, session.user_role) if session.user_id else None
+        }
         try:
-            event = catalog.get_event(self.event_id, **viewer)
-            summaries = catalog.list_event_shows(self.event_id, **viewer)
+            event = booking.get_event(self.event_id, **viewer)
+            summaries = booking.list_event_shows(self.event_id, **viewer)
         except booking.NotFound:
             self.not_found, self.loading = True, False
             return

@@ -15,9 +15,7 @@ import time
 import reflex as rx
 
 from ticketapp import booking
-from ticketapp.booking import catalog
-from ticketapp.booking.compact import compact_layout, layout_url, seat_positions
-from ticketapp.booking.quotes import quote_seats
+from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_positions
 from ticketapp.formatting import money, show_time
 from ticketapp.live import hub
 from ticketapp.models import Show, utcnow
@@ -120,10 +118,12 @@ class ShowState(rx.State):
         self.loading, self.not_found, self.current_show_id = True, False, show_id
         self.selected, self.picks, self.hold_id, self._held = [], [], 0, []
         session = await self.get_state(SessionState)
-        viewer = {"viewer_id": session.user_id or None, "viewer_role": session.user_role or None}
+        viewer = {
+            "viewer": booking.Actor(session.user_id, session.user_role) if session.user_id else None
+        }
         try:
-            summary = catalog.get_show(show_id, **viewer)
-            event = catalog.get_event(summary.show.event_id, **viewer)
+            summary = booking.get_show(show_id, **viewer)
+            event = booking.get_event(summary.show.event_id, **viewer)
         except booking.NotFound:
             self.not_found, self.loading = True, False
             return None

@@ -12,8 +12,7 @@ import dataclasses
 import reflex as rx
 
 from ticketapp import auth, booking, routes
-from ticketapp.booking import catalog
-from ticketapp.booking.compact import compact_layout, layout_url, status_string
+from ticketapp.booking import compact_layout, layout_url, status_string
 from ticketapp.formatting import money, percent, show_time
 from ticketapp.models import utcnow
 from ticketapp.state.messages import friendly
@@ -82,15 +81,9 @@ class ShowAdminState(rx.State):
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
-        sales = booking.show_report(
-            self.show_id, actor_id=identity.user_id, actor_role=identity.role
-        )
-        summary = catalog.get_show(
-            self.show_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
-        event = catalog.get_event(
-            summary.show.event_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
+        sales = booking.show_sales(self.show_id, actor=booking.Actor.of(identity))
+        summary = booking.get_show(self.show_id, viewer=booking.Actor.of(identity))
+        event = booking.get_event(summary.show.event_id, viewer=booking.Actor.of(identity))
         self.event_id, self.event_title = event.id, event.title
         self.starts = show_time(sales.starts_at)
         self.status = sales.status
@@ -139,9 +132,7 @@ class ShowAdminState(rx.State):
             self._scanned("empty", "Type or paste a ticket code first.", "", "gray")
             return None
         try:
-            result = booking.check_in(
-                code, show_id=self.show_id, actor_id=identity.user_id, actor_role=identity.role
-            )
+            result = booking.check_in(code, show_id=self.show_id, actor=booking.Actor.of(identity))
         except booking.BookingError as exc:
             self._scanned("error", friendly(exc), "", "red")
             return None
