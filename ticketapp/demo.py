@@ -17,7 +17,7 @@ from sqlmodel import select
 from ticketapp import auth, booking
 from ticketapp.booking import SectionSpec, grid_section, row_labels
 from ticketapp.db import session_scope
-from ticketapp.models import Event, Role, utcnow
+from ticketapp.models import Event, EventStatus, Role, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def load_demo_data(*, db: Engine | None = None) -> list[str]:
             description=spec["description"],
             category=spec["category"],
             banner_url=spec["banner_url"],
-            status="published",
+            status=EventStatus.PUBLISHED,
             db=db,
         )
         for days, hour, minute in spec["shows"]:

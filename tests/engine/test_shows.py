@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 import ticketapp.settings
@@ -11,6 +13,7 @@ from ticketapp.booking import (
     HoldLimitExceeded,
     PriceSpec,
     SalesClosed,
+    SalesStatus,
     cancel_show,
     compact_layout,
     edit_show,
@@ -69,3 +72,22 @@ def test_a_cancelled_show_stays_cancelled_whatever_the_door_asks(engine):
     buyer = make_users(engine, 1)[0]
     with pytest.raises(SalesClosed):
         hold_seats(buyer, venue.show_id, venue.ids("A1"), now=NOW, db=engine)
+
+
+def test_a_show_summary_carries_its_sales_status(engine):
+    opens, starts = NOW + timedelta(days=1), NOW + timedelta(days=3)
+    venue = build_show(engine, sales_open_at=opens, starts_at=starts)
+    close = starts - timedelta(hours=1)
+    edit_show(venue.show_id, actor=venue.organizer, sales_close_at=close, now=NOW, db=engine)
+
+    def status(now):
+        return get_show(venue.show_id, now=now, db=engine).sales
+
+    assert status(NOW) == SalesStatus.NOT_YET
+    assert status(opens) == SalesStatus.ON_SALE
+    assert status(close) == SalesStatus.CLOSED
+    assert status(starts) == SalesStatus.STARTED
+    assert get_show(venue.show_id, now=NOW, db=engine).editable
+    cancel_show(venue.show_id, actor=venue.organizer, now=NOW, db=engine)
+    cancelled = get_show(venue.show_id, now=opens, db=engine)
+    assert cancelled.sales == SalesStatus.CANCELLED and not cancelled.editable

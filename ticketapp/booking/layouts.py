@@ -32,7 +32,7 @@ from ticketapp.booking.layout_plans import (
 )
 from ticketapp.booking.layout_sync import bring_layout_in_line
 from ticketapp.booking.results import LayoutSaved, LayoutSummary
-from ticketapp.models import Layout, LayoutSeat, LayoutSection, Show
+from ticketapp.models import Layout, LayoutSeat, LayoutSection, Show, ShowStatus
 
 NOT_YOUR_LAYOUT = "You can only see and change your own layouts."
 
@@ -133,7 +133,11 @@ def list_layouts(
         shows = dict(
             session.exec(
                 select(Show.layout_id, func.count(Show.id))
-                .where(Show.layout_id.in_(ids), Show.status == "scheduled", Show.starts_at > now)
+                .where(
+                    Show.layout_id.in_(ids),
+                    Show.status == ShowStatus.SCHEDULED,
+                    Show.starts_at > now,
+                )
                 .group_by(Show.layout_id)
             ).all()
         )
@@ -197,7 +201,11 @@ def save_layout(
         store_sections(session, layout.id, specs)
         shows = session.exec(
             select(Show)
-            .where(Show.layout_id == layout.id, Show.status == "scheduled", Show.starts_at > now)
+            .where(
+                Show.layout_id == layout.id,
+                Show.status == ShowStatus.SCHEDULED,
+                Show.starts_at > now,
+            )
             .order_by(Show.id)
         ).all()
         return bring_layout_in_line(session, layout.id, list(shows), now)

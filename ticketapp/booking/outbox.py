@@ -33,7 +33,7 @@ from ticketapp.booking.access import Actor, managed_by
 from ticketapp.booking.errors import NotAllowed, NotFound
 from ticketapp.booking.results import BookingView, MailView
 from ticketapp.formatting import show_time
-from ticketapp.models import Booking, Event, MailStatus, OutboxMail, Show
+from ticketapp.models import Booking, BookingStatus, Event, MailStatus, OutboxMail, Show
 
 
 class MailKind:
@@ -84,7 +84,9 @@ class BookingMail:
 
 
 def dedupe_key(kind: str, booking_id: int) -> str:
-    change = "confirmed" if kind == MailKind.BOOKING_CONFIRMED else "cancelled"
+    change = (
+        BookingStatus.CONFIRMED if kind == MailKind.BOOKING_CONFIRMED else BookingStatus.CANCELLED
+    )
     return f"booking-{change}:{booking_id}"
 
 

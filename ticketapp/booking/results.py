@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar
 
 from ticketapp.booking.sales_status import few_left
+from ticketapp.models import BookingStatus
 
 R = TypeVar("R")
 
@@ -373,7 +374,7 @@ class BookingRow:
     @property
     def cancellable(self) -> bool:
         """Still confirmed: the organizer (or the buyer) may cancel it."""
-        return self.status == "confirmed"
+        return self.status == BookingStatus.CONFIRMED
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ import reflex as rx
 
 from ticketapp import auth, booking, routes
 from ticketapp.formatting import money, show_time
+from ticketapp.models import BookingStatus
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import guarded, organizer_identity, page_error
 from ticketapp.state.show import path_id
 
 PAGE_SIZE = 25
-STATUSES = ("confirmed", "cancelled")
+STATUSES = tuple(BookingStatus)
 
 
 @dataclasses.dataclass

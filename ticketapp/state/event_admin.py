@@ -20,7 +20,7 @@ from ticketapp.formatting import (
     percent,
     show_time,
 )
-from ticketapp.models import utcnow
+from ticketapp.models import EventStatus, ShowStatus, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import (
     CategoryLine,
@@ -153,7 +153,7 @@ class EventAdminState(rx.State):
             show, figures = summary.show, by_show[summary.show.id].counts
             places = figures.total - figures.blocked
             status = show.status
-            if status == "scheduled" and show.starts_at <= now:
+            if status == ShowStatus.SCHEDULED and show.starts_at <= now:
                 status = "past"
             self.shows.append(
                 ShowAdminLine(
@@ -169,7 +169,7 @@ class EventAdminState(rx.State):
                     ),
                     url=routes.organizer_show_url(show.id),
                     bookings_url=routes.organizer_bookings_url(self.event_id, show.id),
-                    editable=status == "scheduled" and event.status != "cancelled",
+                    editable=summary.editable and status != "past",
                 )
             )
         self.bookings_count, self.live_bookings = report.bookings, report.live_bookings
@@ -213,7 +213,7 @@ class EventAdminState(rx.State):
     async def publish(self):
         return await self._act(
             lambda who: booking.update_event(
-                self.event_id, actor=booking.Actor.of(who), status="published"
+                self.event_id, actor=booking.Actor.of(who), status=EventStatus.PUBLISHED
             ),
             "Published: customers can now find the event and book.",
         )
@@ -222,7 +222,7 @@ class EventAdminState(rx.State):
     async def unpublish(self):
         return await self._act(
             lambda who: booking.update_event(
-                self.event_id, actor=booking.Actor.of(who), status="draft"
+                self.event_id, actor=booking.Actor.of(who), status=EventStatus.DRAFT
             ),
             "Back to draft: the event is hidden from customers.",
         )

@@ -12,7 +12,7 @@ import segno
 
 from ticketapp import auth, booking, routes
 from ticketapp.formatting import money, show_time
-from ticketapp.models import utcnow
+from ticketapp.models import BookingStatus, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import SessionState, identity_or_login
 from ticketapp.state.show import ShowState, path_id
@@ -171,7 +171,7 @@ def _booking_card(view: booking.BookingView, now) -> BookingCard:
         total=money(view.total_cents, view.currency),
         seats=", ".join(t.label for t in live),
         upcoming=upcoming,
-        cancellable=upcoming and view.status == "confirmed",
+        cancellable=upcoming and view.status == BookingStatus.CONFIRMED,
     )
 
 
@@ -359,23 +359,30 @@ class EventState(rx.State):
                     prices=price_text,
                     left=summary.places_left,
                     total=summary.places_total,
-                    status=_show_status(show, summary, now),
-                    bookable=_show_status(show, summary, now) in ("On sale", "Few left"),
+                    status=_show_status(summary),
+                    bookable=summary.sales == booking.SalesStatus.ON_SALE
+                    and summary.places_left > 0,
                 )
             )
         self.shows = rows
         self.loading = False
 
 
-def _show_status(show, summary, now) -> str:
-    if show.status == "cancelled":
-        return "Cancelled"
-    if show.sales_open_at and show.sales_open_at > now:
-        return "Not yet on sale"
-    if (show.sales_close_at or show.starts_at) <= now:
-        return "Sales closed"
+def _show_status(summary: booking.ShowSummary) -> str:
+    """The engine's sales status, and how full the show is, as the event page words it."""
+    if summary.sales != booking.SalesStatus.ON_SALE:
+        return SHOW_STATUS_LABELS[summary.sales]
     if summary.places_left == 0:
         return "Sold out"
-    if summary.places_left <= max(10, summary.places_total // 10):
+    if summary.few_left:
         return "Few left"
     return "On sale"
+
+
+SHOW_STATUS_LABELS = {
+    booking.SalesStatus.CANCELLED: "Cancelled",
+    booking.SalesStatus.NOT_YET: "Not yet on sale",
+    booking.SalesStatus.CLOSED: "Sales closed",
+    booking.SalesStatus.STARTED: "Sales closed",
+    booking.SalesStatus.NOT_PUBLISHED: "Draft — not on sale",
+}

@@ -18,7 +18,6 @@ from ticketapp import booking
 from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_positions
 from ticketapp.formatting import money, show_time
 from ticketapp.live import hub
-from ticketapp.models import Show, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import SessionState, identity_or_login
 
@@ -132,7 +131,7 @@ class ShowState(rx.State):
         self.starts = show_time(show.starts_at)
         self.hold_minutes = max(1, show.hold_seconds // 60)
         self.cap = show.max_seats_per_customer
-        self.sales_note = _sales_note(show, event.status)
+        self.sales_note = _sales_note(summary)
         self.currency = summary.prices[0].currency if summary.prices else "EUR"
         self.legend = [
             Legend(c.id, c.name, c.color, money(c.price_cents, c.currency)) for c in summary.prices
@@ -385,14 +384,16 @@ class ShowState(rx.State):
         await self._refresh_statuses()
 
 
-def _sales_note(show: Show, event_status: str) -> str:
-    now = utcnow()
-    if show.status == "cancelled" or event_status == "cancelled":
-        return "This show has been cancelled."
-    if show.starts_at <= now:
-        return "This show has already started."
-    if show.sales_open_at and show.sales_open_at > now:
+def _sales_note(summary: booking.ShowSummary) -> str:
+    """The engine's sales status in the buyer's words (nothing while it sells)."""
+    show = summary.show
+    if summary.sales == booking.SalesStatus.NOT_YET and show.sales_open_at:
         return f"Sales open {show_time(show.sales_open_at)}."
-    if show.sales_close_at and show.sales_close_at <= now:
-        return "Sales for this show have closed."
-    return ""
+    return SALES_NOTES.get(summary.sales, "")
+
+
+SALES_NOTES = {
+    booking.SalesStatus.CANCELLED: "This show has been cancelled.",
+    booking.SalesStatus.STARTED: "This show has already started.",
+    booking.SalesStatus.CLOSED: "Sales for this show have closed.",
+}

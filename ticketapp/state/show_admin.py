@@ -14,7 +14,7 @@ import reflex as rx
 from ticketapp import auth, booking, routes
 from ticketapp.booking import compact_layout, layout_url, status_string
 from ticketapp.formatting import money, percent, show_time
-from ticketapp.models import utcnow
+from ticketapp.models import ShowStatus, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import Stat, guarded, organizer_identity, stats_of
 from ticketapp.state.show import path_id
@@ -87,7 +87,7 @@ class ShowAdminState(rx.State):
         self.event_id, self.event_title = event.id, event.title
         self.starts = show_time(sales.starts_at)
         self.status = sales.status
-        if sales.status == "scheduled" and sales.starts_at <= utcnow():
+        if sales.status == ShowStatus.SCHEDULED and sales.starts_at <= utcnow():
             self.status = "started"
         self.stats = stats_of(sales.counts, sales.currency)
         self.categories = [
