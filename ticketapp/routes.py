@@ -12,6 +12,7 @@ ORGANIZER_EVENTS = "/organizer/events"
 ORGANIZER_NEW_EVENT = "/organizer/events/new"
 ORGANIZER_LAYOUTS = "/organizer/layouts"
 ORGANIZER_NEW_LAYOUT = "/organizer/layouts/new"
+ORGANIZER_SHOWS = "/organizer/shows"
 
 
 def login_url(next_path: str = "") -> str:
@@ -36,7 +37,7 @@ def organizer_bookings_url(event_id: int, show_id: int | None = None) -> str:
 
 
 def organizer_show_url(show_id: int) -> str:
-    return f"/organizer/shows/{show_id}"
+    return f"{ORGANIZER_SHOWS}/{show_id}"
 
 
 def layout_editor_url(layout_id: int) -> str:

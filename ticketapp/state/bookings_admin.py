@@ -15,7 +15,7 @@ from ticketapp import auth, booking, routes
 from ticketapp.formatting import money, show_time
 from ticketapp.models import BookingStatus
 from ticketapp.state.messages import friendly
-from ticketapp.state.organizer import guarded, organizer_identity, page_error
+from ticketapp.state.organizer import DashboardPage, guarded, organizer_identity, page_error
 from ticketapp.state.show import path_id
 
 PAGE_SIZE = 25
@@ -42,7 +42,7 @@ class ShowOption:
     label: str
 
 
-class BookingsAdminState(rx.State):
+class BookingsAdminState(DashboardPage, rx.State):
     event_id: int = 0
     event_title: str = ""
     shows: list[ShowOption] = []
@@ -52,8 +52,6 @@ class BookingsAdminState(rx.State):
     page: int = 0
     total: int = 0
     rows: list[BookingLine] = []
-    loading: bool = True
-    error: str = ""
 
     @rx.var
     def pages(self) -> int:
@@ -71,9 +69,7 @@ class BookingsAdminState(rx.State):
     def event_url(self) -> str:
         return routes.organizer_event_url(self.event_id)
 
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
+    def _prepare(self) -> str:
         self.event_id = path_id(
             self.router.url.path.removesuffix("/").removesuffix("/bookings"),
             routes.ORGANIZER_EVENTS,
@@ -81,11 +77,7 @@ class BookingsAdminState(rx.State):
         show = str(self.router.url.query_parameters.get("show") or "")
         self.show_id = show if show.isdigit() else ""
         self.search, self.status, self.page = "", "", 0
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
+        return ""
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:

@@ -24,6 +24,7 @@ from ticketapp.models import EventStatus, ShowStatus, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import (
     CategoryLine,
+    DashboardPage,
     Stat,
     category_lines,
     chart_days,
@@ -88,7 +89,7 @@ class ShowAdminLine:
     editable: bool
 
 
-class EventAdminState(rx.State):
+class EventAdminState(DashboardPage, rx.State):
     event_id: int = 0
     title: str = ""
     venue_name: str = ""
@@ -106,8 +107,6 @@ class EventAdminState(rx.State):
     form_key: int = 0  # bumped to reset the details form to the saved values
     details_error: str = ""
     details_error_field: str = ""
-    loading: bool = True
-    error: str = ""
 
     @rx.var
     def public_url(self) -> str:
@@ -117,16 +116,10 @@ class EventAdminState(rx.State):
     def bookings_url(self) -> str:
         return routes.organizer_bookings_url(self.event_id)
 
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
+    def _prepare(self) -> str:
         self.details_error = self.details_error_field = ""
         self.event_id = path_id(self.router.url.path, routes.ORGANIZER_EVENTS)
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
+        return ""
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:

@@ -29,7 +29,7 @@ from ticketapp.booking import (
 )
 from ticketapp.formatting import short_date
 from ticketapp.state.messages import friendly
-from ticketapp.state.organizer import guarded, organizer_identity
+from ticketapp.state.organizer import DashboardPage, guarded, organizer_identity
 
 SEAT = "seat"  # the tool that clears a mark
 TOOLS = (SEAT, GAP, BLOCKED, ACCESSIBLE, COMPANION)
@@ -46,19 +46,8 @@ class LayoutLine:
     url: str
 
 
-class LayoutsState(rx.State):
+class LayoutsState(DashboardPage, rx.State):
     layouts: list[LayoutLine] = []
-    loading: bool = True
-    error: str = ""
-
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
@@ -159,7 +148,7 @@ INT_FIELDS = {
 }
 
 
-class LayoutEditorState(rx.State):
+class LayoutEditorState(DashboardPage, rx.State):
     layout_id: int = 0  # 0: a new layout
     name: str = ""
     sections: list[SectionDraft] = []
@@ -167,9 +156,7 @@ class LayoutEditorState(rx.State):
     upcoming_shows: int = 0
     message: str = ""
     message_is_error: bool = False
-    loading: bool = True
     busy: bool = False
-    error: str = ""
 
     @rx.var
     def preview_layout(self) -> dict[str, Any]:
@@ -200,19 +187,11 @@ class LayoutEditorState(rx.State):
     def heading(self) -> str:
         return "New seat layout" if not self.layout_id else f"Edit layout: {self.name}"
 
-    @rx.event
-    async def load(self):
-        self.loading, self.error, self.message, self.busy = True, "", "", False
+    def _prepare(self) -> str:
+        self.message, self.busy = "", False
         tail = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.layout_id = int(tail) if tail.isdigit() and len(tail) < 10 else 0
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        if tail != "new" and not self.layout_id:
-            self.error, self.loading = "This layout does not exist.", False
-            return None
-        await self._load(identity)
-        return None
+        return "This layout does not exist." if tail != "new" and not self.layout_id else ""
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:

@@ -67,6 +67,38 @@ def guarded(load: Callable) -> Callable:
     return run
 
 
+class DashboardPage(rx.State, mixin=True):
+    """What every dashboard page's state does on load, written once: read the address,
+    re-verify the organizer (`organizer_identity`), then load under `guarded`.
+
+    A page overrides `_prepare` (read its ids from the address, reset its form; return a
+    message if the address names nothing) and `_load`, decorated `@guarded` (fetch through
+    the engine, which checks ownership again).
+    """
+
+    loading: bool = True
+    error: str = ""
+
+    def _prepare(self) -> str:
+        return ""
+
+    async def _load(self, identity: auth.Identity) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    async def load(self):
+        self.loading, self.error = True, ""
+        problem = self._prepare()
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        if problem:
+            self.error, self.loading = problem, False
+            return None
+        await self._load(identity)
+        return None
+
+
 @dataclasses.dataclass
 class Stat:
     label: str
@@ -130,22 +162,11 @@ class ShowLine:
     url: str
 
 
-class OverviewState(rx.State):
+class OverviewState(DashboardPage, rx.State):
     stats: list[Stat] = []
     shows: list[ShowLine] = []
     daily: list[dict] = []
     categories: list[CategoryLine] = []
-    loading: bool = True
-    error: str = ""
-
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
@@ -185,19 +206,8 @@ class EventLine:
     url: str
 
 
-class EventsState(rx.State):
+class EventsState(DashboardPage, rx.State):
     events: list[EventLine] = []
-    loading: bool = True
-    error: str = ""
-
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:

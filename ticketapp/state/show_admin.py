@@ -16,7 +16,7 @@ from ticketapp.booking import compact_layout, layout_url, status_string
 from ticketapp.formatting import money, percent, show_time
 from ticketapp.models import ShowStatus, utcnow
 from ticketapp.state.messages import friendly
-from ticketapp.state.organizer import Stat, guarded, organizer_identity, stats_of
+from ticketapp.state.organizer import DashboardPage, Stat, guarded, organizer_identity, stats_of
 from ticketapp.state.show import path_id
 
 VERDICTS = {
@@ -40,7 +40,7 @@ class CategoryRow:
     revenue: str
 
 
-class ShowAdminState(rx.State):
+class ShowAdminState(DashboardPage, rx.State):
     show_id: int = 0
     event_id: int = 0
     event_title: str = ""
@@ -57,8 +57,6 @@ class ShowAdminState(rx.State):
     scan_detail: str = ""
     scan_color: str = "gray"
     scans: int = 0  # bumped on every scan: the code input is cleared for the next ticket
-    loading: bool = True
-    error: str = ""
 
     @rx.var
     def event_url(self) -> str:
@@ -68,16 +66,10 @@ class ShowAdminState(rx.State):
     def bookings_url(self) -> str:
         return routes.organizer_bookings_url(self.event_id, self.show_id)
 
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
+    def _prepare(self) -> str:
         self._scanned("", "", "", "gray")
-        self.show_id = path_id(self.router.url.path, "/organizer/shows")
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
+        self.show_id = path_id(self.router.url.path, routes.ORGANIZER_SHOWS)
+        return ""
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
