@@ -7,13 +7,9 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.common import loading_block
 from ticketapp.components.layout import template
-from ticketapp.state.purchase import (
-    AccountState,
-    BookingCard,
-    BookingState,
-    MyBookingsState,
-    TicketCard,
-)
+from ticketapp.state.account import AccountState
+from ticketapp.state.booking_detail import BookingCard, BookingState, TicketCard
+from ticketapp.state.my_bookings import MyBookingsState
 from ticketapp.state.session import SessionState
 
 
@@ -90,7 +86,7 @@ def _booking_detail() -> rx.Component:
 
 
 @rx.page(
-    route="/bookings/[booking_id]",
+    route=routes.BOOKING_PAGE,
     title="Your tickets — ticketapp",
     on_load=[SessionState.restore, BookingState.load],
 )
@@ -107,9 +103,7 @@ def _booking_row(card: BookingCard) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.vstack(
-                rx.link(
-                    rx.heading(card.event_title, size="4"), href="/bookings/" + card.id.to_string()
-                ),
+                rx.link(rx.heading(card.event_title, size="4"), href=routes.booking_url(card.id)),
                 rx.text(card.starts, " · ", card.venue, size="2", color_scheme="gray"),
                 rx.text(card.seats, size="2"),
                 rx.hstack(
@@ -125,9 +119,7 @@ def _booking_row(card: BookingCard) -> rx.Component:
             ),
             rx.spacer(),
             rx.hstack(
-                rx.link(
-                    rx.button("Tickets", variant="soft"), href="/bookings/" + card.id.to_string()
-                ),
+                rx.link(rx.button("Tickets", variant="soft"), href=routes.booking_url(card.id)),
                 rx.cond(
                     card.cancellable,
                     rx.alert_dialog.root(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp import routes
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, data_table, page_header, status_badge
 from ticketapp.state.bookings_admin import BookingLine, BookingsAdminState
@@ -170,7 +171,7 @@ def _table() -> rx.Component:
 
 
 @rx.page(
-    route="/organizer/events/[event_id]/bookings",
+    route=routes.ORGANIZER_BOOKINGS_PAGE,
     title="Bookings — ticketapp dashboard",
     on_load=[SessionState.restore, B.load],
 )

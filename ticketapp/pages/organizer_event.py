@@ -450,7 +450,7 @@ def _actions() -> list[rx.Component]:
 
 
 @rx.page(
-    route="/organizer/events/[event_id]",
+    route=routes.ORGANIZER_EVENT_PAGE,
     title="Event — ticketapp dashboard",
     on_load=[SessionState.restore, S.load],
 )

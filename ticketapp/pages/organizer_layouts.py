@@ -312,7 +312,7 @@ def _editor() -> rx.Component:
 
 
 @rx.page(
-    route="/organizer/layouts/[layout_id]",
+    route=routes.ORGANIZER_LAYOUT_PAGE,
     title="Layout editor — ticketapp",
     on_load=[SessionState.restore, E.load],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp import routes
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, page_header, stat_grid, status_badge
 from ticketapp.components.seat_map import seat_map
@@ -118,7 +119,7 @@ def _categories() -> rx.Component:
 
 
 @rx.page(
-    route="/organizer/shows/[show_id]",
+    route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
     on_load=[SessionState.restore, A.load],
 )

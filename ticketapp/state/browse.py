@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import reflex as rx
 
-from ticketapp import booking
+from ticketapp import booking, routes
 from ticketapp.formatting import money, short_date, show_time
 
 PAGE_SIZE = 12
@@ -48,7 +48,7 @@ def _card(summary: booking.EventSummary) -> EventCard:
         ),
         sold_out=summary.sold_out,
         few_left=summary.few_left,
-        url=f"/events/{summary.id}",
+        url=routes.event_url(summary.id),
     )
 
 

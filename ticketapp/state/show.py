@@ -14,7 +14,7 @@ import time
 
 import reflex as rx
 
-from ticketapp import booking
+from ticketapp import booking, routes
 from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_positions
 from ticketapp.formatting import money, show_time
 from ticketapp.live import hub
@@ -111,7 +111,7 @@ class ShowState(rx.State):
 
     @rx.event
     async def load(self):
-        show_id = path_id(self.router.url.path, "/shows")
+        show_id = path_id(self.router.url.path, routes.SHOWS)
         # A message handed over by checkout (expired hold) survives exactly one load.
         self.message, self.message_is_error, self.flash = self.flash, bool(self.flash), ""
         self.loading, self.not_found, self.current_show_id = True, False, show_id
@@ -319,7 +319,7 @@ class ShowState(rx.State):
             self.busy = False
             return
         self.busy = False
-        yield rx.redirect(f"/checkout/{self.hold_id}")
+        yield rx.redirect(routes.checkout_url(self.hold_id))
 
     @rx.event
     async def best_available(self, form: dict):
@@ -377,7 +377,7 @@ class ShowState(rx.State):
             self._say(friendly(exc), error=True)
             await self._refresh_statuses()
             return None
-        return rx.redirect(f"/checkout/{result.hold_id}")
+        return rx.redirect(routes.checkout_url(result.hold_id))
 
     @rx.event
     async def refresh(self) -> None:

@@ -7,8 +7,8 @@ from tests.state.test_dashboard_access import call, db, on_own_loop, tab  # noqa
 from ticketapp import booking
 from ticketapp.booking import Actor
 from ticketapp.models import Role
+from ticketapp.state.checkout import CheckoutState
 from ticketapp.state.event_admin import EventAdminState, NewEventState, PriceRow, ShowFormState
-from ticketapp.state.purchase import CheckoutState
 from ticketapp.state.show import ShowState
 
 
