@@ -289,10 +289,13 @@ class ShowOut(BaseModel):
     prices: list[PriceOut]
     places_total: int
     places_left: int
+    sales: str = Field(
+        description="on_sale, not_yet_on_sale, closed, started, cancelled or not_published"
+    )
 
     @classmethod
     def of(cls, summary: Any) -> ShowOut:
-        """From `booking.ShowSummary` (a show row with its prices and counts)."""
+        """From `booking.ShowSummary`: the show's own fields, its prices, counts and sales."""
         show = summary.show
         return cls(
             id=show.id,
@@ -307,6 +310,7 @@ class ShowOut(BaseModel):
             prices=[PriceOut.model_validate(p) for p in summary.prices],
             places_total=summary.places_total,
             places_left=summary.places_left,
+            sales=summary.sales,
         )
 
 
