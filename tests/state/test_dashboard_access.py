@@ -10,7 +10,6 @@ database: nothing may have changed.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -51,8 +50,8 @@ def db(pg_engine, monkeypatch):
     monkeypatch.setattr(
         ticketapp.db,
         "settings",
-        dataclasses.replace(
-            ticketapp.db.settings, database_url=pg_engine.url.render_as_string(hide_password=False)
+        ticketapp.db.settings.model_copy(
+            update={"database_url": pg_engine.url.render_as_string(hide_password=False)}
         ),
     )
     return pg_engine
