@@ -5,7 +5,8 @@ Invariants:
   subject, id, key and creation time). A retried mail is the same message with the same
   Message-ID and Date, so a receiver handed it twice — delivery is at-least-once — can tell.
 - Everything a buyer or an organizer typed (names, titles, venues, reasons) is escaped in the
-  HTML part, and headers never carry a line break.
+  HTML part — it is a Jinja2 template with autoescape (`templates/booking.html`), so no value
+  reaches the markup unescaped — and headers never carry a line break.
 - QR codes are PNG parts of a multipart/related HTML part, referenced by `cid:` (many mail
   clients drop `data:` URIs), marked inline with a file name so clients that do not show them
   in place list them as attachments. Only a confirmation carries codes: a cancelled ticket is
@@ -20,9 +21,9 @@ import io
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
-from html import escape
 
 import segno
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ticketapp.booking.outbox import BookingMail, MailKind
 from ticketapp.formatting import money, show_time
@@ -111,45 +112,36 @@ def _text(mail: BookingMail) -> str:
     return "\n".join(out) + "\n"
 
 
+# Autoescape for .html templates: a value can only reach the markup escaped.
+_templates = Environment(
+    loader=PackageLoader("ticketapp.mail", "templates"),
+    autoescape=select_autoescape(["html"]),
+    keep_trailing_newline=True,
+    undefined=StrictUndefined,
+)
+
+
 def _html(mail: BookingMail, cids: dict[str, str]) -> str:
     confirmed = mail.kind == MailKind.BOOKING_CONFIRMED
-    cell = 'style="padding:4px 12px 4px 0;vertical-align:top"'
-    facts = "".join(
-        f"<tr><th align=left {cell}>{escape(label)}</th><td {cell}>{escape(value)}</td></tr>"
-        for label, value in _facts(mail)
+    seats = [
+        {
+            "label": t.label,
+            "category": t.category,
+            "price": money(t.price_cents, mail.currency),
+            "code": t.code,
+            "qr": {"cid": cids[t.code], "size": _qr_pixels(t.code)} if confirmed else None,
+        }
+        for t in mail.tickets
+    ]
+    return _templates.get_template("booking.html").render(
+        title=mail.event_title,
+        buyer_name=mail.buyer_name,
+        lead=_lead(mail),
+        facts=_facts(mail),
+        confirmed=confirmed,
+        seats=seats,
+        total=money(mail.total_cents, mail.currency),
     )
-    seats = []
-    for t in mail.tickets:
-        price = escape(money(t.price_cents, mail.currency))
-        qr = ""
-        if confirmed:
-            size = _qr_pixels(t.code)
-            qr = (
-                f'<img src="cid:{cids[t.code]}" width="{size}" height="{size}" '
-                f'alt="QR code of ticket {escape(t.code)}"><br>'
-                f'<code style="font-size:12px">{escape(t.code)}</code>'
-            )
-        seats.append(
-            f"<tr><td {cell}>{escape(t.label)}</td><td {cell}>{escape(t.category)}</td>"
-            f'<td {cell} align="right">{price}</td><td {cell}>{qr}</td></tr>'
-        )
-    total = escape(money(mail.total_cents, mail.currency))
-    greeting = f"Hello {escape(mail.buyer_name)}," if mail.buyer_name else "Hello,"
-    lead = "<br>".join(escape(line) for line in _lead(mail))
-    closing = "See you there!" if confirmed else "We hope to see you another time."
-    return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{escape(mail.event_title)}</title></head>
-<body style="font-family:sans-serif;color:#111">
-<p>{greeting}</p>
-<p>{lead}</p>
-<table>{facts}</table>
-<h3>{"Your tickets" if confirmed else "Cancelled seats"}</h3>
-<table>{"".join(seats)}
-<tr><th align=left {cell}>Total</th><td {cell}></td><th {cell} align="right">{total}</th></tr>
-</table>
-<p>{closing}<br>ticketapp</p>
-</body></html>
-"""
 
 
 def render(
