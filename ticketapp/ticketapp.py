@@ -6,7 +6,7 @@ import reflex as rx
 from ticketapp import mailer
 from ticketapp.api import app as api_app
 from ticketapp.live import run_live_updates
-from ticketapp.pages import (  # noqa: F401  (importing a page module registers its pages)
+from ticketapp.pages import (  # noqa: F401  (importing a page module records its pages)
     account_forms,
     bookings,
     checkout,
@@ -19,6 +19,7 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module registers 
     organizer_show,
     show,
 )
+from ticketapp.pages.registry import register_pages
 from ticketapp.settings import settings
 
 app = rx.App(
@@ -26,6 +27,7 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.svg")],
     api_transformer=api_app,
 )
+register_pages(app)  # once per process, whatever compiles the app again (pages/registry.py)
 # One seat-change listener and one hold sweeper per backend process (see ticketapp/live.py).
 app.register_lifespan_task(run_live_updates)
 # One outbox mail sender per backend process; senders never send a mail twice (ticketapp/mail).

@@ -7,6 +7,7 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.common import loading_block
 from ticketapp.components.layout import template
+from ticketapp.pages.registry import page
 from ticketapp.state.account import AccountState
 from ticketapp.state.booking_detail import BookingCard, BookingState, TicketCard
 from ticketapp.state.my_bookings import MyBookingsState
@@ -85,7 +86,7 @@ def _booking_detail() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.BOOKING_PAGE,
     title="Your tickets — ticketapp",
     on_load=[SessionState.restore, BookingState.load],
@@ -183,7 +184,7 @@ def _list(title: str, items, empty: str) -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.MY_BOOKINGS,
     title="My bookings — ticketapp",
     on_load=[SessionState.restore, MyBookingsState.load],
@@ -217,7 +218,7 @@ def _note(ok: rx.Var, error: rx.Var) -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.ACCOUNT,
     title="Account — ticketapp",
     on_load=[SessionState.restore, AccountState.load],

@@ -8,6 +8,7 @@ from ticketapp import routes
 from ticketapp.components.common import loading_block
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import countdown
+from ticketapp.pages.registry import page
 from ticketapp.state.checkout import CheckoutState, Line
 from ticketapp.state.session import SessionState
 
@@ -135,7 +136,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.CHECKOUT_PAGE,
     title="Checkout — ticketapp",
     on_load=[SessionState.restore, CheckoutState.load],

@@ -7,6 +7,7 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.common import loading_block, not_found
 from ticketapp.components.layout import template
+from ticketapp.pages.registry import page
 from ticketapp.state.event import EventState, ShowRow
 from ticketapp.state.session import SessionState
 
@@ -89,7 +90,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.EVENT_PAGE,
     title="Event — ticketapp",
     on_load=[SessionState.restore, EventState.load],

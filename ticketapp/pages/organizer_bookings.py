@@ -8,6 +8,7 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, data_table, page_header, status_badge
+from ticketapp.pages.registry import page
 from ticketapp.state.bookings_admin import BookingLine, BookingsAdminState
 from ticketapp.state.session import SessionState
 
@@ -170,7 +171,7 @@ def _table() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.ORGANIZER_BOOKINGS_PAGE,
     title="Bookings — ticketapp dashboard",
     on_load=[SessionState.restore, B.load],

@@ -20,6 +20,7 @@ from ticketapp.components.organizer import (
     status_badge,
 )
 from ticketapp.pages.organizer import event_fields
+from ticketapp.pages.registry import page
 from ticketapp.state.event_admin import (
     EventAdminState,
     PriceRow,
@@ -449,7 +450,7 @@ def _actions() -> list[rx.Component]:
     ]
 
 
-@rx.page(
+@page(
     route=routes.ORGANIZER_EVENT_PAGE,
     title="Event — ticketapp dashboard",
     on_load=[SessionState.restore, S.load],

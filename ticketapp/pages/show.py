@@ -8,6 +8,7 @@ from ticketapp import routes
 from ticketapp.components.common import message_box, not_found
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import seat_map
+from ticketapp.pages.registry import page
 from ticketapp.state.session import SessionState
 from ticketapp.state.show import Legend, Pick, ShowState, StandingArea
 
@@ -243,7 +244,7 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.SHOW_PAGE,
     title="Choose your seats — ticketapp",
     on_load=[SessionState.restore, ShowState.load],

@@ -58,6 +58,18 @@ def path_id(path: str, prefix: str) -> int:
     return int(tail) if tail.isdigit() and len(tail) < 10 else 0
 
 
+async def _tab_connected(token: str) -> bool:
+    """Is the browser tab behind `token` still connected (to any worker)? A watcher that
+    outlives its tab would push every change of the hall into the void for hours, and Reflex
+    logs each such push as "send delta to disconnected client"."""
+    from ticketapp.ticketapp import app  # the app imports this module: resolve at call time
+
+    tokens = getattr(app.event_namespace, "_token_manager", None)
+    if tokens is None:
+        return True  # not served by a running app (tests): keep watching
+    return await tokens.is_token_connected(token)
+
+
 class ShowState(rx.State):
     current_show_id: int = 0
     event_id: int = 0
@@ -197,11 +209,14 @@ class ShowState(rx.State):
             if not show_id or self._watching == show_id or self.is_general_admission:
                 return
             self._watching = show_id
+            token = self.router.session.client_token
         seen = hub.version(show_id)
         deadline = time.monotonic() + WATCH_SECONDS
         try:
             while time.monotonic() < deadline:
                 version = await hub.wait_for_change(show_id, seen, timeout=20)
+                if not await _tab_connected(token):
+                    return  # the tab is closed: nobody to push the hall to
                 if version is None:
                     async with self:
                         if self.current_show_id != show_id:
