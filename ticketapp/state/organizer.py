@@ -18,7 +18,6 @@ import reflex as rx
 from ticketapp import auth, booking, routes
 from ticketapp.booking import OrganizerOverview, SalesCounts
 from ticketapp.formatting import money, percent, show_time
-from ticketapp.models import Role
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import identity_or_login
 
@@ -34,7 +33,7 @@ async def organizer_identity(state: rx.State) -> tuple[auth.Identity | None, lis
     identity, login = await identity_or_login(state)
     if login is not None:
         return None, [login]
-    if identity.role not in (Role.ORGANIZER, Role.ADMIN):
+    if not booking.Actor.of(identity).is_organizer:
         logger.info("user %s (%s) refused at %s", identity.user_id, identity.role, "dashboard")
         return None, [rx.toast.error(DENIED, id="dashboard-denied"), rx.redirect(routes.HOME)]
     return identity, []
