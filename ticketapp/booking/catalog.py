@@ -162,9 +162,7 @@ def list_event_categories(*, db: Engine | None = None) -> list[str]:
     )
 
 
-# --- organizing: the organizer's side of events and shows ----------------------------------
-# Doors (UI, API) call these and never touch Event/Show rows themselves: who may see a draft,
-# who may edit, and when a change is refused (bookings exist) is decided here, once.
+# --- one event and its shows ---------------------------------------------------------------
 
 
 def visible_event(session: Session, event_id: int, viewer: Actor | None) -> Event:

@@ -385,7 +385,7 @@ class DailySales:
     revenue_cents: int
 
 
-# --- organizing ---------------------------------------------------------------------------
+# --- the organizer's dashboard ------------------------------------------------------------
 
 
 @dataclass(frozen=True)

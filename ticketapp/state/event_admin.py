@@ -1,6 +1,6 @@
 """One event on the dashboard: its details, publishing, delete or cancel, its showtimes and
 figures; and the new-event form. Every handler re-checks the caller (`organizer_identity`)
-and leaves every rule to the engine (`booking.catalog`, `booking.organizing`)."""
+and leaves every rule to the engine (`booking.events`, `booking.shows`, `booking.reports`)."""
 
 from __future__ import annotations
 
