@@ -128,14 +128,7 @@ def create_show(
         require_manager(actor, event.organizer_id)
         if event.status == EventStatus.CANCELLED:
             raise Conflict("This event has been cancelled; it cannot get new shows.")
-        # FOR SHARE: a layout edit (which locks the layout FOR UPDATE and then updates the
-        # shows using it) either finishes before we read the layout or waits for this show.
-        layout = session.exec(
-            select(Layout).where(Layout.id == layout_id).with_for_update(read=True)
-        ).first()
-        if layout is None:
-            raise NotFound("No such layout.")
-        _check_layout_of(actor, layout, event)
+        _shared_layout(session, layout_id, actor, event)
         sections = session.exec(
             select(LayoutSection).where(LayoutSection.layout_id == layout_id)
         ).all()
@@ -173,10 +166,18 @@ def create_show(
     return run(db, work)
 
 
-def _check_layout_of(actor: Actor, layout: Layout, event: Event) -> None:
-    """A show is sold in a layout of its own organizer's (an admin may use any)."""
+def _shared_layout(session: Session, layout_id: int, actor: Actor, event: Event) -> Layout:
+    """The layout a show of `event` is to use, read FOR SHARE: a layout edit (which locks the
+    layout FOR UPDATE and then updates the shows using it) either finishes before we read it
+    or waits for this show. It must be the event organizer's own (an admin may use any)."""
+    layout = session.exec(
+        select(Layout).where(Layout.id == layout_id).with_for_update(read=True)
+    ).first()
+    if layout is None:
+        raise NotFound("No such layout.")
     if not actor.is_admin and layout.organizer_id != event.organizer_id:
         raise NotAllowed("You can only use your own layouts.")
+    return layout
 
 
 def _materialize(
@@ -477,12 +478,7 @@ def edit_show(
             _set_prices(session, show, prices)
         apply_show_fields(session, show, fields)
         if layout_id is not None and layout_id != show.layout_id:
-            layout = session.exec(
-                select(Layout).where(Layout.id == layout_id).with_for_update(read=True)
-            ).first()
-            if layout is None:
-                raise NotFound("No such layout.")
-            _check_layout_of(actor, layout, event)
+            _shared_layout(session, layout_id, actor, event)
             bring_show_in_line(session, show, layout_id, now)
             show.layout_id = layout_id
             session.add(show)
