@@ -96,23 +96,7 @@ def _facts(mail: BookingMail) -> list[tuple[str, str]]:
     ]
 
 
-def _text(mail: BookingMail) -> str:
-    confirmed = mail.kind == MailKind.BOOKING_CONFIRMED
-    out = [f"Hello {mail.buyer_name}," if mail.buyer_name else "Hello,", ""]
-    out += _lead(mail)
-    out.append("")
-    out += [f"{label:<14}{_one_line(value)}" for label, value in _facts(mail)]
-    out += ["", "Seats" if confirmed else "Seats (cancelled)"]
-    for t in mail.tickets:
-        out.append(f"  {t.label}, {t.category}: {money(t.price_cents, mail.currency)}")
-        if confirmed:
-            out.append(f"    ticket code {t.code}")
-    out += [f"{'Total':<14}{money(mail.total_cents, mail.currency)}", ""]
-    out += ["See you there!" if confirmed else "We hope to see you another time.", "ticketapp"]
-    return "\n".join(out) + "\n"
-
-
-# Autoescape for .html templates: a value can only reach the markup escaped.
+# Autoescape for .html templates: a value can only reach the markup escaped (.txt: plain).
 _templates = Environment(
     loader=PackageLoader("ticketapp.mail", "templates"),
     autoescape=select_autoescape(["html"]),
@@ -121,26 +105,39 @@ _templates = Environment(
 )
 
 
-def _html(mail: BookingMail, cids: dict[str, str]) -> str:
+def _context(mail: BookingMail) -> dict:
+    """What both parts of a mail show, as plain values (the templates do the layout)."""
     confirmed = mail.kind == MailKind.BOOKING_CONFIRMED
-    seats = [
-        {
-            "label": t.label,
-            "category": t.category,
-            "price": money(t.price_cents, mail.currency),
-            "code": t.code,
-            "qr": {"cid": cids[t.code], "size": _qr_pixels(t.code)} if confirmed else None,
-        }
-        for t in mail.tickets
-    ]
+    return {
+        "buyer_name": mail.buyer_name,
+        "lead": _lead(mail),
+        "confirmed": confirmed,
+        "total": money(mail.total_cents, mail.currency),
+        "seats": [
+            {
+                "label": t.label,
+                "category": t.category,
+                "price": money(t.price_cents, mail.currency),
+                "code": t.code,
+            }
+            for t in mail.tickets
+        ],
+    }
+
+
+def _text(mail: BookingMail) -> str:
+    return _templates.get_template("booking.txt").render(
+        **_context(mail), facts=[(label, _one_line(value)) for label, value in _facts(mail)]
+    )
+
+
+def _html(mail: BookingMail, cids: dict[str, str]) -> str:
+    context = _context(mail)
+    for seat in context["seats"]:
+        code = seat["code"]
+        seat["qr"] = {"cid": cids[code], "size": _qr_pixels(code)} if code in cids else None
     return _templates.get_template("booking.html").render(
-        title=mail.event_title,
-        buyer_name=mail.buyer_name,
-        lead=_lead(mail),
-        facts=_facts(mail),
-        confirmed=confirmed,
-        seats=seats,
-        total=money(mail.total_cents, mail.currency),
+        **context, title=mail.event_title, facts=_facts(mail)
     )
 
 
