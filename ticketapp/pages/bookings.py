@@ -7,6 +7,7 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.common import loading_block
 from ticketapp.components.layout import template
+from ticketapp.models import BookingStatus
 from ticketapp.pages.registry import page
 from ticketapp.state.account import AccountState
 from ticketapp.state.booking_detail import BookingCard, BookingState, TicketCard
@@ -60,7 +61,9 @@ def _booking_detail() -> rx.Component:
                     rx.code(b.code, size="5", id="booking-code"),
                     rx.badge(
                         b.status,
-                        color_scheme=rx.cond(b.status == "confirmed", "green", "red"),
+                        color_scheme=rx.cond(
+                            b.status == BookingStatus.CONFIRMED.value, "green", "red"
+                        ),
                         id="booking-status",
                     ),
                     align="center",
@@ -111,7 +114,9 @@ def _booking_row(card: BookingCard) -> rx.Component:
                     rx.code(card.code),
                     rx.badge(
                         card.status,
-                        color_scheme=rx.cond(card.status == "confirmed", "green", "red"),
+                        color_scheme=rx.cond(
+                            card.status == BookingStatus.CONFIRMED.value, "green", "red"
+                        ),
                     ),
                     rx.text(card.total, size="2", weight="bold"),
                     align="center",

@@ -8,6 +8,7 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, data_table, page_header, status_badge
+from ticketapp.models import BookingStatus
 from ticketapp.pages.registry import page
 from ticketapp.state.bookings_admin import BookingLine, BookingsAdminState
 from ticketapp.state.session import SessionState
@@ -28,8 +29,8 @@ def _filters() -> rx.Component:
             ),
             rx.el.select(
                 rx.el.option("Any status", value=""),
-                rx.el.option("Confirmed", value="confirmed"),
-                rx.el.option("Cancelled", value="cancelled"),
+                rx.el.option("Confirmed", value=BookingStatus.CONFIRMED.value),
+                rx.el.option("Cancelled", value=BookingStatus.CANCELLED.value),
                 name="status",
                 default_value=B.status,
                 class_name="native-select",
