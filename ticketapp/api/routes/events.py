@@ -1,6 +1,7 @@
 """Events: the public catalogue (search, filters, pages) and the organizer's edits.
 
-Who may see a draft and when an edit or delete is refused is `ticketapp.booking.catalog`.
+Who may see a draft is `ticketapp.booking.catalog`; when an edit or delete is refused,
+`ticketapp.booking.events`.
 """
 
 from __future__ import annotations
