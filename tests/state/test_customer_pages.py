@@ -8,7 +8,8 @@ from ticketapp import booking
 from ticketapp.booking import Actor
 from ticketapp.models import Role
 from ticketapp.state.checkout import CheckoutState
-from ticketapp.state.event_admin import EventAdminState, NewEventState, PriceRow, ShowFormState
+from ticketapp.state.event_admin import EventAdminState, PriceRow, ShowFormState
+from ticketapp.state.new_event import NewEventState
 from ticketapp.state.show import ShowState
 
 

@@ -25,13 +25,9 @@ from ticketapp import auth
 from ticketapp.booking import confirm_hold, hold_seats
 from ticketapp.models import Booking, Event, LayoutSeat, Role, Show, Ticket
 from ticketapp.state.bookings_admin import BookingsAdminState
-from ticketapp.state.event_admin import (
-    EventAdminState,
-    NewEventState,
-    PriceRow,
-    ShowFormState,
-)
+from ticketapp.state.event_admin import EventAdminState, PriceRow, ShowFormState
 from ticketapp.state.layout_editor import LayoutEditorState, SectionDraft
+from ticketapp.state.new_event import NewEventState
 from ticketapp.state.organizer import DENIED, NOT_YOURS, EventsState, OverviewState
 from ticketapp.state.session import SessionState
 from ticketapp.state.show_admin import ShowAdminState

@@ -19,7 +19,7 @@ from ticketapp.components.organizer import (
     status_badge,
 )
 from ticketapp.pages.registry import page
-from ticketapp.state.event_admin import NewEventState
+from ticketapp.state.new_event import NewEventState
 from ticketapp.state.organizer import EventLine, EventsState, OverviewState, ShowLine
 from ticketapp.state.session import SessionState
 

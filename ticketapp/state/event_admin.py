@@ -1,5 +1,5 @@
 """One event on the dashboard: its details, publishing, delete or cancel, its showtimes and
-figures; and the new-event form. Every handler re-checks the caller (`organizer_identity`)
+figures, and the showtime form. Every handler re-checks the caller (`organizer_identity`)
 and leaves every rule to the engine (`booking.events`, `booking.shows`, `booking.reports`)."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ticketapp.formatting import (
 )
 from ticketapp.models import EventStatus, ShowStatus, utcnow
 from ticketapp.state.messages import friendly
+from ticketapp.state.new_event import event_form_fields
 from ticketapp.state.organizer import (
     CategoryLine,
     DashboardPage,
@@ -33,45 +34,6 @@ from ticketapp.state.organizer import (
     stats_of,
 )
 from ticketapp.state.show import path_id
-
-EVENT_FIELDS = ("title", "venue_name", "venue_address", "category", "banner_url", "description")
-
-
-def _event_fields(form: dict) -> dict[str, str]:
-    return {name: str(form.get(name) or "") for name in EVENT_FIELDS}
-
-
-class NewEventState(rx.State):
-    error: str = ""
-    error_field: str = ""
-    busy: bool = False
-
-    @rx.event
-    async def check_access(self):
-        _, refusal = await organizer_identity(self)
-        return refusal or None
-
-    @rx.event
-    async def create(self, form: dict):
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            yield refusal
-            return
-        self.busy, self.error, self.error_field = True, "", ""
-        yield  # the button shows it is working
-        try:
-            event = booking.create_event(booking.Actor.of(identity), **_event_fields(form))
-        except booking.InvalidRequest as exc:
-            self.busy, self.error, self.error_field = False, friendly(exc), exc.field or ""
-            return
-        except booking.BookingError as exc:
-            self.busy, self.error = False, friendly(exc)
-            return
-        self.busy = False
-        yield [
-            rx.toast.success(f"“{event.title}” is saved as a draft. Add its showtimes next."),
-            rx.redirect(routes.organizer_event_url(event.id)),
-        ]
 
 
 @dataclasses.dataclass
@@ -190,7 +152,7 @@ class EventAdminState(DashboardPage, rx.State):
             booking.update_event(
                 self.event_id,
                 actor=booking.Actor.of(identity),
-                **_event_fields(form),
+                **event_form_fields(form),
             )
         except booking.InvalidRequest as exc:
             self.details_error, self.details_error_field = friendly(exc), exc.field or ""
