@@ -30,8 +30,9 @@ demo: migrate
 	$(BIN)/python -m ticketapp.demo
 
 ## make run: the app with demo data on SQLite, production build, one port (http://localhost:3000)
+## (our own entry point: granian replaces a worker that dies, see ticketapp/server.py)
 run: demo
-	$(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	$(BIN)/python -m ticketapp.server --port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null || { \

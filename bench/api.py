@@ -1,6 +1,7 @@
 """Load benchmark of the REST API: many customers hold two seats and confirm, over and over.
 
-    python -m bench.api [--server api|reflex] [--workers 4] [--clients 64] [--duration 20]
+    python -m bench.api [--mode two-step|purchase] [--server reflex|api] [--workers 2]
+                        [--clients 64] [--client-processes 2] [--duration 20]
 
 What it does:
 1. creates a fresh PostgreSQL database, migrates it, and seeds an organizer, a published event
@@ -10,16 +11,20 @@ What it does:
    processes: `--server api` serves just the FastAPI app with granian; `--server reflex` runs
    the whole Reflex app (`reflex run --env prod --backend-only`, granian underneath, API
    mounted through `api_transformer`), with Redis for shared state when it answers;
-3. runs `--clients` concurrent httpx async clients, each from its own loopback address (the
-   log-in rate limit is per IP): each logs in once, then for `--duration` seconds loops
-   POST /holds (two adjacent seats, with an Idempotency-Key) + POST /bookings. Each client
+3. runs `--clients` concurrent httpx async clients, spread over `--client-processes`
+   processes (one Python process cannot drive 64 clients without becoming the bottleneck),
+   each from its own loopback address (the log-in rate limit is per IP): each logs in once,
+   then for `--duration` seconds loops POST /holds (two adjacent seats, with an
+   Idempotency-Key) + POST /bookings — or, with `--mode purchase`, the one-request purchase
+   POST /bookings {show_id, seat_ids} (with an Idempotency-Key). Each client
    walks its own seats; a `--contention` share of attempts goes for someone else's seats, so
    conflicts (409) happen and are counted — they are answers, not errors;
 4. stops the server and sweeps the database with the engine's invariant checker.
 
-The last line is JSON: bookings per second, p50/p99 of one hold+confirm round trip, the number
-of 5xx answers, and `double_booked` — seats with more than one live ticket or in more than one
-confirmed booking, counted from the database after the run.
+The last line is JSON: bookings per second, p50/p99 of one booking's round trips, the number
+of 5xx answers, `double_booked` — seats with more than one live ticket or in more than one
+confirmed booking, counted from the database after the run — and the CPU per booking of the
+server processes (from /proc, over exactly the load window), of PostgreSQL and of the client.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import secrets
@@ -40,6 +46,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import bcrypt
 import httpx
@@ -48,7 +55,8 @@ from sqlalchemy.engine import Engine
 
 from bench.harness import free_port, stop_app
 from tests import dbutil
-from ticketapp.booking import catalog, check_invariants
+from ticketapp import booking
+from ticketapp.booking import check_invariants
 from ticketapp.db import make_engine
 from ticketapp.models import Role, User, utcnow
 
@@ -116,22 +124,22 @@ def seed(db: Engine, clients: int, shows: int) -> Seed:
                 for i, email in enumerate(emails)
             ],
         )
-    layout_id = catalog.create_layout(
-        organizer_id,
+    organizer = booking.Actor(organizer_id, Role.ORGANIZER)
+    layout_id = booking.create_layout(
+        organizer,
         "Bench hall",
-        [catalog.grid_section("Hall", "Standard", catalog.row_labels(ROWS), SEATS_PER_ROW)],
+        [booking.grid_section("Hall", "Standard", booking.row_labels(ROWS), SEATS_PER_ROW)],
         db=db,
     )
-    event = catalog.create_event(organizer_id, "Benchmark", "Bench hall", status="published", db=db)
+    event = booking.create_event(organizer, "Benchmark", "Bench hall", status="published", db=db)
     pairs: list[tuple[int, int, int]] = []
     for day in range(shows):
-        show = catalog.create_show(
+        show = booking.create_show(
             event.id,
             utcnow().replace(microsecond=0) + timedelta(days=10 + day),
             layout_id,
-            [catalog.PriceSpec("Standard", 2500)],
-            actor_id=organizer_id,
-            actor_role=Role.ORGANIZER,
+            [booking.PriceSpec("Standard", 2500)],
+            actor=booking.Actor(organizer_id, Role.ORGANIZER),
             db=db,
         )
         with db.connect() as conn:
@@ -270,6 +278,7 @@ class Stats:
     transport_errors: int = 0
     login_failures: int = 0
     exhausted: int = 0
+    client_cpu_s: float = 0.0
 
 
 def client_address(i: int) -> str:
@@ -286,7 +295,9 @@ async def customer(
     everyone: list[list[tuple[int, int, int]]],
     contention: float,
     idempotency: bool,
-    logged_in: asyncio.Barrier,
+    mode: str,
+    logged_in: asyncio.Event,
+    ready: list[int],
     run_for: float,
     stats: Stats,
 ) -> None:
@@ -300,6 +311,7 @@ async def customer(
         except httpx.HTTPError:
             stats.transport_errors += 1
             token = None
+        ready[0] += 1
         await logged_in.wait()
         if token is None:
             stats.login_failures += 1
@@ -317,6 +329,22 @@ async def customer(
                     stats.exhausted += 1
                     return
             started = time.perf_counter()
+            keyed = {**auth, "Idempotency-Key": uuid.uuid4().hex} if idempotency else auth
+            if mode == "purchase":
+                try:
+                    booking = await client.post(
+                        "/api/v1/bookings",
+                        json={"show_id": show_id, "seat_ids": [a, b]},
+                        headers=keyed,
+                    )
+                except httpx.HTTPError:
+                    stats.transport_errors += 1
+                    continue
+                stats.statuses[booking.status_code] += 1
+                if booking.status_code == 201:
+                    stats.bookings += 1
+                    stats.round_trips_ms.append((time.perf_counter() - started) * 1000)
+                continue
             try:
                 hold = await client.post(
                     "/api/v1/holds",
@@ -340,32 +368,126 @@ async def customer(
                 stats.round_trips_ms.append((time.perf_counter() - started) * 1000)
 
 
-async def load(args: argparse.Namespace, base_url: str, seeded: Seed) -> tuple[Stats, float]:
-    stats = Stats()
-    logged_in = asyncio.Barrier(args.clients + 1)
-    tasks = [
-        asyncio.create_task(
-            customer(
-                i,
-                base_url,
-                seeded.emails[i],
-                seeded.pairs[i],
-                seeded.pairs,
-                args.contention,
-                not args.no_idempotency,
-                logged_in,
-                args.duration,
-                stats,
+def client_process(
+    args: argparse.Namespace,
+    base_url: str,
+    seeded: Seed,
+    members: range,
+    go: Any,
+    results: Any,
+) -> None:
+    """One load-generating process: its share of the clients, on one asyncio loop."""
+
+    async def run() -> Stats:
+        stats = Stats()
+        logged_in = asyncio.Event()
+        ready = [0]
+        tasks = [
+            asyncio.create_task(
+                customer(
+                    i,
+                    base_url,
+                    seeded.emails[i],
+                    seeded.pairs[i],
+                    seeded.pairs,
+                    args.contention,
+                    not args.no_idempotency,
+                    args.mode,
+                    logged_in,
+                    ready,
+                    args.duration,
+                    stats,
+                )
             )
+            for i in members
+        ]
+        while ready[0] < len(tasks):
+            await asyncio.sleep(0.05)
+        await asyncio.get_running_loop().run_in_executor(None, go.wait)  # all processes at once
+        cpu = time.process_time()
+        logged_in.set()
+        await asyncio.gather(*tasks)
+        stats.client_cpu_s = time.process_time() - cpu
+        return stats
+
+    results.put(asyncio.run(run()))
+
+
+def load(
+    args: argparse.Namespace, base_url: str, seeded: Seed, server: Any
+) -> tuple[Stats, float, float]:
+    """Run the clients in `--client-processes` processes; returns their stats, the seconds
+    of load and the server's CPU seconds over exactly that time."""
+    processes = max(1, min(args.client_processes, args.clients))
+    go = multiprocessing.Barrier(processes + 1)
+    results: Any = multiprocessing.Queue()
+    shares = [range(k, args.clients, processes) for k in range(processes)]
+    workers = [
+        multiprocessing.Process(
+            target=client_process, args=(args, base_url, seeded, share, go, results)
         )
-        for i in range(args.clients)
+        for share in shares
     ]
     login_started = time.perf_counter()
-    await logged_in.wait()
+    for w in workers:
+        w.start()
+    go.wait()
     log(f"{args.clients} clients logged in in {time.perf_counter() - login_started:.1f} s")
+    server_cpu = process_group_cpu(server.pid)
     started = time.perf_counter()
-    await asyncio.gather(*tasks)
-    return stats, time.perf_counter() - started
+    parts = [results.get() for _ in workers]
+    elapsed = time.perf_counter() - started
+    server_cpu = process_group_cpu(server.pid) - server_cpu
+    for w in workers:
+        w.join()
+    stats = Stats()
+    for part in parts:
+        stats.bookings += part.bookings
+        stats.round_trips_ms += part.round_trips_ms
+        stats.statuses.update(part.statuses)
+        stats.transport_errors += part.transport_errors
+        stats.login_failures += part.login_failures
+        stats.exhausted += part.exhausted
+        stats.client_cpu_s += part.client_cpu_s
+    return stats, elapsed, server_cpu
+
+
+def process_group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group,
+    read from /proc: the server's own account of its work, whatever the client does."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat: the process group
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by every PostgreSQL process (the server is ours alone in a
+    benchmark run on a quiet machine)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm") as f:
+                if f.read().strip() != "postgres":
+                    continue
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -379,12 +501,19 @@ def percentile(values: list[float], q: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.split("\n")[0])
     parser.add_argument("--server", choices=("reflex", "api"), default="reflex")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
     parser.add_argument("--shows", type=int, default=3, help="shows of 10,000 seats each")
     parser.add_argument("--contention", type=float, default=0.05)
     parser.add_argument("--no-idempotency", action="store_true")
+    parser.add_argument(
+        "--mode",
+        choices=("two-step", "purchase"),
+        default="two-step",
+        help="POST /holds + POST /bookings, or the one-request purchase",
+    )
+    parser.add_argument("--client-processes", type=int, default=2, help="load-generating processes")
     parser.add_argument(
         "--db-connections", type=int, default=48, help="PostgreSQL connections, all workers"
     )
@@ -403,7 +532,10 @@ def main(argv: list[str] | None = None) -> int:
         log(f"starting {args.server} server, {args.workers} workers, on {base_url}")
         server = start_server(args.server, args.workers, port, db_url, args.db_connections)
         wait_ready(base_url, server, args.startup_timeout)
-        stats, elapsed = asyncio.run(load(args, base_url, seeded))
+        load_average = os.getloadavg()[0]
+        pg_cpu = postgres_cpu()
+        stats, elapsed, server_cpu = load(args, base_url, seeded, server)
+        pg_cpu = postgres_cpu() - pg_cpu
         stop_server(server)
         violations = check_invariants(db)
         double_booked = count_double_booked(db) + sum(
@@ -435,6 +567,12 @@ def main(argv: list[str] | None = None) -> int:
         "clients": args.clients,
         "duration_s": round(elapsed, 1),
         "idempotency_keys": not args.no_idempotency,
+        "mode": args.mode,
+        "server_cpu_ms_per_booking": round(server_cpu / max(stats.bookings, 1) * 1000, 2),
+        "postgres_cpu_ms_per_booking": round(pg_cpu / max(stats.bookings, 1) * 1000, 2),
+        "client_cpu_ms_per_booking": round(stats.client_cpu_s / max(stats.bookings, 1) * 1000, 2),
+        "client_processes": args.client_processes,
+        "load_average_at_start": round(load_average, 2),
     }
     print(json.dumps(result), flush=True)
     return 0 if errors_5xx == 0 and double_booked == 0 and not violations else 1

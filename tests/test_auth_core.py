@@ -136,3 +136,23 @@ def test_postgres_urls_use_psycopg3():
         "postgresql+psycopg://u@h/db"
     )
     assert load({}).database_url.startswith("sqlite:///")
+
+
+@pytest.mark.parametrize("password", ["12345678", "password", "qwertyui", "Iloveyou1", "PASSWORD"])
+def test_common_passwords_are_refused_saying_why(password):
+    with pytest.raises(auth.InvalidInput, match="most common ones"):
+        auth.check_password_rules(password)
+
+
+def test_a_password_equal_to_the_e_mail_or_its_name_part_is_refused():
+    for password in ("carla.example@example.com", "Carla.Example"):
+        with pytest.raises(auth.InvalidInput, match="must not be your e-mail"):
+            auth.check_password_rules(password, "carla.example@example.com")
+    auth.check_password_rules("plum tree 42", "carla.example@example.com")
+
+
+def test_the_shipped_common_password_list_is_large_and_local():
+    common = auth.common_passwords()
+    assert len(common) >= 10_000
+    assert {"123456", "password", "qwerty"} <= common
+    assert auth.COMMON_PASSWORDS_FILE.is_relative_to(PROJECT_DIR)

@@ -1,26 +1,39 @@
 """Passwords, tokens and roles — no Reflex, no FastAPI.
 
 Passwords are bcrypt hashes (cost from settings, >= 12 in production). Access tokens are JWT
-HS256 with `sub` (user id), `role`, `iat` and `exp`; verification pins the algorithm, so
-`alg: none` and any other algorithm are rejected, as are tampered, expired and foreign-key
-tokens. Sign-up and log-in live here too so the UI and the API share one set of rules.
+HS256 with `sub` (user id), `role`, `ver` (the user's token version), `iat` and `exp`;
+verification pins the algorithm, so `alg: none` and any other algorithm are rejected, as are
+tampered, expired and foreign-key tokens. Sign-up and log-in live here too so the UI and the
+API share one set of rules — including their rate limits, keyed per e-mail and per client
+address, so neither door can be used to get around the other's.
+
+Sessions are revocable: `actor_from_token` compares the token's `ver` with the user's
+`token_version` on every request (one SQL statement), so changing the password, "log out
+everywhere" and an admin disabling the account end every older token at once.
 """
 
 from __future__ import annotations
 
+import gzip
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 import bcrypt
 import jwt
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from ticketapp.db import session_scope
+from ticketapp.booking.access import Actor
+from ticketapp.db import get_engine, session_scope
 from ticketapp.models import Role, User
+from ticketapp.ratelimit import LOGIN_WINDOW_SECONDS, RateLimiter, default_rate_limiter
 from ticketapp.settings import settings
 
 ALGORITHM = "HS256"
@@ -28,6 +41,11 @@ MIN_PASSWORD_LENGTH = 8
 # bcrypt only looks at the first 72 bytes; refusing longer input beats silently ignoring it.
 MAX_PASSWORD_BYTES = 72
 INVALID_LOGIN = "Invalid e-mail or password."
+LOGIN_ATTEMPTS_PER_MINUTE = settings.login_attempts_per_minute  # per address and per e-mail
+SIGNUPS_PER_HOUR = settings.signups_per_hour  # per client address
+SIGNUP_WINDOW_SECONDS = 3600.0
+# The 20,000 most common passwords of public breach corpora (see ticketapp/data/README.md).
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 
 # A real hash to compare against when the e-mail is unknown, so a wrong e-mail takes as long
 # as a wrong password (no account enumeration through timing).
@@ -60,12 +78,27 @@ class InvalidToken(AuthError):
     code = "invalid_token"
 
 
+class NotPermitted(AuthError):
+    code = "forbidden"
+
+
+class RateLimited(AuthError):
+    """Too many log-in or sign-up attempts; `retry_after` is whole seconds to wait."""
+
+    code = "rate_limited"
+
+    def __init__(self, wait: float) -> None:
+        self.retry_after = max(1, math.ceil(wait))
+        super().__init__(f"Too many attempts, try again in {self.retry_after} s.")
+
+
 @dataclass(frozen=True)
 class Identity:
-    """Who a verified token speaks for."""
+    """Who a verified token speaks for (`version`: the token version it was issued under)."""
 
     user_id: int
     role: str
+    version: int = 0
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles or self.role == Role.ADMIN
@@ -74,15 +107,32 @@ class Identity:
 # --- passwords -----------------------------------------------------------------------------
 
 
-def check_password_rules(password: str) -> None:
+@cache
+def common_passwords() -> frozenset[str]:
+    with gzip.open(COMMON_PASSWORDS_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip().lower() for line in lines if line.strip())
+
+
+def check_password_rules(password: str, email: str = "") -> None:
+    """Length, then guessability; each refusal says why."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput("password", "Password must be at least 8 characters.")
     if len(password.encode()) > MAX_PASSWORD_BYTES:
         raise InvalidInput("password", "Password must be at most 72 bytes.")
+    lowered = password.strip().lower()
+    email = email.strip().lower()
+    if email and lowered in (email, email.split("@")[0]):
+        raise InvalidInput("password", "Password must not be your e-mail address.")
+    if lowered in common_passwords():
+        raise InvalidInput(
+            "password",
+            "This password is one of the most common ones and is guessed first; "
+            "please choose another.",
+        )
 
 
-def hash_password(password: str) -> str:
-    check_password_rules(password)
+def hash_password(password: str, email: str = "") -> str:
+    check_password_rules(password, email)
     salt = bcrypt.gensalt(rounds=settings.bcrypt_rounds)
     return bcrypt.hashpw(password.encode(), salt).decode()
 
@@ -101,12 +151,27 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 
 def issue_token(
-    user_id: int, role: str, *, now: datetime | None = None, minutes: int | None = None
+    user_id: int,
+    role: str,
+    *,
+    version: int = 0,
+    now: datetime | None = None,
+    minutes: int | None = None,
 ) -> str:
     now = now or datetime.now(UTC)
     lifetime = timedelta(minutes=minutes if minutes is not None else settings.token_minutes)
-    claims = {"sub": str(user_id), "role": role, "iat": now, "exp": now + lifetime}
+    claims = {
+        "sub": str(user_id),
+        "role": role,
+        "ver": version,
+        "iat": now,
+        "exp": now + lifetime,
+    }
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
+
+
+def token_for(user: User) -> str:
+    return issue_token(user.id, user.role, version=user.token_version)
 
 
 def verify_token(token: str, *, key: str | None = None) -> Identity:
@@ -115,12 +180,12 @@ def verify_token(token: str, *, key: str | None = None) -> Identity:
             token,
             key or settings.secret_key,
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "role", "exp", "iat"]},
+            options={"require": ["sub", "role", "ver", "exp", "iat"]},
         )
         role = claims["role"]
         if role not in Role.ALL:
             raise InvalidToken("Unknown role in token.")
-        return Identity(user_id=int(claims["sub"]), role=role)
+        return Identity(user_id=int(claims["sub"]), role=role, version=int(claims["ver"]))
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken("Invalid or expired token.") from exc
 
@@ -144,15 +209,37 @@ def clean_name(name: str) -> str:
     return name
 
 
+def _throttle(limiter: RateLimiter | None, keys: list[str], limit: int, window: float) -> None:
+    limiter = limiter or default_rate_limiter()
+    for key in keys:
+        wait = limiter.hit(key, limit=limit, window=window)
+        if wait:
+            raise RateLimited(wait)
+
+
 def sign_up(
-    name: str, email: str, password: str, *, role: str = Role.CUSTOMER, db: Engine | None = None
+    name: str,
+    email: str,
+    password: str,
+    *,
+    client_ip: str | None,
+    role: str = Role.CUSTOMER,
+    db: Engine | None = None,
+    limiter: RateLimiter | None = None,
 ) -> User:
-    """Create an account; raises InvalidInput or EmailTaken and then writes nothing."""
+    """Create an account; raises InvalidInput, EmailTaken or RateLimited and then writes nothing.
+
+    At most SIGNUPS_PER_HOUR new accounts per client address, whichever door they come by;
+    `client_ip=None` is for the operator's own tools (demo data), which no client reaches.
+    """
     name = clean_name(name)
     email = normalize_email(email)
-    password_hash = hash_password(password)
     if role not in Role.ALL:
         raise InvalidInput("role", "Unknown role.")
+    check_password_rules(password, email)
+    if client_ip is not None:
+        _throttle(limiter, [f"signup:ip:{client_ip}"], SIGNUPS_PER_HOUR, SIGNUP_WINDOW_SECONDS)
+    password_hash = hash_password(password, email)
     user = User(name=name, email=email, password_hash=password_hash, role=role)
     try:
         with session_scope(db) as session:
@@ -170,15 +257,34 @@ def find_user_by_email(email: str, *, db: Engine | None = None) -> User | None:
         ).first()
 
 
-def log_in(email: str, password: str, *, db: Engine | None = None) -> tuple[User, str]:
-    """Check credentials; one generic error for every failure (no account enumeration)."""
+def log_in(
+    email: str,
+    password: str,
+    *,
+    client_ip: str,
+    db: Engine | None = None,
+    limiter: RateLimiter | None = None,
+) -> tuple[User, str]:
+    """Check credentials; one generic error for every failure (no account enumeration).
+
+    At most LOGIN_ATTEMPTS_PER_MINUTE attempts per client address and per e-mail address,
+    counted before the password is looked at, whichever door they come by.
+    """
+    _throttle(
+        limiter,
+        [f"login:ip:{client_ip}", f"login:email:{email.strip().lower()}"],
+        LOGIN_ATTEMPTS_PER_MINUTE,
+        LOGIN_WINDOW_SECONDS,
+    )
     user = find_user_by_email(email, db=db) if email and password else None
     if user is None:
         verify_password(password or "x", _DUMMY_HASH.decode())
         raise InvalidCredentials(INVALID_LOGIN)
     if not verify_password(password, user.password_hash):
         raise InvalidCredentials(INVALID_LOGIN)
-    return user, issue_token(user.id, user.role)
+    if user.disabled:
+        raise InvalidCredentials("This account has been disabled.")
+    return user, token_for(user)
 
 
 def get_user(user_id: int, *, db: Engine | None = None) -> User | None:
@@ -186,13 +292,25 @@ def get_user(user_id: int, *, db: Engine | None = None) -> User | None:
         return session.get(User, user_id)
 
 
-def user_from_token(token: str, *, db: Engine | None = None) -> User:
-    """Verify a token and load its user; a deleted user's token is as bad as a forged one."""
+_ACTOR_BY_ID = core_select(
+    User.id, User.role, User.name, User.email, User.token_version, User.disabled
+)
+
+
+def actor_from_token(token: str, *, db: Engine | None = None) -> Actor:
+    """Verify a token and identify its user in ONE statement (the hot path's budget).
+
+    A deleted or disabled user's token, and any token older than the user's token version,
+    is as bad as a forged one; the role comes from the database, not from the token.
+    """
     identity = verify_token(token)
-    user = get_user(identity.user_id, db=db)
-    if user is None:
+    engine = db or get_engine()
+    # Autocommit: a single read needs no BEGIN/ROLLBACK round trips around it.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        row = conn.execute(_ACTOR_BY_ID.where(User.id == identity.user_id)).first()
+    if row is None or row.disabled or row.token_version != identity.version:
         raise InvalidToken("Invalid or expired token.")
-    return user
+    return Actor(id=row.id, role=row.role, name=row.name, email=row.email)
 
 
 def update_name(user_id: int, name: str, *, db: Engine | None = None) -> User:
@@ -206,11 +324,41 @@ def update_name(user_id: int, name: str, *, db: Engine | None = None) -> User:
         return user
 
 
-def change_password(user_id: int, current: str, new: str, *, db: Engine | None = None) -> None:
-    check_password_rules(new)
+def change_password(user_id: int, current: str, new: str, *, db: Engine | None = None) -> str:
+    """Set a new password; every earlier token stops working. Returns a fresh token for the
+    caller, so the session that changed the password goes on."""
     with session_scope(db) as session:
         user = session.get(User, user_id)
         if user is None or not verify_password(current, user.password_hash):
             raise InvalidCredentials("Current password is wrong.")
-        user.password_hash = hash_password(new)
+        user.password_hash = hash_password(new, user.email)
+        user.token_version += 1
         session.add(user)
+        session.flush()
+        return token_for(user)
+
+
+def log_out_everywhere(user_id: int, *, db: Engine | None = None) -> None:
+    """End every token of this user, on every device (the caller's included)."""
+    _bump_token_version(user_id, db=db)
+
+
+def set_disabled(actor: Actor, user_id: int, disabled: bool, *, db: Engine | None = None) -> None:
+    """An admin disables (or re-enables) an account; disabling ends its sessions at once."""
+    if not actor.is_admin:
+        raise NotPermitted("Only an admin can disable accounts.")
+    if actor.id == user_id:
+        raise InvalidInput("user_id", "You cannot disable your own account.")
+    _bump_token_version(user_id, disabled=disabled, db=db)
+
+
+def _bump_token_version(user_id: int, *, db: Engine | None = None, **values: object) -> None:
+    with session_scope(db) as session:
+        changed = session.exec(
+            update(User)
+            .where(User.id == user_id)
+            .values(token_version=User.token_version + 1, **values)
+            .returning(User.id)
+        ).first()
+        if changed is None:
+            raise InvalidInput("user_id", "No such user.")

@@ -8,18 +8,35 @@ engine's conditional UPDATEs re-check their WHERE clause on the newest row versi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Table,
+    bindparam,
+    column,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy import table as sa_table
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
-from ticketapp.settings import settings
+from ticketapp.settings import Settings, settings
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, limits: Settings | None = None) -> Engine:
+    """The engine for `url`; `limits` (pool and timeouts) default to the app's settings."""
+    limits = limits or settings
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -43,9 +60,24 @@ def make_engine(url: str) -> Engine:
         return engine
     return create_engine(
         url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
+        pool_size=limits.db_pool_size,
+        max_overflow=limits.db_max_overflow,
+        pool_timeout=limits.db_pool_timeout,
         pool_pre_ping=True,
+        # connect_timeout: an unreachable server (not a refusing one) must not hang a worker.
+        connect_args={"options": postgres_session_options(limits), "connect_timeout": 5},
+    )
+
+
+def postgres_session_options(limits: Settings) -> str:
+    """Server-side limits for every app connection (libpq `options`, set at connect time).
+
+    A statement or lock wait that runs away must not hold a worker and a pooled connection
+    hostage: PostgreSQL cancels it and the API answers 503 + Retry-After (0 turns a limit off).
+    """
+    return (
+        f"-c statement_timeout={limits.db_statement_timeout_ms} "
+        f"-c lock_timeout={limits.db_lock_timeout_ms}"
     )
 
 
@@ -83,3 +115,86 @@ def commit_without_flush_wait(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit = off"))
+
+
+def fresh_ids(table: str, dialect: str, *, order_by: Any = None) -> ColumnElement[int]:
+    """A column expression handing out new primary keys of `table`, one per selected row.
+
+    The hot paths allocate ids inside the statement that locks and reads (no round trip of
+    its own), so that everything they write afterwards — rows that refer to each other, the
+    answer stored for an Idempotency-Key — is known before the one statement that writes it.
+    PostgreSQL draws from the table's sequence (gaps are harmless). SQLite has no sequences,
+    but BEGIN IMMEDIATE makes this transaction the only writer, so max(id) + n is free.
+    """
+    if dialect == "postgresql":
+        return literal_column(f"nextval('{table}_id_seq')")
+    latest = select(func.coalesce(func.max(column("id")), 0)).select_from(
+        sa_table(table, column("id"))
+    )
+    position = func.row_number().over(order_by=order_by) if order_by is not None else 1
+    return latest.scalar_subquery() + position
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Several writes sent as ONE statement on PostgreSQL, in order elsewhere.
+
+    Built once per shape (the hot paths cache their batches) and run with a dict of
+    parameters shared by all its statements; a step with `rows` set is run once per row of
+    `params[rows]` (SQLite's stand-in for a multi-row INSERT).
+    """
+
+    steps: tuple[tuple[Any, str | None], ...]
+    main: int  # the step whose rows are returned
+
+    def run(self, conn: Connection, params: dict[str, Any]) -> list[Any]:
+        rows: list[Any] = []
+        for index, (stmt, many) in enumerate(self.steps):
+            result = conn.execute(stmt, params[many] if many else params)
+            if index == self.main:
+                rows = result.all()
+        return rows
+
+
+def batch(
+    dialect: str, main: Any, *, before: Sequence[Any] = (), after: Sequence[Any] = ()
+) -> Batch:
+    """Run `before`, `main` and `after` as ONE statement on PostgreSQL; in order elsewhere.
+
+    On PostgreSQL the others become data-modifying CTEs of `main` (one round trip; foreign
+    keys between them are checked at the end of the statement, so their order is free). The
+    statements must not read each other's effects: a sub-statement of a WITH does not see
+    what its siblings change. SQLite cannot put INSERT or UPDATE in a WITH, so it runs them
+    one after the other in the given order (foreign keys first). Entries of `before`/`after`
+    may be `(statement, rows_key)` pairs, see `Batch`.
+    """
+
+    def step(entry: Any) -> tuple[Any, str | None]:
+        return entry if isinstance(entry, tuple) else (entry, None)
+
+    if dialect == "postgresql":
+        sides = [step(entry)[0].cte(f"w{i}") for i, entry in enumerate([*before, *after])]
+        return Batch(((main.add_cte(*sides) if sides else main, None),), 0)
+    steps = [step(entry) for entry in before] + [(main, None)] + [step(e) for e in after]
+    return Batch(tuple(steps), len(before))
+
+
+def insert_rows(table: Table, names: Sequence[str], dialect: str, key: str) -> Any:
+    """An INSERT of several rows whose SQL is the same whatever their number.
+
+    On PostgreSQL the rows travel as one array per column (parameters `{key}_{name}`) through
+    `unnest`; elsewhere the statement takes one row (parameters `{key}_{name}`) and a `Batch`
+    step runs it for each row of `params[key]`.
+    """
+    if dialect != "postgresql":
+        return insert(table).values({name: bindparam(f"{key}_{name}") for name in names}), key
+    arrays = [bindparam(f"{key}_{name}", type_=ARRAY(table.c[name].type)) for name in names]
+    source = func.unnest(*arrays).table_valued(*names).render_derived()
+    return insert(table).from_select(list(names), select(*(source.c[name] for name in names)))
+
+
+def rows_params(rows: list[dict[str, Any]], dialect: str, key: str) -> dict[str, Any]:
+    """The parameters of `insert_rows(..., key)` for these rows."""
+    if dialect != "postgresql":
+        return {key: [{f"{key}_{name}": value for name, value in row.items()} for row in rows]}
+    return {f"{key}_{name}": [row[name] for row in rows] for name in rows[0]}

@@ -28,7 +28,7 @@ CUSTOMER = ("Carl Customer", "customer@ticketapp.dev", "customer-demo-1")
 def _account(name: str, email: str, password: str, role: str, db: Engine | None) -> int:
     user = auth.find_user_by_email(email, db=db)
     if user is None:
-        user = auth.sign_up(name, email, password, role=role, db=db)
+        user = auth.sign_up(name, email, password, role=role, client_ip=None, db=db)
     return user.id
 
 

@@ -22,9 +22,15 @@ import time
 
 import psycopg
 from sqlalchemy import func
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import select
 
-from ticketapp.booking import expire_stale_holds, versioned_status_string
+from ticketapp.booking import (
+    TemporarilyUnavailable,
+    expire_stale_holds,
+    versioned_status_string,
+)
 from ticketapp.db import session_scope
 from ticketapp.models import ShowSeat
 from ticketapp.settings import settings
@@ -35,6 +41,7 @@ CHANNEL = "seat_changes"
 POLL_SECONDS = 0.25  # SQLite only
 SWEEP_SECONDS = 1.0
 SAFETY_REFRESH = 30.0
+LISTEN_RETRY_MAX = 2.0
 WATCH_TTL = 120.0  # a show nobody waited on for this long is no longer polled
 
 
@@ -127,22 +134,34 @@ class SeatChangeHub:
     # --- feeding the hub ---------------------------------------------------------------------
 
     async def listen_postgres(self, url: str) -> None:
-        """LISTEN on one connection; reconnect with backoff and refresh everything after."""
+        """LISTEN on one connection; reconnect with backoff and refresh everything after.
+
+        The backoff stays short (at most LISTEN_RETRY_MAX): a failed connection attempt costs
+        PostgreSQL next to nothing, and after a database restart the seat maps should follow
+        the hall again within seconds, not after a long doubling wait.
+        """
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
-        backoff = 0.5
+        backoff = 0.25
+        lost = False
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                async with await psycopg.AsyncConnection.connect(
+                    dsn, autocommit=True, connect_timeout=5
+                ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     self.changed_all()  # whatever happened while we were not listening
-                    backoff = 0.5
+                    if lost:
+                        logger.warning("seat listener reconnected; watched shows refreshed")
+                    backoff, lost = 0.25, False
                     async for note in conn.notifies():
                         with contextlib.suppress(ValueError):
                             self.changed(int(note.payload))
             except (psycopg.Error, OSError) as exc:
-                logger.warning("seat listener lost its connection (%s); retrying", exc)
+                if not lost:  # one line per outage, not one per attempt
+                    logger.warning("seat listener lost its connection (%s); retrying", exc)
+                lost = True
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+                backoff = min(backoff * 2, LISTEN_RETRY_MAX)
 
     def _signature_rows(self, show_ids: list[int]) -> dict[int, int]:
         with session_scope() as session:
@@ -183,12 +202,24 @@ async def sweep_expired_holds() -> None:
     Every process may run it: the release is a conditional UPDATE, so two sweepers never
     release the same seat twice, and nothing depends on a sweeper having run.
     """
+    failing = False
     while True:
         await asyncio.sleep(SWEEP_SECONDS)
         try:
             await asyncio.to_thread(expire_stale_holds)
+        except (TemporarilyUnavailable, OperationalError, InterfaceError, PoolTimeout) as exc:
+            # The database is down or busy: say so once, keep trying every second.
+            if not failing:
+                logger.warning("hold sweeper: database unavailable (%s); retrying", exc)
+            failing = True
+            continue
         except Exception:
             logger.exception("sweeping expired holds failed")
+            failing = True
+            continue
+        if failing:
+            logger.warning("hold sweeper resumed")
+        failing = False
 
 
 hub = SeatChangeHub()

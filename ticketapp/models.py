@@ -71,6 +71,10 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=100)
     role: str = Field(default=Role.CUSTOMER, max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
+    # Every token carries the version it was issued under; bumping it (password change, "log
+    # out everywhere", an admin disabling the account) ends every older token at once.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    disabled: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Layout(SQLModel, table=True):

@@ -50,6 +50,19 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    """CORS_ORIGINS: comma-separated `scheme://host[:port]`; never `*` (we answer with
+    credentials) and never `null` (sandboxed frames and file: pages all send it)."""
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin in ("*", "null") or "://" not in origin or origin.count("/") != 2:
+            raise ConfigError(
+                f"CORS_ORIGINS must list origins such as https://tickets.example.org, "
+                f"got {origin!r} ('*' and 'null' are refused)."
+            )
+    return origins
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="ignore")
 
@@ -66,6 +79,27 @@ class Settings(BaseSettings):
     # Per process: workers x (pool + overflow) must stay below PostgreSQL's max_connections.
     db_pool_size: int = Field(10, ge=1, alias="DB_POOL_SIZE")
     db_max_overflow: int = Field(20, ge=0, alias="DB_MAX_OVERFLOW")
+    # Overload is answered, not queued: a request that cannot get a connection soon gets
+    # 503 + Retry-After, and no statement or lock wait can hold a worker for long.
+    db_pool_timeout: float = Field(
+        1.0,
+        ge=0.01,
+        alias="DB_POOL_TIMEOUT",
+        description="seconds a request waits for a pooled connection before a 503",
+    )
+    db_statement_timeout_ms: int = Field(
+        10_000, ge=0, alias="DB_STATEMENT_TIMEOUT_MS", description="PostgreSQL statement_timeout"
+    )
+    db_lock_timeout_ms: int = Field(
+        3_000, ge=0, alias="DB_LOCK_TIMEOUT_MS", description="PostgreSQL lock_timeout"
+    )
+    max_requests_in_flight: int = Field(
+        24, ge=1, alias="MAX_REQUESTS_IN_FLIGHT", description="per worker; beyond it: 503"
+    )
+    # GRANIAN_WORKERS is the name Reflex itself reads; keep it so old commands still work.
+    web_workers: int | None = Field(
+        None, alias="GRANIAN_WORKERS", description="backend workers of `python -m ticketapp.server`"
+    )
     secret_key: str = Field(
         "", alias="SECRET_KEY", description="JWT HS256 signing key; required in production"
     )
@@ -89,6 +123,19 @@ class Settings(BaseSettings):
     mail_dir: Path = Field(PROJECT_DIR / "var" / "mail", alias="MAIL_DIR")
     # in-process: the app runs the mail sender; external: `python -m ticketapp.mailer`
     mailer: str = Field("in-process", alias="TICKETAPP_MAILER")
+    cors_origins: tuple[str, ...] = Field(
+        ("http://localhost:3000",),
+        alias="CORS_ORIGINS",
+        description="other origins that may call us (comma-separated); the app's own always may",
+    )
+    api_docs: bool = Field(True, alias="API_DOCS", description="serve /api/docs (1 or 0)")
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, alias="MAX_BODY_BYTES", description="API bodies beyond get 413"
+    )
+    login_attempts_per_minute: int = Field(
+        10, ge=1, alias="LOGIN_ATTEMPTS_PER_MINUTE", description="per address and e-mail"
+    )
+    signups_per_hour: int = Field(5, ge=1, alias="SIGNUPS_PER_HOUR", description="per address")
 
     @property
     def is_production(self) -> bool:
@@ -103,10 +150,19 @@ class Settings(BaseSettings):
     def _environment(cls, raw: Any) -> Any:
         """Read the environment's spelling: an empty variable is an unset one, REDIS_URL
         stands in for REFLEX_REDIS_URL, and development generates its own secret."""
-        data = {k: v for k, v in dict(raw).items() if v not in ("", None)}
+        raw = dict(raw)
+        data = {k: v for k, v in raw.items() if v not in ("", None)}
+        production = raw.get("TICKETAPP_ENV") == "production"
+        # These two tell "set but empty" from "unset": an empty list, documentation off.
+        cors = raw.get("CORS_ORIGINS")
+        if cors is None:
+            cors = raw.get("REFLEX_DEPLOY_URL") or "http://localhost:3000"
+        data["CORS_ORIGINS"] = _origins(cors)
+        data["API_DOCS"] = raw.get("API_DOCS", "0" if production else "1") == "1"
+        if str(data.get("GRANIAN_WORKERS", "0")) == "0":
+            data["GRANIAN_WORKERS"] = None
         if "REFLEX_REDIS_URL" not in data and "REDIS_URL" in data:
             data["REFLEX_REDIS_URL"] = data["REDIS_URL"]
-        production = data.get("TICKETAPP_ENV") == "production"
         secret = data.get("SECRET_KEY", "")
         if not secret:
             if production:

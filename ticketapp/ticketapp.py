@@ -5,7 +5,9 @@ import reflex as rx
 
 from ticketapp import mailer
 from ticketapp.api import app as api_app
+from ticketapp.api.security import websocket_origin_allowed
 from ticketapp.live import run_live_updates
+from ticketapp.logredact import install_log_redaction
 from ticketapp.pages import (  # noqa: F401  (importing a page module records its pages)
     account_forms,
     bookings,
@@ -21,6 +23,7 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module records it
 )
 from ticketapp.pages.registry import register_pages
 from ticketapp.settings import settings
+from ticketapp.state.connection import NewConnectionMiddleware
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -28,6 +31,14 @@ app = rx.App(
     api_transformer=api_app,
 )
 register_pages(app)  # once per process, whatever compiles the app again (pages/registry.py)
+# The websocket admits the app's own origin and CORS_ORIGINS, nothing else (no cross-site
+# websocket hijacking); Reflex would otherwise pass socket.io the bare CORS list.
+if app.sio is not None:
+    app.sio.eio.cors_allowed_origins = websocket_origin_allowed
+# A websocket that reuses a client token does not inherit the page state of another.
+app.add_middleware(NewConnectionMiddleware())
+# Client tokens and JWTs never reach the logs (Reflex names the token in lock warnings).
+install_log_redaction()
 # One seat-change listener and one hold sweeper per backend process (see ticketapp/live.py).
 app.register_lifespan_task(run_live_updates)
 # One outbox mail sender per backend process; senders never send a mail twice (ticketapp/mail).

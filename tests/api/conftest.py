@@ -15,8 +15,8 @@ from sqlalchemy.engine import Engine
 from tests.api.factories import Account, Clock, Stage, build_stage, make_account
 from ticketapp.api import app
 from ticketapp.api.deps import get_db, get_now, get_rate_limiter
-from ticketapp.api.ratelimit import MemoryRateLimiter
 from ticketapp.models import Role
+from ticketapp.ratelimit import MemoryRateLimiter
 
 
 @pytest.fixture

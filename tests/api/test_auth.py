@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from tests.api.factories import PASSWORD, Account
 from ticketapp import auth
-from ticketapp.api.ratelimit import MemoryRateLimiter
 from ticketapp.models import Role
+from ticketapp.ratelimit import MemoryRateLimiter
 
 SIGNUP = "/api/v1/auth/signup"
 LOGIN = "/api/v1/auth/login"
@@ -183,7 +183,10 @@ def test_change_password_then_log_in_with_the_new_one(
         json={"current_password": PASSWORD, "new_password": "a brand new one"},
         headers=customer.headers,
     )
-    assert r.status_code == 204, r.text
+    assert r.status_code == 200, r.text
+    fresh = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert client.get(ME, headers=fresh).status_code == 200
+    assert client.get(ME, headers=customer.headers).status_code == 401  # older tokens end
     assert (
         client.post(LOGIN, json={"email": "carla@example.com", "password": PASSWORD}).status_code
         == 401

@@ -16,6 +16,7 @@ from ticketapp.db import session_scope
 from ticketapp.models import Hold, IdempotencyRecord
 
 HOLDS = "/api/v1/holds"
+HOLDS_SCOPE = "POST /api/v1/holds"
 
 
 def hold_count(db: Engine) -> int:
@@ -318,7 +319,7 @@ def test_a_replayed_conflict_stays_a_conflict(
     assert again.json() == first.json()
 
 
-def test_concurrent_requests_with_one_key_create_one_hold(
+def test_concurrent_requests_with_one_key_create_one_hold_and_all_get_its_answer(
     client: TestClient, db: Engine, stage: Stage, customer: Account
 ) -> None:
     headers = {**customer.headers, "Idempotency-Key": "burst"}
@@ -337,14 +338,12 @@ def test_concurrent_requests_with_one_key_create_one_hold(
     for t in threads:
         t.join()
     assert hold_count(db) == 1
-    assert {code for code, _ in answers} <= {201, 409}
-    assert all(
-        a["error"]["code"] == "idempotency_in_progress" for code, a in answers if code == 409
-    )
-    assert len({a["hold_id"] for code, a in answers if code == 201}) == 1
+    # No "in progress" refusal any more: a duplicate waits for the first and replays it.
+    assert [code for code, _ in answers] == [201] * 6
+    assert len({a["hold_id"] for _, a in answers}) == 1
 
 
-def test_a_key_claimed_by_a_different_request_is_refused_while_in_progress(
+def test_a_legacy_claim_without_an_answer_for_another_request_is_refused(
     client: TestClient, db: Engine, stage: Stage, customer: Account, clock
 ) -> None:
     with session_scope(db) as session:
@@ -364,7 +363,7 @@ def test_a_key_claimed_by_a_different_request_is_refused_while_in_progress(
     assert hold_count(db) == 0
 
 
-def test_a_claim_still_running_answers_409_and_is_taken_over_once_stale(
+def test_a_legacy_claim_left_by_a_dead_owner_is_taken_over(
     client: TestClient, db: Engine, stage: Stage, customer: Account, clock
 ) -> None:
     from ticketapp.api.idempotency import fingerprint
@@ -384,12 +383,95 @@ def test_a_claim_still_running_answers_409_and_is_taken_over_once_stale(
             )
         )
     headers = {**customer.headers, "Idempotency-Key": "slow"}
-    r = client.post(HOLDS, json=body, headers=headers)
-    assert r.status_code == 409
-    assert r.json()["error"]["code"] == "idempotency_in_progress"
-    assert r.headers["Retry-After"] == "1"
-    clock.advance(minutes=3)
-    assert client.post(HOLDS, json=body, headers=headers).status_code == 201
+    first = client.post(HOLDS, json=body, headers=headers)
+    again = client.post(HOLDS, json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert hold_count(db) == 1
+
+
+def _owner_mid_request(db: Engine, customer: Account, request_hash: str):
+    """A raw connection that has written the key's record and not committed: a request
+    whose worker is in the middle of it (or just died with the connection still open)."""
+    import psycopg
+
+    url = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    owner = psycopg.connect(url)
+    owner.execute(
+        "INSERT INTO idempotency_record (user_id, scope, key, request_hash, status_code,"
+        " response_json, created_at) VALUES (%s, 'POST /api/v1/holds', 'owned', %s, 201,"
+        " '{\"owner\": true}', now())",
+        (customer.id, request_hash),
+    )
+    return owner, owner.info.backend_pid
+
+
+def _post_in_thread(client: TestClient, body: dict, headers: dict) -> tuple[threading.Thread, list]:
+    answers: list = []
+    thread = threading.Thread(
+        target=lambda: answers.append(client.post(HOLDS, json=body, headers=headers))
+    )
+    thread.start()
+    return thread, answers
+
+
+def _wait_until_blocked(db: Engine, thread: threading.Thread) -> None:
+    """Until a backend waits on a lock (our request, on the owner's uncommitted key)."""
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with db.connect() as conn:
+            waiting = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            ).scalar()
+        if waiting:
+            return
+        assert thread.is_alive()
+        time.sleep(0.02)
+    raise AssertionError("the request never waited for the key's owner")
+
+
+def test_a_key_whose_owner_dies_mid_request_is_taken_over_at_once(
+    client: TestClient, db: Engine, stage: Stage, customer: Account
+) -> None:
+    from ticketapp.api.idempotency import fingerprint
+    from ticketapp.api.schemas import HoldSeatsIn
+
+    body = {"show_id": stage.show_id, "seat_ids": stage.seat_ids[:1]}
+    owner, pid = _owner_mid_request(db, customer, fingerprint(HOLDS_SCOPE, HoldSeatsIn(**body)))
+    headers = {**customer.headers, "Idempotency-Key": "owned"}
+    thread, answers = _post_in_thread(client, body, headers)
+    _wait_until_blocked(db, thread)
+    with db.connect() as conn:  # the owner's worker is killed: PostgreSQL drops its work
+        conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+    thread.join(timeout=20)
+    owner.close()
+    assert answers and answers[0].status_code == 201
+    assert "owner" not in answers[0].json()
+    assert hold_count(db) == 1
+
+
+def test_a_duplicate_waits_for_the_running_owner_and_replays_its_answer(
+    client: TestClient, db: Engine, stage: Stage, customer: Account
+) -> None:
+    from ticketapp.api.idempotency import fingerprint
+    from ticketapp.api.schemas import HoldSeatsIn
+
+    body = {"show_id": stage.show_id, "seat_ids": stage.seat_ids[:1]}
+    owner, _ = _owner_mid_request(db, customer, fingerprint(HOLDS_SCOPE, HoldSeatsIn(**body)))
+    headers = {**customer.headers, "Idempotency-Key": "owned"}
+    thread, answers = _post_in_thread(client, body, headers)
+    _wait_until_blocked(db, thread)
+    owner.commit()
+    owner.close()
+    thread.join(timeout=20)
+    assert answers and answers[0].status_code == 201
+    assert answers[0].json() == {"owner": True}
+    assert answers[0].headers["Idempotent-Replayed"] == "true"
+    assert hold_count(db) == 0  # the duplicate's own hold was rolled back
 
 
 @pytest.mark.parametrize("key", ["", "x" * 121, "has space"])

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from ticketapp.api.ratelimit import MemoryRateLimiter, RedisRateLimiter, retry_after_header
+from ticketapp.ratelimit import MemoryRateLimiter, RedisRateLimiter, retry_after_header
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

@@ -21,7 +21,7 @@ from tests.api.factories import Account, Clock, build_stage
 from ticketapp import booking
 from ticketapp.api import app
 from ticketapp.api.deps import get_db, get_now, get_rate_limiter
-from ticketapp.api.ratelimit import MemoryRateLimiter
+from ticketapp.ratelimit import MemoryRateLimiter
 
 EXAMPLES_PER_OPERATION = 30
 

@@ -1,4 +1,4 @@
-"""Browser tests: the real production app (`reflex run --env prod`, one port) on a fresh
+"""Browser tests: the real production app (`python -m ticketapp.server`, one port) on a fresh
 PostgreSQL database, driven through Debian's Chromium by Playwright."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.engine import Engine
 
-from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
+from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port
 from tests import dbutil
+from tests.appserver import start_server, stop_app
 from ticketapp.db import make_engine
 
 # A 2-core CI machine building and serving the app while Chromium renders: give the UI a
@@ -30,13 +31,16 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 # Browser tests run the app in scale-out mode: two backend workers sharing PostgreSQL and
 # Redis, so every journey also proves the workers agree on state and live seat changes.
 SCALE_OUT = {"REFLEX_REDIS_URL": REDIS_URL, "GRANIAN_WORKERS": "2"}
+# Every browser logs in and signs up from 127.0.0.1, many times a minute: the limits that
+# guard a real deployment would stop the suite (they have their own tests).
+GENEROUS_LIMITS = {"LOGIN_ATTEMPTS_PER_MINUTE": "10000", "SIGNUPS_PER_HOUR": "10000"}
 
 
 @pytest.fixture(scope="session")
 def app_server(app_db_url, tmp_path_factory) -> str:
     port = free_port()
     log = tmp_path_factory.mktemp("app") / "reflex.log"
-    proc = start_app(app_db_url, port, log, extra_env=SCALE_OUT)
+    proc = start_server(app_db_url, port, log, extra_env={**SCALE_OUT, **GENEROUS_LIMITS})
     yield f"http://localhost:{port}"
     stop_app(proc)
 

@@ -35,7 +35,11 @@ def test_change_name_and_password(page: Page, app_engine):
     page.fill("#current-password", PASSWORD)
     page.fill("#new-password", "brand new password")
     page.click("#save-password")
-    expect(page.get_by_text("Your password is changed.")).to_be_visible()
+    expect(
+        page.get_by_text("Your password is changed; other devices are logged out.")
+    ).to_be_visible()
+    page.reload()  # this tab goes on with the fresh token the change handed it
+    expect(page.locator("#account-name")).to_have_value("New Name")
     with Session(app_engine) as session:
         stored = session.get(User, user.id)
         assert stored.name == "New Name"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bench.harness import BIN_DIR, PROJECT_DIR, app_env, free_port, stop_app, wait_until_up
-from tests.e2e.conftest import REDIS_URL
+from bench.harness import free_port
+from tests.appserver import start_server, stop_app
+from tests.e2e.conftest import GENEROUS_LIMITS, REDIS_URL
 from tests.e2e.helpers import PASSWORD, create_user, log_in, make_show, seat, wait_for_map
 from ticketapp import booking
 
@@ -115,31 +115,19 @@ def test_a_selected_seat_taken_by_someone_else_is_deselected_with_a_message(page
 
 @pytest.fixture
 def second_backend(app_db_url, tmp_path) -> str:
-    """Another backend process on the same PostgreSQL and Redis: the REST API served by
-    granian on a port of its own — "worker A", while the page lives on the app's workers."""
+    """Another backend process on the same PostgreSQL and Redis: the production server,
+    backend only, on a port of its own — "worker A", while the page lives on the app's workers."""
     port = free_port()
-    log = (tmp_path / "api.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(BIN_DIR / "python"),
-            "-m",
-            "granian",
-            "--interface",
-            "asgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "ticketapp.api:app",
-        ],
-        cwd=PROJECT_DIR,
-        env=app_env(app_db_url, {"REFLEX_REDIS_URL": REDIS_URL}),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    proc = start_server(
+        app_db_url,
+        port,
+        tmp_path / "api.log",
+        # It shares the log-in counts in Redis with the app the browsers log in to.
+        extra_env={"REFLEX_REDIS_URL": REDIS_URL, **GENEROUS_LIMITS},
+        workers=1,
+        backend_only=True,
     )
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/api/openapi.json", proc, tmp_path / "api.log")
         yield f"http://127.0.0.1:{port}"
     finally:
         stop_app(proc)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import select
 
 from tests.engine.conftest import NOW, STARTS, make_users
@@ -26,6 +26,7 @@ from ticketapp.booking import (
     hold_seats,
     retry_mail,
 )
+from ticketapp.booking import bookings as bookings_module
 from ticketapp.booking import outbox as outbox_module
 from ticketapp.db import session_scope
 from ticketapp.models import Booking, Event, Hold, MailStatus, OutboxMail, Role
@@ -94,19 +95,22 @@ def test_a_failure_after_the_mail_is_queued_rolls_back_booking_and_mail(engine, 
     venue = stage(engine)
     customer = buyer(engine)
     held = hold_seats(customer, venue.show_id, venue.ids("A1", "A2"), now=NOW, db=engine)
-    real_enqueue = outbox_module.enqueue_booking_mail
+    real_write = bookings_module._write_booking
     queued_in_transaction = []
 
-    def enqueue_then_fail(session, *args, **kwargs):
-        queued_in_transaction.append(real_enqueue(session, *args, **kwargs))
+    def write_then_fail(conn, *args, **kwargs):
+        real_write(conn, *args, **kwargs)
+        queued_in_transaction.append(
+            conn.execute(select(func.count()).select_from(OutboxMail)).one()[0]
+        )
         raise RuntimeError("the process dies before COMMIT")
 
-    monkeypatch.setattr(outbox_module, "enqueue_booking_mail", enqueue_then_fail)
+    monkeypatch.setattr(bookings_module, "_write_booking", write_then_fail)
 
     with pytest.raises(RuntimeError):
         confirm_hold(held.hold_id, user_id=customer, now=NOW, db=engine)
 
-    assert queued_in_transaction == [True]  # the row was written, then rolled back with all
+    assert queued_in_transaction == [1]  # the row was written, then rolled back with all
     assert outbox_rows(engine) == []
     with session_scope(engine) as session:
         assert session.get(Hold, held.hold_id).status == "active"

@@ -5,18 +5,43 @@ and everything else falls through to Reflex. All of ours live under /api: the v1
 the interactive docs (/api/docs) and the schema (/api/openapi.json). An unknown path under
 /api gets our JSON 404 (or 405) instead of falling through to Reflex's frontend.
 
+Security (ticketapp/api/security.py): one middleware sets the security headers and bounds
+request bodies for the API and for Reflex alike; CORS admits only CORS_ORIGINS. The docs page
+loads swagger-ui 5 from the pinned `fastapi-offline` package (its static files only), served
+from here (no CDN on the origin that holds the tokens), and is off in production unless
+API_DOCS=1.
+
 The app can also run alone (`granian --interface asgi ticketapp.api:app`), which is how the
 tests and `bench.api` use it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Mount
 
+from ticketapp.api.admission import AdmissionControl
 from ticketapp.api.errors import ApiError, install_error_handlers
-from ticketapp.api.routes import auth, bookings, events, holds, organizer, seat_layout, shows
+from ticketapp.api.routes import (
+    auth,
+    bookings,
+    events,
+    health,
+    holds,
+    organizer,
+    seat_layout,
+    shows,
+)
 from ticketapp.api.schemas import ErrorResponse
+from ticketapp.api.security import SecurityMiddleware
+from ticketapp.settings import settings
 
 API_V1 = "/api/v1"
 
@@ -42,6 +67,7 @@ api_router.include_router(seat_layout.router)
 api_router.include_router(holds.router)
 api_router.include_router(bookings.router)
 api_router.include_router(organizer.router)
+api_router.include_router(health.router)
 
 app = FastAPI(
     title="ticketapp API",
@@ -51,13 +77,49 @@ app = FastAPI(
         "sales and check-in. Log in with `POST /api/v1/auth/login` and send the token as "
         '`Authorization: Bearer <token>`. Every error is `{"error": {"code", "message"}}`.'
     ),
-    docs_url="/api/docs",
+    docs_url=None,
     redoc_url=None,
     openapi_url="/api/openapi.json",
-    swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
 )
 app.include_router(api_router, prefix=API_V1)
 install_error_handlers(app)
+# Outermost last: the security headers go on every answer (admission's 503s included);
+# admission control turns work away before CORS or a route spends anything on it.
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=list(settings.cors_origins),
+    allow_credentials=False,  # bearer tokens, not cookies: never needs credentials
+    allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+    allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+)
+# Around every route, Reflex's own included (it is mounted inside this app); see admission.py.
+app.add_middleware(AdmissionControl, limit=settings.max_requests_in_flight)
+app.add_middleware(SecurityMiddleware)
+
+DOCS_ASSETS = "/api/docs-assets"
+SWAGGER_UI_FILES = Path(fastapi_offline.__file__).parent / "static"
+
+if settings.api_docs:
+    app.mount(
+        DOCS_ASSETS,
+        StaticFiles(directory=SWAGGER_UI_FILES),
+        name="docs-assets",
+    )
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="ticketapp API",
+            oauth2_redirect_url="/api/docs/oauth2-redirect",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        )
+
+    @app.get("/api/docs/oauth2-redirect", include_in_schema=False)
+    def api_docs_oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

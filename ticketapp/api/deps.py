@@ -6,9 +6,11 @@ still run in threads).
 
 `Db` is the engine the route works on: `ticketapp.db.get_engine()` in production, replaced in
 tests with `app.dependency_overrides[get_db]`. `Now` is the request's clock, also overridable,
-so expiry can be tested without sleeping. `CurrentUser` loads the user behind the bearer token
-on every request: a deleted user's token stops working at once, and the role comes from the
-database, not from a token that may predate a role change.
+so expiry can be tested without sleeping. `CurrentUser` is the `Actor` (id, role, name,
+e-mail) behind the bearer token, read on every request in one statement: a deleted or disabled
+user's token, or one older than the user's token version (password changed, logged out
+everywhere), stops working at once, and the role comes from the database, not from a token that
+may predate a role change.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from sqlalchemy.engine import Engine
 
 from ticketapp import auth
 from ticketapp.api.errors import ApiError
-from ticketapp.api.ratelimit import RateLimiter, default_rate_limiter
 from ticketapp.api.schemas import MAX_ID
+from ticketapp.booking.access import Actor
 from ticketapp.db import get_engine
-from ticketapp.models import Role, User, utcnow
+from ticketapp.models import utcnow
+from ticketapp.ratelimit import RateLimiter, default_rate_limiter
 
 _bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/auth/login.")
 
@@ -50,39 +53,48 @@ Limiter = Annotated[RateLimiter, Depends(get_rate_limiter)]
 def get_current_user(
     db: Db,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
+) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError("not_authenticated", "Log in first: send 'Authorization: Bearer <token>'.")
-    return auth.user_from_token(credentials.credentials, db=db)
+    return auth.actor_from_token(credentials.credentials, db=db)
 
 
-CurrentUser = Annotated[User, Depends(get_current_user)]
+CurrentUser = Annotated[Actor, Depends(get_current_user)]
 
 
 def get_optional_user(
     db: Db,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User | None:
+) -> Actor | None:
     """For public pages that show more to their owner; a bad token is still a 401."""
     if credentials is None:
         return None
     return get_current_user(db, credentials)
 
 
-OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+OptionalUser = Annotated[Actor | None, Depends(get_optional_user)]
 
 # For routes that take an OptionalUser: OpenAPI's way to say "a bearer token, or none at all"
 # (FastAPI appends this to the bearer requirement the dependency declares).
 OPTIONAL_AUTH: dict[str, Any] = {"security": [{}]}
 
 
-async def get_organizer_user(user: CurrentUser) -> User:
-    if user.role not in (Role.ORGANIZER, Role.ADMIN):
+async def get_organizer_user(user: CurrentUser) -> Actor:
+    if not user.is_organizer:
         raise ApiError("forbidden", "This needs an organizer account.")
     return user
 
 
-OrganizerUser = Annotated[User, Depends(get_organizer_user)]
+OrganizerUser = Annotated[Actor, Depends(get_organizer_user)]
+
+
+async def get_admin_user(user: CurrentUser) -> Actor:
+    if not user.is_admin:
+        raise ApiError("forbidden", "This needs an admin account.")
+    return user
+
+
+AdminUser = Annotated[Actor, Depends(get_admin_user)]
 
 
 async def client_ip(request: Request) -> str:

@@ -39,6 +39,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "hold_limit_exceeded": 409,
     "conflict": 409,
     "temporarily_unavailable": 503,
+    "outcome_unknown": 503,
     "booking_error": 400,
     # ticketapp.auth
     "invalid_input": 422,
@@ -52,7 +53,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "method_not_allowed": 405,
     "rate_limited": 429,
     "idempotency_key_reused": 422,
-    "idempotency_in_progress": 409,
+    "overloaded": 503,
+    "not_ready": 503,
     "internal_error": 500,
 }
 
@@ -123,7 +125,9 @@ def _headers_for(status: int, headers: dict[str, str] | None = None) -> dict[str
 def _domain_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BookingError | AuthError)
     status, body = describe(exc)
-    return JSONResponse(body, status_code=status, headers=_headers_for(status))
+    retry_after = getattr(exc, "retry_after", None)  # auth.RateLimited
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return JSONResponse(body, status_code=status, headers=_headers_for(status, headers))
 
 
 def _api_error(_request: Request, exc: Exception) -> Response:

@@ -1,27 +1,14 @@
-"""Idempotency-Key on creating holds and confirming bookings.
+"""Idempotency-Key on creating holds and confirming bookings: the API's half.
 
 A client that lost the answer to a POST retries it with the same `Idempotency-Key` header and
-gets the first answer back (with `Idempotent-Replayed: true`); nothing is created twice.
+gets the first answer back (with `Idempotent-Replayed: true`); nothing is created twice. The
+same key with a different body (or path) is the client's bug: 422 `idempotency_key_reused`,
+and nothing runs.
 
-How: the key is *claimed* before the engine runs, by inserting an `IdempotencyRecord` with
-status 0 ("in progress"); the unique constraint (user, scope, key) makes exactly one of two
-concurrent identical requests the owner. The owner runs the engine call and then stores the
-answer, success or engine error (a 409 for lost seats is an answer too). The other request
-sees the claim and gets 409 `idempotency_in_progress` until the answer is stored, then the
-replay. The same key with a different body (or path) is the client's bug: 422
-`idempotency_key_reused`, and nothing runs.
-
-The claim and the engine call are separate transactions (the engine owns its own), so a
-process that dies between them leaves a claim without an answer. Such a claim is taken over
-after `STALE_AFTER`; the request then runs again. For confirm that is harmless (the engine
-finds the hold's booking: one hold, one booking); for a new hold the worst case is a second
-hold, which expires on its own. Unexpected failures and 5xx answers release the claim at once,
-so the client's retry runs for real.
-
-The claim and the answer are committed without waiting for the disk (`synchronous_commit=off`
-on PostgreSQL): they are bookkeeping, and a crash that loses them is the case above. The
-claim cannot be lost once the engine's own (synchronous) commit has returned, because
-PostgreSQL flushes its log in order. This saves two fsync waits per request.
+The engine keeps the record in the same transaction as the change it guards
+(`ticketapp.booking.idempotency`), so a stored answer is always the truth about what was
+committed and no key is ever stuck "in progress" after its owner died. This door only
+fingerprints the request and says how a result or a refusal is written as an HTTP answer.
 """
 
 from __future__ import annotations
@@ -30,29 +17,19 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import delete, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
-from ticketapp.api.deps import CurrentUser, Db, Now
-from ticketapp.api.errors import ApiError, describe
-from ticketapp.auth import AuthError
+from ticketapp.api.deps import CurrentUser
+from ticketapp.api.errors import describe
 from ticketapp.booking.errors import BookingError
-from ticketapp.db import commit_without_flush_wait, session_scope
-from ticketapp.models import IdempotencyRecord
+from ticketapp.booking.idempotency import Once, Replay
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-IN_PROGRESS = 0
-STALE_AFTER = timedelta(minutes=2)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -78,123 +55,52 @@ def fingerprint(path: str, body: BaseModel) -> str:
 
 @dataclass
 class Idempotency:
-    db: Engine
     user_id: int
     scope: str
     key: str | None
-    now: datetime
 
-    def run(self, body: BaseModel, status_code: int, action: Callable[[], Any]) -> Response:
-        """Run `action` once per key; its result is the JSON body of a `status_code` answer."""
-        if self.key is None:
-            return JSONResponse(jsonable_encoder(action()), status_code=status_code)
-        replay = self._claim(fingerprint(self.scope, body))
-        if replay is not None:
-            return replay
-        try:
-            result = jsonable_encoder(action())
-        except (BookingError, AuthError) as exc:
-            status, error = describe(exc)
-            if status >= 500:
-                self._release()
-            else:
-                self._answer(status, error)
-            raise
-        except BaseException:
-            self._release()
-            raise
-        self._answer(status_code, result)
-        return JSONResponse(result, status_code=status_code)
+    def run(
+        self,
+        body: BaseModel,
+        status_code: int,
+        out: type[BaseModel],
+        action: Callable[[Once | None], Any],
+    ) -> Response:
+        """Run `action` once per key; its result, as `out`, is the body of the answer."""
+        answers: dict[int, tuple[int, str]] = {}
 
-    def _where(self) -> Any:
-        return (
-            (IdempotencyRecord.user_id == self.user_id)
-            & (IdempotencyRecord.scope == self.scope)
-            & (IdempotencyRecord.key == self.key)
+        def encode(outcome: Any) -> tuple[int, str]:
+            # The engine encodes the answer to store it; the response reuses that encoding.
+            if id(outcome) not in answers:
+                if isinstance(outcome, BookingError):
+                    status, error = describe(outcome)
+                    answers[id(outcome)] = (status, json.dumps(error))
+                else:
+                    dumped = out.model_validate(outcome).model_dump_json()
+                    answers[id(outcome)] = (status_code, dumped)
+            return answers[id(outcome)]
+
+        once = (
+            None
+            if self.key is None
+            else Once(self.user_id, self.scope, self.key, fingerprint(self.scope, body), encode)
         )
-
-    def _claim(self, request_hash: str) -> Response | None:
-        """None if this request now owns the key; else the stored answer to replay."""
-        for _attempt in range(3):
-            try:
-                with session_scope(self.db) as session:
-                    commit_without_flush_wait(session)
-                    session.add(
-                        IdempotencyRecord(
-                            user_id=self.user_id,
-                            scope=self.scope,
-                            key=self.key,
-                            request_hash=request_hash,
-                            status_code=IN_PROGRESS,
-                            response_json="",
-                            created_at=self.now,
-                        )
-                    )
-                return None
-            except IntegrityError:
-                pass
-            with session_scope(self.db) as session:
-                record = session.exec(select(IdempotencyRecord).where(self._where())).first()
-                if record is None:  # released between our insert and our look: claim again
-                    continue
-                if record.request_hash != request_hash:
-                    raise ApiError(
-                        "idempotency_key_reused",
-                        "This Idempotency-Key was already used for a different request.",
-                    )
-                if record.status_code != IN_PROGRESS:
-                    return Response(
-                        record.response_json,
-                        status_code=record.status_code,
-                        media_type="application/json",
-                        headers={REPLAYED_HEADER: "true"},
-                    )
-                if record.created_at > self.now - STALE_AFTER:
-                    raise ApiError(
-                        "idempotency_in_progress",
-                        "A request with this Idempotency-Key is still running; retry shortly.",
-                        headers={"Retry-After": "1"},
-                    )
-                taken = session.execute(
-                    update(IdempotencyRecord)
-                    .where(
-                        IdempotencyRecord.id == record.id,
-                        IdempotencyRecord.created_at == record.created_at,
-                    )
-                    .values(created_at=self.now)
-                )
-                if taken.rowcount == 1:
-                    return None
-        raise ApiError(
-            "idempotency_in_progress",
-            "A request with this Idempotency-Key is still running; retry shortly.",
-            headers={"Retry-After": "1"},
-        )
-
-    def _answer(self, status_code: int, body: Any) -> None:
-        with session_scope(self.db) as session:
-            commit_without_flush_wait(session)
-            session.execute(
-                update(IdempotencyRecord)
-                .where(self._where())
-                .values(status_code=status_code, response_json=json.dumps(body))
+        outcome = action(once)
+        if isinstance(outcome, Replay):
+            return Response(
+                outcome.body,
+                status_code=outcome.status_code,
+                media_type="application/json",
+                headers={REPLAYED_HEADER: "true"},
             )
-
-    def _release(self) -> None:
-        with session_scope(self.db) as session:
-            session.execute(
-                delete(IdempotencyRecord).where(
-                    self._where(), IdempotencyRecord.status_code == IN_PROGRESS
-                )
-            )
+        status, content = encode(outcome)
+        return Response(content, status_code=status, media_type="application/json")
 
 
 async def get_idempotency(
-    request: Request, user: CurrentUser, db: Db, now: Now, key: IdempotencyKey = None
+    request: Request, user: CurrentUser, key: IdempotencyKey = None
 ) -> Idempotency:
-    return Idempotency(
-        db=db, user_id=user.id, scope=f"{request.method} {request.url.path}"[:60], key=key, now=now
-    )
+    return Idempotency(user_id=user.id, scope=f"{request.method} {request.url.path}"[:60], key=key)
 
 
 Idempotent = Annotated[Idempotency, Depends(get_idempotency)]

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 from ticketapp import auth
@@ -461,6 +462,31 @@ class ConfirmIn(Input):
     buyer_email: text(254) = Field("", description="Defaults to your account e-mail.")
 
 
+class PurchaseIn(Input):
+    """Hold and confirm in one request (box offices, kiosks, integrations): give `seat_ids`,
+    or a `quantity` of the best seats left (optionally in a price category, with wheelchair
+    spaces) or of standing places in a general-admission `section`."""
+
+    show_id: Id
+    seat_ids: SeatIds | None = Field(None, description="Exactly these seats.")
+    quantity: Quantity | None = Field(None, description="How many of the best places left.")
+    category_id: Id | None = Field(None, description="With quantity: only this category.")
+    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST)] = Field(
+        0, description="With quantity: how many must be wheelchair-accessible."
+    )
+    section: text(80, min_length=1) | None = Field(
+        None, description="With quantity: standing places of this general-admission section."
+    )
+    buyer_name: text(120) = Field("", description="Defaults to your account name.")
+    buyer_email: text(254) = Field("", description="Defaults to your account e-mail.")
+
+    @model_validator(mode="after")
+    def _seats_or_quantity(self) -> PurchaseIn:
+        if (self.seat_ids is None) == (self.quantity is None):
+            raise ValueError("give either seat_ids or quantity")
+        return self
+
+
 class CancelIn(Input):
     reason: text(500) = ""
 
@@ -570,7 +596,7 @@ class CheckInIn(Input):
 
 class CheckInOut(Output):
     status: str = Field(
-        description="checked_in, already_checked_in, wrong_show, cancelled or unknown."
+        description="checked_in, already_checked_in, cancelled, or unknown (not of this show)."
     )
     admitted: bool
     checked_in_at: datetime | None

@@ -35,6 +35,7 @@ from ticketapp.booking.bookings import (
     get_booking_by_code,
     list_user_bookings,
 )
+from ticketapp.booking.buyers import clean_buyer
 from ticketapp.booking.catalog import (
     get_event,
     get_show,
@@ -82,6 +83,7 @@ from ticketapp.booking.holds import (
     release_hold,
     release_seats,
 )
+from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.invariants import check_invariants
 from ticketapp.booking.inventory import MAX_SEATS_PER_REQUEST
 from ticketapp.booking.layout_plans import (
@@ -90,13 +92,17 @@ from ticketapp.booking.layout_plans import (
     COMPANION,
     GAP,
     MAX_ROWS,
+    MAX_SEATS,
     MAX_SEATS_PER_ROW,
+    MAX_SECTIONS,
     SeatSpec,
     SectionPlan,
     SectionSpec,
     category_color,
     check_plans,
+    check_size,
     decode_preview_seat_id,
+    grid_cells,
     grid_section,
     preview,
     row_labels,
@@ -118,6 +124,7 @@ from ticketapp.booking.outbox import (
     failed_mails,
     retry_mail,
 )
+from ticketapp.booking.purchases import purchase_best_available, purchase_seats
 from ticketapp.booking.quotes import SeatQuote, quote_seats
 from ticketapp.booking.reports import (
     event_bookings,
@@ -178,8 +185,10 @@ __all__ = [
     "COMPANION",
     "GAP",
     "MAX_ROWS",
+    "MAX_SEATS",
     "MAX_SEATS_PER_REQUEST",
     "MAX_SEATS_PER_ROW",
+    "MAX_SECTIONS",
     "STATUS_CODES",
     "Actor",
     "BookingError",
@@ -215,10 +224,12 @@ __all__ = [
     "NotAllowed",
     "NotEnoughSeats",
     "NotFound",
+    "Once",
     "OrganizerEvent",
     "OrganizerOverview",
     "PriceInfo",
     "PriceSpec",
+    "Replay",
     "SalesClosed",
     "SalesCounts",
     "SalesStatus",
@@ -246,6 +257,8 @@ __all__ = [
     "check_in",
     "check_invariants",
     "check_plans",
+    "check_size",
+    "clean_buyer",
     "compact_layout",
     "confirm_hold",
     "create_event",
@@ -269,6 +282,7 @@ __all__ = [
     "get_hold",
     "get_layout_plans",
     "get_show",
+    "grid_cells",
     "grid_section",
     "hold_best_available",
     "hold_general_admission",
@@ -288,6 +302,8 @@ __all__ = [
     "organizer_events",
     "organizer_overview",
     "preview",
+    "purchase_best_available",
+    "purchase_seats",
     "quote_seats",
     "release_hold",
     "release_seats",

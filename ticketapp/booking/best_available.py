@@ -39,6 +39,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking._tx import jitter, moment, run
 from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
+from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     ACTIVE,
     RELEASED,
@@ -227,7 +228,8 @@ def hold_best_available(
     replace_hold: bool = False,
     now: datetime | None = None,
     db: Engine | None = None,
-) -> HoldResult:
+    once: Once | None = None,
+) -> HoldResult | Replay:
     """Hold the best block of `quantity` adjacent seats (see the module docstring).
 
     `replace_hold`: the block is a fresh cart — the customer's seats held so far on this show
@@ -240,37 +242,48 @@ def hold_best_available(
         raise InvalidRequest("Accessible seats must be between 0 and the quantity.", "accessible")
 
     def work(session: Session) -> HoldResult:
-        show = show_on_sale(session, show_id, now)
-        if category_id is not None:
-            category = session.get(PriceCategory, category_id)
-            if category is None or category.show_id != show_id:
-                raise InvalidRequest("No such price category for this show.", "category_id")
         if replace_hold:
             _let_go_of_holds(session, user_id, show_id)
-        hold, _ = open_hold(session, user_id, show, now, quantity)
-        racing = is_postgres(session.get_bind())
-        for attempt in range(MAX_ATTEMPTS):
-            spread = min(PLAN_SPREAD, 2**attempt)
-            plan = plan_blocks(
-                _places(session, show_id, now),
-                quantity,
-                spread,
-                category_id=category_id,
-                accessible=accessible,
-            )
-            if not plan:
-                raise NotEnoughSeats(f"No {quantity} seats together are left for this choice.")
-            block = random.choice(plan) if attempt else plan[0]
-            waiting = attempt >= MAX_ATTEMPTS - WAITING_ATTEMPTS
-            savepoint = session.begin_nested()
-            got = claim(
-                session, hold, now, ShowSeat.id.in_(block), skip_locked=racing and not waiting
-            )
-            if len(got) == quantity:
-                savepoint.commit()
-                return hold_result(session, hold, got)
-            savepoint.rollback()
-            jitter(attempt)
-        raise TemporarilyUnavailable("Many people are booking this show right now; try again.")
+        return best_available_in(session, user_id, show_id, quantity, category_id, accessible, now)
 
-    return run(db, work)
+    return run(db, work, once=once, now=now)
+
+
+def best_available_in(
+    session: Session,
+    user_id: int,
+    show_id: int,
+    quantity: int,
+    category_id: int | None,
+    accessible: int,
+    now: datetime,
+) -> HoldResult:
+    """`hold_best_available` inside the caller's transaction (a one-request purchase)."""
+    show = show_on_sale(session, show_id, now)
+    if category_id is not None:
+        category = session.get(PriceCategory, category_id)
+        if category is None or category.show_id != show_id:
+            raise InvalidRequest("No such price category for this show.", "category_id")
+    hold, _ = open_hold(session, user_id, show, now, quantity)
+    racing = is_postgres(session.get_bind())
+    for attempt in range(MAX_ATTEMPTS):
+        spread = min(PLAN_SPREAD, 2**attempt)
+        plan = plan_blocks(
+            _places(session, show_id, now),
+            quantity,
+            spread,
+            category_id=category_id,
+            accessible=accessible,
+        )
+        if not plan:
+            raise NotEnoughSeats(f"No {quantity} seats together are left for this choice.")
+        block = random.choice(plan) if attempt else plan[0]
+        waiting = attempt >= MAX_ATTEMPTS - WAITING_ATTEMPTS
+        savepoint = session.begin_nested()
+        got = claim(session, hold, now, ShowSeat.id.in_(block), skip_locked=racing and not waiting)
+        if len(got) == quantity:
+            savepoint.commit()
+            return hold_result(session, hold, got)
+        savepoint.rollback()
+        jitter(attempt)
+    raise TemporarilyUnavailable("Many people are booking this show right now; try again.")

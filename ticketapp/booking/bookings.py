@@ -25,13 +25,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import insert, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from ticketapp.booking import outbox
-from ticketapp.booking._tx import moment, run
+from ticketapp.booking import idempotency, outbox
+from ticketapp.booking import tables as t
+from ticketapp.booking._tx import moment, run, run_core
+from ticketapp.booking.buyers import clean_buyer
 from ticketapp.booking.codes import new_booking_code, new_ticket_code, normalize_booking_code
 from ticketapp.booking.errors import (
     Conflict,
@@ -41,28 +45,27 @@ from ticketapp.booking.errors import (
     NotFound,
     SalesClosed,
 )
+from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     ACTIVE,
     CONFIRMED,
     EXPIRED,
-    check_on_sale,
-    expire_hold,
+    check_sales_open,
     load_show,
+    release_statement,
     seat_update,
-    seats_of_hold,
 )
 from ticketapp.booking.results import BookingView, TicketView
+from ticketapp.db import Batch, batch, fresh_ids, insert_rows, rows_params
 from ticketapp.models import (
     Booking,
     Event,
-    Hold,
     PriceCategory,
     Role,
     SeatStatus,
     Show,
     ShowSeat,
     Ticket,
-    User,
 )
 
 CONFIRMED_BOOKING, CANCELLED_BOOKING = "confirmed", "cancelled"
@@ -76,102 +79,285 @@ def confirm_hold(
     buyer_email: str = "",
     now: datetime | None = None,
     db: Engine | None = None,
-) -> BookingView:
+    once: Once | None = None,
+) -> BookingView | Replay:
     """Turn the customer's live hold into a booking (idempotent)."""
     now = moment(now)
 
-    def work(session: Session) -> BookingView | HoldExpired:
-        hold = session.exec(
-            select(Hold).where(Hold.id == hold_id).with_for_update(key_share=True)
-        ).first()
-        if hold is None:
-            raise NotFound("No such hold.")
-        if hold.user_id != user_id:
-            raise NotAllowed("This is not your hold.")
-        if hold.status == CONFIRMED:
-            booking = session.exec(select(Booking).where(Booking.hold_id == hold.id)).one()
-            return booking_views(session, [booking])[0]
-        if hold.status == EXPIRED or (hold.status == ACTIVE and hold.expires_at <= now):
-            if hold.status == ACTIVE:
-                expire_hold(session, hold)
-            # Returned, not raised: the release of the seats must be committed.
-            return HoldExpired()
-        if hold.status != ACTIVE:
-            raise Conflict("This hold was released; choose your seats again.")
-        show, event = load_show(session, hold.show_id)
-        check_on_sale(show, event, now)
-        return _book(session, hold, buyer_name, buyer_email, now)
+    def work(conn: Connection) -> BookingView | HoldExpired | Replay:
+        return confirm_hold_in(conn, hold_id, user_id, buyer_name, buyer_email, now, once)
 
-    outcome = run(db, work)
-    if isinstance(outcome, HoldExpired):
-        raise outcome
-    return outcome
+    return run_core(db, work, once=once, now=now)
 
 
-def _book(
-    session: Session, hold: Hold, buyer_name: str, buyer_email: str, now: datetime
-) -> BookingView:
-    user = session.get(User, hold.user_id)
-    chosen = seats_of_hold(session, hold.id)
-    booking = Booking(
-        code=new_booking_code(),
-        user_id=hold.user_id,
-        show_id=hold.show_id,
-        hold_id=hold.id,
-        status=CONFIRMED_BOOKING,
-        total_cents=0,
-        buyer_name=(buyer_name.strip() or user.name)[:120],
-        buyer_email=(buyer_email.strip() or user.email)[:254],
-        created_at=now,
+def confirm_hold_in(
+    conn: Connection,
+    hold_id: int,
+    user_id: int,
+    buyer_name: str,
+    buyer_email: str,
+    now: datetime,
+    once: Once | None = None,
+) -> BookingView | HoldExpired | Replay:
+    """`confirm_hold` inside the caller's transaction, in three statements of Core SQL.
+
+    A `HoldExpired` is returned, not raised: the release of the seats (and the answer for
+    the Idempotency-Key) must be committed; the runner raises it after the commit.
+    """
+    buyer_name, buyer_email = clean_buyer(buyer_name, buyer_email)
+    hold = _lock_hold(conn, hold_id, once)
+    replay = idempotency.replay_from(conn, hold, once)
+    if replay is not None:
+        return replay
+    if hold is None:
+        raise NotFound("No such hold.")
+    if hold.user_id != user_id:
+        raise NotAllowed("This is not your hold.")
+    if hold.status == CONFIRMED:
+        return _remembered(conn, once, now, _booking_of_hold(conn, hold_id))
+    if hold.status == EXPIRED or (hold.status == ACTIVE and hold.expires_at <= now):
+        if hold.status == ACTIVE:
+            conn.execute(update(t.hold).where(t.hold.c.id == hold_id).values(status=EXPIRED))
+            # SKIP LOCKED: a locked seat of an expired hold is being taken by another buyer.
+            conn.execute(release_statement(hold_id, skip_locked=True))
+        return _remembered(conn, once, now, HoldExpired())
+    if hold.status != ACTIVE:
+        raise Conflict("This hold was released; choose your seats again.")
+    check_sales_open(
+        hold.event_status,
+        hold.show_status,
+        hold.starts_at,
+        hold.sales_open_at,
+        hold.sales_close_at,
+        now,
     )
-    session.add(booking)
-    session.flush()
-    seats = session.exec(
-        update(ShowSeat)
+    seats = _seats_to_book(conn, hold_id, now)
+    if not seats:
+        raise InvalidRequest("Your hold has no seats; choose some first.")
+    view = BookingView(
+        id=hold.fresh_booking_id,
+        code=new_booking_code(),
+        show_id=hold.show_id,
+        event_id=hold.event_id,
+        user_id=hold.user_id,
+        status=CONFIRMED_BOOKING,
+        total_cents=sum(s.price_cents for s in seats),
+        currency=seats[0].currency,
+        created_at=now,
+        cancelled_at=None,
+        buyer_name=(buyer_name.strip() or hold.user_name)[:120],
+        buyer_email=(buyer_email.strip() or hold.user_email)[:254],
+        tickets=tuple(
+            TicketView(
+                id=s.fresh_ticket_id,
+                code=new_ticket_code(),
+                seat_id=s.id,
+                label=s.label,
+                section=s.section,
+                category_name=s.category_name,
+                price_cents=s.price_cents,
+                checked_in_at=None,
+                live=True,
+            )
+            for s in seats
+        ),
+        event_title=hold.event_title,
+        venue_name=hold.venue_name,
+        starts_at=hold.starts_at,
+    )
+    booked = _write_booking(conn, view, hold_id, hold.venue_address, now, once)
+    if booked != len(seats):
+        # Another buyer, whose clock already read past the deadline, took a seat between our
+        # look and our write. A booking is all of the hold or nothing (raising rolls back).
+        raise HoldExpired()
+    return view
+
+
+def _lock_hold(conn: Connection, hold_id: int, once: Once | None) -> Any:
+    """Statement 1: lock the hold row; read its show, event and buyer; draw a booking id.
+
+    FOR NO KEY UPDATE, so inserts that merely reference the hold are not blocked. Two
+    confirms of one hold — a double click, a retried request — queue here, and the second
+    one finds the booking the first one made.
+    """
+    return conn.execute(
+        _hold_statement(conn.dialect.name, once is not None),
+        {"p_hold_id": hold_id, **idempotency.params(once)},
+    ).first()
+
+
+@cache
+def _hold_statement(dialect: str, keyed: bool) -> Any:
+    h, s, e, u = t.hold, t.show, t.event, t.user
+    query = (
+        select(
+            h.c.user_id,
+            h.c.show_id,
+            h.c.status,
+            h.c.expires_at,
+            s.c.status.label("show_status"),
+            s.c.starts_at,
+            s.c.sales_open_at,
+            s.c.sales_close_at,
+            e.c.id.label("event_id"),
+            e.c.status.label("event_status"),
+            e.c.title.label("event_title"),
+            e.c.venue_name,
+            e.c.venue_address,
+            u.c.name.label("user_name"),
+            u.c.email.label("user_email"),
+            fresh_ids("booking", dialect).label("fresh_booking_id"),
+        )
+        .select_from(
+            h.join(s, s.c.id == h.c.show_id)
+            .join(e, e.c.id == s.c.event_id)
+            .join(u, u.c.id == h.c.user_id)
+        )
+        .where(h.c.id == bindparam("p_hold_id"))
+    )
+    return idempotency.outer_join(query, keyed).with_for_update(of=h, key_share=True)
+
+
+def _seats_to_book(conn: Connection, hold_id: int, now: datetime) -> list[Any]:
+    """Statement 2: the hold's live seats with their prices, and a ticket id for each.
+
+    Read after the lock of statement 1 was granted, so it sees every change made to the
+    hold's seats before (every such change takes the same lock).
+    """
+    return conn.execute(
+        _seats_statement(conn.dialect.name), {"p_hold_id": hold_id, "p_now": now}
+    ).all()
+
+
+@cache
+def _seats_statement(dialect: str) -> Any:
+    st, c = t.seat, t.category
+    return (
+        select(
+            st.c.id,
+            st.c.label,
+            st.c.section,
+            c.c.name.label("category_name"),
+            c.c.price_cents,
+            c.c.currency,
+            fresh_ids("ticket", dialect, order_by=st.c.id).label("fresh_ticket_id"),
+        )
+        .select_from(st.join(c, c.c.id == st.c.category_id))
         .where(
-            ShowSeat.hold_id == hold.id,
-            ShowSeat.status == SeatStatus.HELD,
-            ShowSeat.held_until > now,
+            st.c.hold_id == bindparam("p_hold_id"),
+            st.c.status == SeatStatus.HELD,
+            st.c.held_until > bindparam("p_now"),
+        )
+        .order_by(st.c.section, st.c.y, st.c.row_label, st.c.x, st.c.number)
+    )
+
+
+def _write_booking(
+    conn: Connection,
+    view: BookingView,
+    hold_id: int,
+    venue_address: str,
+    now: datetime,
+    once: Once | None,
+) -> int:
+    """Statement 3: booking, seats, tickets, hold, outbox mail and the key's answer, at once.
+
+    The seats move by one conditional UPDATE (`WHERE hold_id = :h AND status = 'held' AND
+    held_until > :now`), so even a hold whose clock ran out between the check and the write
+    could not be booked; the number of seats it moved is returned for the caller to check.
+    """
+    dialect = conn.dialect.name
+    params = {
+        "p_booking_id": view.id,
+        "p_code": view.code,
+        "p_user_id": view.user_id,
+        "p_show_id": view.show_id,
+        "p_hold_id": hold_id,
+        "p_total_cents": view.total_cents,
+        "p_currency": view.currency,
+        "p_buyer_name": view.buyer_name,
+        "p_buyer_email": view.buyer_email,
+        "p_now": now,
+        **rows_params(
+            [
+                {
+                    "id": ticket.id,
+                    "booking_id": view.id,
+                    "show_seat_id": ticket.seat_id,
+                    "code": ticket.code,
+                    "price_cents": ticket.price_cents,
+                    "live": True,
+                }
+                for ticket in view.tickets
+            ],
+            dialect,
+            "p_ticket",
+        ),
+        **outbox.mail_params(
+            outbox.mail_row(
+                outbox.MailKind.BOOKING_CONFIRMED, view, venue_address=venue_address, now=now
+            )
+        ),
+    }
+    if once is not None:
+        params.update(idempotency.record_params(once, view, now))
+    return len(_booking_batch(dialect, once is not None).run(conn, params))
+
+
+@cache
+def _booking_batch(dialect: str, keyed: bool) -> Batch:
+    booking_row = insert(t.booking).values(
+        id=bindparam("p_booking_id"),
+        code=bindparam("p_code"),
+        user_id=bindparam("p_user_id"),
+        show_id=bindparam("p_show_id"),
+        hold_id=bindparam("p_hold_id"),
+        status=CONFIRMED_BOOKING,
+        total_cents=bindparam("p_total_cents"),
+        currency=bindparam("p_currency"),
+        buyer_name=bindparam("p_buyer_name"),
+        buyer_email=bindparam("p_buyer_email"),
+        created_at=bindparam("p_now"),
+        cancel_reason="",
+    )
+    seats_booked = (
+        update(t.seat)
+        .where(
+            t.seat.c.hold_id == bindparam("p_hold_id"),
+            t.seat.c.status == SeatStatus.HELD,
+            t.seat.c.held_until > bindparam("p_now"),
         )
         .values(
             status=SeatStatus.BOOKED,
-            booking_id=booking.id,
+            booking_id=bindparam("p_booking_id"),
             hold_id=None,
             held_until=None,
-            version=ShowSeat.version + 1,
+            version=t.seat.c.version + 1,
         )
-        .returning(ShowSeat.id, ShowSeat.category_id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    if not chosen:
-        raise InvalidRequest("Your hold has no seats; choose some first.")
-    if len(seats) != len(chosen):
-        # Another buyer, whose clock already read past the deadline, took a seat between our
-        # look and our write. A booking is all of the hold or nothing (the rollback undoes it).
-        raise HoldExpired()
-    categories = {
-        c.id: c
-        for c in session.exec(select(PriceCategory).where(PriceCategory.show_id == hold.show_id))
-    }
-    tickets = [
-        {
-            "booking_id": booking.id,
-            "show_seat_id": seat_id,
-            "code": new_ticket_code(),
-            "price_cents": categories[category_id].price_cents,
-            "live": True,
-        }
-        for seat_id, category_id in seats
-    ]
-    session.exec(insert(Ticket), params=tickets)
-    booking.total_cents = sum(t["price_cents"] for t in tickets)
-    booking.currency = categories[seats[0][1]].currency
-    hold.status = CONFIRMED
-    session.add_all([booking, hold])
-    session.flush()
-    view = booking_views(session, [booking])[0]
-    outbox.enqueue_booking_mail(session, outbox.MailKind.BOOKING_CONFIRMED, view, now=now)
-    return view
+        .returning(t.seat.c.id)
+    )
+    tickets = insert_rows(
+        t.ticket,
+        ["id", "booking_id", "show_seat_id", "code", "price_cents", "live"],
+        dialect,
+        "p_ticket",
+    )
+    hold_done = update(t.hold).where(t.hold.c.id == bindparam("p_hold_id")).values(status=CONFIRMED)
+    after = [tickets, hold_done, outbox.mail_insert(dialect)]
+    if keyed:
+        after.append(idempotency.RECORD)
+    return batch(dialect, seats_booked, before=[booking_row], after=after)
+
+
+def _remembered(conn: Connection, once: Once | None, now: datetime, outcome: Any) -> Any:
+    return idempotency.record(conn, once, outcome, now)
+
+
+def _booking_of_hold(conn: Connection, hold_id: int) -> BookingView:
+    """The booking a confirmed hold became (a repeated confirm answers with it)."""
+    with Session(bind=conn) as session:
+        booking = session.exec(select(Booking).where(Booking.hold_id == hold_id)).one()
+        return booking_views(session, [booking])[0]
 
 
 def _may_see(booking: Booking, event: Event, actor_id: int, actor_role: str) -> bool:

@@ -8,6 +8,10 @@ WHERE code = :c AND live AND checked_in_at IS NULL AND <the ticket is for this s
 RETURNING id`. Exactly one concurrent scan gets a row back (PostgreSQL re-checks the WHERE
 clause after waiting for the other's row lock); every other answer is worked out afterwards
 from a plain read, only to say *why* the ticket was not admitted.
+
+A code that is not a ticket of this show answers "unknown" and nothing else: a ticket of
+another show (perhaps another organizer's) must not reveal its seat or booking code, nor even
+that it exists.
 """
 
 from __future__ import annotations
@@ -60,18 +64,16 @@ def check_in(
             .execution_options(synchronize_session=False)
         ).first()
         row = session.exec(
-            select(Ticket, ShowSeat.label, Booking.code, Booking.show_id)
+            select(Ticket, ShowSeat.label, Booking.code)
             .join(ShowSeat, ShowSeat.id == Ticket.show_seat_id)
             .join(Booking, Booking.id == Ticket.booking_id)
-            .where(Ticket.code == code)
+            .where(Ticket.code == code, Booking.show_id == show_id)
         ).first()
         if row is None:
             return CheckInResult("unknown")
-        ticket, label, booking_code, ticket_show_id = row
+        ticket, label, booking_code = row
         if stamped is not None:
             return CheckInResult("checked_in", now, label, booking_code)
-        if ticket_show_id != show_id:
-            return CheckInResult("wrong_show", None, label, booking_code)
         if not ticket.live:
             return CheckInResult("cancelled", None, label, booking_code)
         return CheckInResult("already_checked_in", ticket.checked_in_at, label, booking_code)

@@ -86,3 +86,33 @@ class TemporarilyUnavailable(BookingError):
         self, message: str = "The booking system is busy right now; please try again."
     ) -> None:
         super().__init__(message)
+
+
+class IdempotencyKeyReused(BookingError):
+    """The same Idempotency-Key came with a different request: the client's bug; nothing ran."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(
+        self, message: str = "This Idempotency-Key was already used for a different request."
+    ) -> None:
+        super().__init__(message)
+
+
+class OutcomeUnknown(TemporarilyUnavailable):
+    """The connection failed while committing: the change may or may not have been made.
+
+    Never reported as "nothing was done". A retry with the same Idempotency-Key gets the
+    stored answer if the commit went through, and runs for real if it did not.
+    """
+
+    code = "outcome_unknown"
+
+    def __init__(
+        self,
+        message: str = (
+            "We could not confirm whether this went through. Retry with the same "
+            "Idempotency-Key to get the answer, or look at your bookings."
+        ),
+    ) -> None:
+        super().__init__(message)

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking._tx import jitter, moment, run
 from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
+from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     check_quantity,
     claim,
@@ -49,40 +50,51 @@ def hold_general_admission(
     section: str | None = None,
     now: datetime | None = None,
     db: Engine | None = None,
-) -> HoldResult:
+    once: Once | None = None,
+) -> HoldResult | Replay:
     """Hold `quantity` places in `section` (default: the best-ranked area with room)."""
     now = moment(now)
     check_quantity(quantity)
 
     def work(session: Session) -> HoldResult:
-        show = show_on_sale(session, show_id, now)
-        area = section if section is not None else _best_area(session, show_id, now, quantity)
-        where = (ShowSeat.is_general_admission.is_(True), ShowSeat.section == area)
-        if area is None or not _exists(session, show_id, area):
-            raise InvalidRequest("No such standing area in this show.", "section")
-        hold, _ = open_hold(session, user_id, show, now, quantity)
-        racing = is_postgres(session.get_bind())
-        for attempt in range(MAX_ATTEMPTS):
-            waiting = attempt >= MAX_ATTEMPTS - WAITING_ATTEMPTS
-            savepoint = session.begin_nested()
-            got = claim(
-                session, hold, now, *where, skip_locked=racing and not waiting, limit=quantity
-            )
-            if len(got) == quantity:
-                savepoint.commit()
-                return hold_result(session, hold, got)
-            savepoint.rollback()
-            left = session.exec(
-                select(func.count(ShowSeat.id)).where(
-                    ShowSeat.show_id == show_id, sellable(now), *where
-                )
-            ).one()
-            if left < quantity:
-                raise NotEnoughSeats(f"Only {left} places are left in {area}.")
-            jitter(attempt)
-        raise TemporarilyUnavailable("Many people are booking this show right now; try again.")
+        return general_admission_in(session, user_id, show_id, quantity, section, now)
 
-    return run(db, work)
+    return run(db, work, once=once, now=now)
+
+
+def general_admission_in(
+    session: Session,
+    user_id: int,
+    show_id: int,
+    quantity: int,
+    section: str | None,
+    now: datetime,
+) -> HoldResult:
+    """`hold_general_admission` inside the caller's transaction (a one-request purchase)."""
+    show = show_on_sale(session, show_id, now)
+    area = section if section is not None else _best_area(session, show_id, now, quantity)
+    where = (ShowSeat.is_general_admission.is_(True), ShowSeat.section == area)
+    if area is None or not _exists(session, show_id, area):
+        raise InvalidRequest("No such standing area in this show.", "section")
+    hold, _ = open_hold(session, user_id, show, now, quantity)
+    racing = is_postgres(session.get_bind())
+    for attempt in range(MAX_ATTEMPTS):
+        waiting = attempt >= MAX_ATTEMPTS - WAITING_ATTEMPTS
+        savepoint = session.begin_nested()
+        got = claim(session, hold, now, *where, skip_locked=racing and not waiting, limit=quantity)
+        if len(got) == quantity:
+            savepoint.commit()
+            return hold_result(session, hold, got)
+        savepoint.rollback()
+        left = session.exec(
+            select(func.count(ShowSeat.id)).where(
+                ShowSeat.show_id == show_id, sellable(now), *where
+            )
+        ).one()
+        if left < quantity:
+            raise NotEnoughSeats(f"Only {left} places are left in {area}.")
+        jitter(attempt)
+    raise TemporarilyUnavailable("Many people are booking this show right now; try again.")
 
 
 def _exists(session: Session, show_id: int, area: str) -> bool:

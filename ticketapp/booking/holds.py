@@ -7,43 +7,59 @@ Invariants:
 - Choosing seats is all-or-nothing: if any chosen seat is gone, nothing is claimed and
   `SeatsUnavailable` names exactly the seats that were lost.
 
-How: `inventory.open_hold` locks the customer's row (serializing one customer's requests, never
-other customers'), finds or creates the hold and applies the cap; then `inventory.claim` issues
-the single conditional UPDATE. If fewer rows come back than were asked, raising rolls the whole
-transaction back — the new hold included — so a failed request leaves nothing behind.
+How, in three statements of SQLAlchemy Core (this is the hot path of an on-sale rush):
+1. lock the customer's row (serializing one customer's requests, never other customers'), read
+   the show's sale rules and draw the id a new hold would get;
+2. read the customer's live hold on the show (locking it, as confirm and release do), the seats
+   it holds and the seats asked for — the cap and "already mine" are decided on this snapshot,
+   which is taken after the lock of step 1 was granted;
+3. one statement that inserts the new hold if there is none and claims the seats with the
+   single conditional UPDATE of `inventory` (on PostgreSQL the INSERT rides along as a CTE;
+   the Idempotency-Key's answer too). If fewer rows come back than were asked, raising rolls
+   the whole transaction back — the new hold included — so a failed request leaves nothing.
+Stale holds of the customer are not touched here: their seats are sellable to anyone by the
+claim's own rule (`held_until <= now`) and the sweeper tidies their rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import and_, bindparam, insert, or_
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from ticketapp.booking._tx import moment, run
+from ticketapp.booking import idempotency, tables
+from ticketapp.booking._tx import moment, run, run_core
 from ticketapp.booking.errors import (
     Conflict,
+    HoldLimitExceeded,
     InvalidRequest,
     NotAllowed,
     NotFound,
     SeatsUnavailable,
 )
+from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     ACTIVE,
     CONFIRMED,
+    EXPIRED,
     RELEASED,
-    claim,
+    check_sales_open,
+    claim_statement,
     distinct_ids,
     hold_result,
     load_show,
-    open_hold,
     release_hold_seats,
     seats_of_hold,
     show_currency,
-    show_on_sale,
 )
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
+from ticketapp.db import Batch, batch, fresh_ids
 from ticketapp.models import Hold, PriceCategory, Role, SeatStatus, ShowSeat
 
 
@@ -54,39 +70,249 @@ def hold_seats(
     *,
     now: datetime | None = None,
     db: Engine | None = None,
-) -> HoldResult:
-    """Hold exactly these seats for the customer, or none of them."""
+    once: Once | None = None,
+) -> HoldResult | Replay:
+    """Hold exactly these seats for the customer, or none of them.
+
+    Three statements (see the module docstring); with `once`, the Idempotency-Key's answer is
+    read by the first and stored by the last.
+    """
     now = moment(now)
     wanted = distinct_ids(seat_ids)
 
-    def work(session: Session) -> HoldResult:
-        show = show_on_sale(session, show_id, now)
-        hold, mine = open_hold(session, user_id, show, now, wanted)
-        new = [seat_id for seat_id in wanted if seat_id not in mine]
-        got = claim(session, hold, now, ShowSeat.id.in_(new)) if new else []
-        lost = sorted(set(new) - set(got))
-        if lost:
-            raise seats_unavailable(session, show_id, lost)
-        return hold_result(session, hold, got)
+    def work(conn: Connection) -> HoldResult | Replay:
+        return hold_seats_in(conn, user_id, show_id, wanted, now, once)
 
-    return run(db, work)
+    return run_core(db, work, once=once, now=now)
 
 
-def seats_unavailable(session: Session, show_id: int, lost: list[int]) -> Exception:
-    """The error for seats a claim did not get: unknown ids are a bad request, not a race."""
-    labels = dict(
-        session.exec(
-            select(ShowSeat.id, ShowSeat.label).where(
-                ShowSeat.show_id == show_id, ShowSeat.id.in_(lost)
-            )
-        ).all()
-    )
-    unknown = [seat_id for seat_id in lost if seat_id not in labels]
+def hold_seats_in(
+    conn: Connection,
+    user_id: int,
+    show_id: int,
+    wanted: list[int],
+    now: datetime,
+    once: Once | None = None,
+) -> HoldResult | Replay:
+    """`hold_seats` inside the caller's transaction (a one-request purchase builds on it)."""
+    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once)
+    if isinstance(buyer, Replay):
+        return buyer
+    places, live_id, live_until = _hold_and_wanted_seats(conn, user_id, show_id, wanted, now)
+    unknown = [seat_id for seat_id in wanted if seat_id not in places]
     if unknown:
-        return InvalidRequest(
+        raise InvalidRequest(
             f"No such seat in this show: {', '.join(map(str, unknown))}.", "seat_ids"
         )
-    return SeatsUnavailable(lost, [labels[seat_id] for seat_id in sorted(lost)])
+    mine = {p.id for p in places.values() if live_id is not None and p.hold_id == live_id}
+    new = [seat_id for seat_id in wanted if seat_id not in mine]
+    if len(mine) + len(new) > buyer.max_seats_per_customer:
+        raise HoldLimitExceeded(buyer.max_seats_per_customer, len(mine), len(new))
+    # Seats already sold or held live in this statement's snapshot are lost for sure: say so
+    # without queueing for their row locks (under a rush most conflicts end here).
+    taken = [seat_id for seat_id in new if not places[seat_id].sellable(now)]
+    if taken:
+        raise SeatsUnavailable(taken, [places[seat_id].label for seat_id in sorted(taken)])
+    hold_id = live_id if live_id is not None else buyer.fresh_hold_id
+    expires_at = live_until or now + timedelta(seconds=buyer.hold_seconds)
+    held = sorted((places[i] for i in mine | set(new)), key=_seat_order)
+    result = HoldResult(
+        hold_id=hold_id,
+        show_id=show_id,
+        seat_ids=tuple(p.id for p in held),
+        labels=tuple(p.label for p in held),
+        expires_at=expires_at,
+        total_cents=sum(p.price_cents for p in held),
+        currency=held[0].currency if held else "EUR",
+        added_seat_ids=tuple(sorted(new)),
+    )
+    if not new:  # every seat asked for is already in the hold
+        return idempotency.record(conn, once, result, now)
+    params = {
+        "p_show_id": show_id,
+        "p_user_id": user_id,
+        "p_hold_id": hold_id,
+        "p_expires_at": expires_at,
+        "p_now": now,
+        "p_seat_ids": new,
+    }
+    if once is not None:
+        params.update(idempotency.record_params(once, result, now))
+    got = set(_claim_batch(conn.dialect.name, live_id is None, once is not None).run(conn, params))
+    lost = sorted(set(new) - {row[0] for row in got})
+    if lost:  # raising rolls the whole statement back: the new hold and the record included
+        raise SeatsUnavailable(lost, [places[seat_id].label for seat_id in lost])
+    return result
+
+
+@cache
+def _claim_batch(dialect: str, new_hold: bool, keyed: bool) -> Batch:
+    """Statement 3: the conditional claim, with the new hold and the key's answer riding along."""
+    h = tables.hold
+    before = []
+    if new_hold:
+        before.append(
+            insert(h).values(
+                id=bindparam("p_hold_id"),
+                show_id=bindparam("p_show_id"),
+                user_id=bindparam("p_user_id"),
+                created_at=bindparam("p_now"),
+                expires_at=bindparam("p_expires_at"),
+                status=ACTIVE,
+            )
+        )
+    claim = claim_statement(
+        bindparam("p_show_id"),
+        bindparam("p_hold_id"),
+        bindparam("p_expires_at"),
+        bindparam("p_now"),
+        tables.seat.c.id.in_(bindparam("p_seat_ids", expanding=True)),
+    )
+    return batch(dialect, claim, before=before, after=[idempotency.RECORD] if keyed else [])
+
+
+@dataclass(frozen=True, slots=True)
+class _Buyer:
+    hold_seconds: int
+    max_seats_per_customer: int
+    fresh_hold_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    id: int
+    label: str
+    section: str
+    row_label: str
+    number: int
+    x: int | None
+    y: int | None
+    status: str
+    hold_id: int | None
+    held_until: datetime | None
+    price_cents: int
+    currency: str
+
+    def sellable(self, now: datetime) -> bool:
+        """The SQL rule of `inventory.sellable`, on a row already read."""
+        if self.status == SeatStatus.AVAILABLE:
+            return True
+        return self.status == SeatStatus.HELD and (
+            self.held_until is None or self.held_until <= now
+        )
+
+
+def _seat_order(place: _Place) -> tuple:
+    return (place.section, place.y or 0, place.row_label, place.x or 0, place.number)
+
+
+def _lock_customer_on_show(
+    conn: Connection, user_id: int, show_id: int, now: datetime, once: Once | None
+) -> _Buyer | Replay:
+    """Statement 1: lock the customer's row, read the show's sale rules, draw a hold id.
+
+    The lock serializes one customer's requests on any show (never other customers'): that is
+    what keeps the cap exact when one person clicks in two tabs. The customer's hold is read
+    by the NEXT statement, whose snapshot is taken after this lock is granted.
+    """
+    row = conn.execute(
+        _customer_and_show(conn.dialect.name, once is not None),
+        {"p_user_id": user_id, "p_show_id": show_id, **idempotency.params(once)},
+    ).first()
+    replay = idempotency.replay_from(conn, row, once)
+    if replay is not None:
+        return replay
+    if row is None:
+        raise NotFound("No such show.")
+    check_sales_open(
+        row.event_status, row.show_status, row.starts_at, row.sales_open_at, row.sales_close_at, now
+    )
+    return _Buyer(row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id)
+
+
+@cache
+def _customer_and_show(dialect: str, keyed: bool) -> Any:
+    u, s, e = tables.user, tables.show, tables.event
+    query = (
+        select(
+            s.c.hold_seconds,
+            s.c.max_seats_per_customer,
+            s.c.status.label("show_status"),
+            s.c.starts_at,
+            s.c.sales_open_at,
+            s.c.sales_close_at,
+            e.c.status.label("event_status"),
+            fresh_ids("hold", dialect).label("fresh_hold_id"),
+        )
+        .select_from(s.join(e, e.c.id == s.c.event_id).join(u, u.c.id == bindparam("p_user_id")))
+        .where(s.c.id == bindparam("p_show_id"))
+    )
+    return idempotency.outer_join(query, keyed).with_for_update(of=u, key_share=True)
+
+
+def _hold_and_wanted_seats(
+    conn: Connection, user_id: int, show_id: int, wanted: list[int], now: datetime
+) -> tuple[dict[int, _Place], int | None, datetime | None]:
+    """Statement 2: the customer's live hold on the show (locked), its seats and the wanted ones.
+
+    The hold row is locked like confirm and release lock it, so seats never join a hold that
+    is being booked or released at this moment.
+    """
+    rows = conn.execute(
+        _HOLD_AND_WANTED,
+        {"p_user_id": user_id, "p_show_id": show_id, "p_now": now, "p_seat_ids": wanted},
+    ).all()
+    places = {row.id: _Place(*row[:12]) for row in rows}
+    if not rows:
+        return places, None, None
+    return places, rows[0].live_id, rows[0].live_until
+
+
+def _hold_and_wanted_statement() -> Any:
+    h, st, c = tables.hold, tables.seat, tables.category
+    live = (
+        select(h.c.id, h.c.expires_at)
+        .where(
+            h.c.user_id == bindparam("p_user_id"),
+            h.c.show_id == bindparam("p_show_id"),
+            h.c.status == ACTIVE,
+            h.c.expires_at > bindparam("p_now"),
+        )
+        .order_by(h.c.id.desc())
+        .limit(1)
+        .with_for_update(key_share=True)
+        .cte("live")
+    )
+    live_id = select(live.c.id).scalar_subquery()
+    return (
+        select(
+            st.c.id,
+            st.c.label,
+            st.c.section,
+            st.c.row_label,
+            st.c.number,
+            st.c.x,
+            st.c.y,
+            st.c.status,
+            st.c.hold_id,
+            st.c.held_until,
+            c.c.price_cents,
+            c.c.currency,
+            live_id.label("live_id"),
+            select(live.c.expires_at).scalar_subquery().label("live_until"),
+        )
+        .select_from(st.join(c, c.c.id == st.c.category_id))
+        .where(
+            st.c.show_id == bindparam("p_show_id"),
+            or_(
+                st.c.id.in_(bindparam("p_seat_ids", expanding=True)),
+                and_(st.c.hold_id == live_id, st.c.status == SeatStatus.HELD),
+            ),
+        )
+    )
+
+
+_HOLD_AND_WANTED = _hold_and_wanted_statement()
 
 
 def _locked_own_hold(session: Session, hold_id: int, user_id: int) -> Hold:
@@ -212,7 +438,8 @@ def hold_view(session: Session, hold: Hold, now: datetime) -> HoldView:
         hold_id=hold.id,
         show_id=hold.show_id,
         user_id=hold.user_id,
-        status=hold.status,
+        # An active hold whose time ran out IS expired, whether or not the sweeper marked it.
+        status=EXPIRED if hold.status == ACTIVE and hold.expires_at <= now else hold.status,
         live=hold.status == ACTIVE and hold.expires_at > now,
         expires_at=hold.expires_at,
         seats=seats,

@@ -44,6 +44,7 @@ from ticketapp.booking.errors import (
     SalesClosed,
 )
 from ticketapp.booking.results import HoldResult
+from ticketapp.booking.tables import seat as seats
 from ticketapp.models import (
     Event,
     Hold,
@@ -61,13 +62,13 @@ MAX_SEATS_PER_REQUEST = 100
 def sellable(now: datetime) -> ColumnElement[bool]:
     """Free, or held by a hold that has run out."""
     return or_(
-        ShowSeat.status == SeatStatus.AVAILABLE,
-        and_(ShowSeat.status == SeatStatus.HELD, ShowSeat.held_until <= now),
+        seats.c.status == SeatStatus.AVAILABLE,
+        and_(seats.c.status == SeatStatus.HELD, seats.c.held_until <= now),
     )
 
 
 def held_live(now: datetime) -> ColumnElement[bool]:
-    return and_(ShowSeat.status == SeatStatus.HELD, ShowSeat.held_until > now)
+    return and_(seats.c.status == SeatStatus.HELD, seats.c.held_until > now)
 
 
 def locked_seat_ids(*where: Any, skip_locked: bool = False, limit: int | None = None):
@@ -77,7 +78,7 @@ def locked_seat_ids(*where: Any, skip_locked: bool = False, limit: int | None = 
     semi-join that re-runs the subquery for every outer row, and a re-run no longer sees the
     rows this very statement just updated — with LIMIT it then picks *more* places.
     """
-    query = select(ShowSeat.id).where(*where).order_by(ShowSeat.id)
+    query = select(seats.c.id).where(*where).order_by(seats.c.id)
     if limit is not None:
         query = query.limit(limit)
     return query.with_for_update(skip_locked=skip_locked).cte("locked").prefix_with("MATERIALIZED")
@@ -86,16 +87,39 @@ def locked_seat_ids(*where: Any, skip_locked: bool = False, limit: int | None = 
 def seat_update(*where: Any, skip_locked: bool = False, limit: int | None = None, **values: Any):
     """One conditional UPDATE of the seats matching `where`, returning the ids it changed."""
     return (
-        update(ShowSeat)
+        update(seats)
         .where(
-            ShowSeat.id.in_(
+            seats.c.id.in_(
                 select(locked_seat_ids(*where, skip_locked=skip_locked, limit=limit).c.id)
             ),
             *where,
         )
-        .values(version=ShowSeat.version + 1, **values)
-        .returning(ShowSeat.id)
+        .values(version=seats.c.version + 1, **values)
+        .returning(seats.c.id)
+        # Run through an ORM session, seats loaded there are not updated behind its back.
         .execution_options(synchronize_session=False)
+    )
+
+
+def claim_statement(
+    show_id: int,
+    hold_id: int,
+    held_until: datetime,
+    now: datetime,
+    *where: Any,
+    skip_locked: bool = False,
+    limit: int | None = None,
+):
+    """The conditional claim of the sellable seats of a show matching `where` for a hold."""
+    return seat_update(
+        seats.c.show_id == show_id,
+        sellable(now),
+        *where,
+        skip_locked=skip_locked,
+        limit=limit,
+        status=SeatStatus.HELD,
+        hold_id=hold_id,
+        held_until=held_until,
     )
 
 
@@ -108,33 +132,31 @@ def claim(
     limit: int | None = None,
 ) -> list[int]:
     """Claim the sellable seats of `hold.show_id` matching `where` for `hold`; return their ids."""
-    stmt = seat_update(
-        ShowSeat.show_id == hold.show_id,
-        sellable(now),
-        *where,
-        skip_locked=skip_locked,
-        limit=limit,
-        status=SeatStatus.HELD,
-        hold_id=hold.id,
-        held_until=hold.expires_at,
+    stmt = claim_statement(
+        hold.show_id, hold.id, hold.expires_at, now, *where, skip_locked=skip_locked, limit=limit
     )
-    return list(session.exec(stmt).scalars())
+    return list(session.connection().execute(stmt).scalars())
 
 
 def release_hold_seats(
     session: Session, hold_id: int, *where: Any, skip_locked: bool = False
 ) -> list[int]:
     """Put the seats still held by `hold_id` back on sale."""
-    stmt = seat_update(
-        ShowSeat.hold_id == hold_id,
-        ShowSeat.status == SeatStatus.HELD,
+    stmt = release_statement(hold_id, *where, skip_locked=skip_locked)
+    return list(session.connection().execute(stmt).scalars())
+
+
+def release_statement(hold_id: int, *where: Any, skip_locked: bool = False):
+    """The UPDATE putting the seats still held by `hold_id` (and matching `where`) on sale."""
+    return seat_update(
+        seats.c.hold_id == hold_id,
+        seats.c.status == SeatStatus.HELD,
         *where,
         skip_locked=skip_locked,
         status=SeatStatus.AVAILABLE,
         hold_id=None,
         held_until=None,
     )
-    return list(session.exec(stmt).scalars())
 
 
 def distinct_ids(seat_ids: Iterable[int]) -> list[int]:
@@ -171,15 +193,29 @@ def load_show(session: Session, show_id: int) -> tuple[Show, Event]:
 
 def check_on_sale(show: Show, event: Event, now: datetime) -> None:
     """Sales happen only on a published event's scheduled show, inside its sales window."""
-    if event.status != "published":
+    check_sales_open(
+        event.status, show.status, show.starts_at, show.sales_open_at, show.sales_close_at, now
+    )
+
+
+def check_sales_open(
+    event_status: str,
+    show_status: str,
+    starts_at: datetime,
+    sales_open_at: datetime | None,
+    sales_close_at: datetime | None,
+    now: datetime,
+) -> None:
+    """`check_on_sale` for callers that read the columns, not the rows."""
+    if event_status != "published":
         raise SalesClosed("This event is not on sale.")
-    if show.status != "scheduled":
+    if show_status != "scheduled":
         raise SalesClosed("This show has been cancelled.")
-    if now >= show.starts_at:
+    if now >= starts_at:
         raise SalesClosed("This show has already started.")
-    if show.sales_open_at is not None and now < show.sales_open_at:
+    if sales_open_at is not None and now < sales_open_at:
         raise SalesClosed("Sales for this show have not opened yet.")
-    if show.sales_close_at is not None and now >= show.sales_close_at:
+    if sales_close_at is not None and now >= sales_close_at:
         raise SalesClosed("Sales for this show have closed.")
 
 

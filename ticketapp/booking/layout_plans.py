@@ -106,6 +106,7 @@ MAX_OFFSET = 1000
 MAX_STANDING = 50_000
 
 MAX_SEATS = 20_000
+MAX_SECTIONS = 30
 
 # Category colours, in the order categories first appear in a layout: the editor's preview
 # and the shows created from it use the same ones.
@@ -180,10 +181,28 @@ def _check_plan(plan: SectionPlan) -> None:
         raise InvalidRequest(f"{where} has no seats: every place is a gap.")
 
 
+def grid_cells(plans: list[SectionPlan]) -> int:
+    """Cells of the numbered sections, gaps included: what drawing a preview costs."""
+    return sum(len(p.rows) * p.seats_per_row for p in plans if not p.standing)
+
+
+def check_size(plans: list[SectionPlan]) -> None:
+    """The bound on work, cheap enough to ask on every edit (before any preview is drawn)."""
+    if len(plans) > MAX_SECTIONS:
+        raise InvalidRequest(f"A layout can have at most {MAX_SECTIONS} sections.", "sections")
+    if grid_cells(plans) > MAX_SEATS:
+        raise InvalidRequest(
+            f"A layout can have at most {MAX_SEATS:,} seats (gaps included); "
+            "make a section smaller first.",
+            "sections",
+        )
+
+
 def check_plans(plans: list[SectionPlan]) -> None:
     """Refuse a layout the seat map could not draw or a show could not sell, saying why."""
     if not plans:
         raise InvalidRequest("A layout needs at least one section.", "sections")
+    check_size(plans)
     names = [p.name.strip().lower() for p in plans]
     if len(set(names)) != len(names):
         raise InvalidRequest("Section names must differ.", "sections")

@@ -20,9 +20,11 @@ for the claim, lease and retry rules).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -71,8 +73,13 @@ class BookingMail:
     cancelled_by_buyer: bool = False
 
     def to_json(self) -> str:
-        data = asdict(self)
+        # Field by field, not dataclasses.asdict: that deep-copies every value and was the
+        # largest single cost of a confirm after the SQL.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["starts_at"] = self.starts_at.isoformat()
+        data["tickets"] = [
+            {f.name: getattr(t, f.name) for f in fields(MailTicket)} for t in self.tickets
+        ]
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -116,9 +123,32 @@ def enqueue_booking_mail(
     Call it from inside the engine transaction that makes the change, after the change is
     flushed, with the view read in that transaction.
     """
+    event = session.get(Event, view.event_id)
+    row = mail_row(
+        kind,
+        view,
+        venue_address=event.venue_address if event else "",
+        now=now,
+        reason=reason,
+        cancelled_by_buyer=cancelled_by_buyer,
+    )
+    stmt = insert_mail(session.get_bind().dialect.name, row).returning(OutboxMail.id)
+    # a row back means inserted (rowcount is not reliable here)
+    return session.connection().execute(stmt).first() is not None
+
+
+def mail_row(
+    kind: str,
+    view: BookingView,
+    *,
+    venue_address: str,
+    now: datetime,
+    reason: str = "",
+    cancelled_by_buyer: bool = False,
+) -> dict:
+    """The outbox row reporting `view`'s change: recipient, subject and the JSON snapshot."""
     if kind not in MailKind.ALL:
         raise ValueError(f"unknown mail kind {kind!r}")
-    event = session.get(Event, view.event_id)
     mail = BookingMail(
         kind=kind,
         booking_id=view.id,
@@ -126,7 +156,7 @@ def enqueue_booking_mail(
         buyer_name=view.buyer_name,
         event_title=view.event_title,
         venue_name=view.venue_name,
-        venue_address=event.venue_address if event else "",
+        venue_address=venue_address,
         starts_at=view.starts_at,
         currency=view.currency,
         total_cents=view.total_cents,
@@ -137,7 +167,7 @@ def enqueue_booking_mail(
         reason=reason,
         cancelled_by_buyer=cancelled_by_buyer,
     )
-    row = {
+    return {
         "dedupe_key": dedupe_key(kind, view.id),
         "kind": kind,
         "booking_id": view.id,
@@ -151,16 +181,44 @@ def enqueue_booking_mail(
         "last_error": "",
         "created_at": now,
     }
-    # ON CONFLICT DO NOTHING, not catch-IntegrityError: on PostgreSQL a failed INSERT would
-    # abort the whole booking transaction, and `run` would retry it as a key collision.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = (
-        dialect.insert(OutboxMail)
+
+
+def insert_mail(dialect_name: str, row: dict):
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING of an outbox row.
+
+    Not catch-IntegrityError: on PostgreSQL a failed INSERT would abort the whole booking
+    transaction, and the engine would take it for a conflict.
+    """
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(OutboxMail.__table__)
         .values(**row)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMail.id)  # a row back means inserted (rowcount is not reliable here)
     )
-    return session.connection().execute(stmt).first() is not None
+
+
+@cache
+def mail_insert(dialect_name: str):
+    """`insert_mail` built once, taking the row as parameters (see `mail_params`)."""
+    columns = [
+        "dedupe_key",
+        "kind",
+        "booking_id",
+        "to_address",
+        "subject",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claim_token",
+        "last_error",
+        "created_at",
+    ]
+    return insert_mail(dialect_name, {name: bindparam(f"p_mail_{name}") for name in columns})
+
+
+def mail_params(row: dict) -> dict:
+    return {f"p_mail_{name}": value for name, value in row.items()}
 
 
 def _mail_views(session: Session, query: Select) -> list[MailView]:

@@ -272,7 +272,7 @@ class BookingView:
 
 @dataclass(frozen=True)
 class CheckInResult:
-    status: str  # checked_in|already_checked_in|wrong_show|cancelled|unknown
+    status: str  # checked_in|already_checked_in|cancelled|unknown (not a ticket of this show)
     checked_in_at: datetime | None = None
     label: str = ""
     booking_code: str = ""

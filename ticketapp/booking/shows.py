@@ -473,7 +473,9 @@ def edit_show(
         if event.status == EventStatus.CANCELLED or show.status == ShowStatus.CANCELLED:
             if fields == {"status": ShowStatus.CANCELLED} and not prices and layout_id is None:
                 return from_row(ShowDetails, show)
-            raise Conflict("This show has been cancelled; it can no longer be changed.")
+            raise Conflict(
+                "This show has been cancelled; it stays cancelled and cannot be changed."
+            )
         if prices:
             _set_prices(session, show, prices)
         apply_show_fields(session, show, fields)

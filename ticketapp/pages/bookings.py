@@ -282,6 +282,21 @@ def account_page() -> rx.Component:
             ),
             width="100%",
         ),
+        rx.card(
+            rx.vstack(
+                rx.heading("Sessions", size="4"),
+                rx.text("Log out on every device and browser where you are logged in."),
+                rx.button(
+                    "Log out everywhere",
+                    on_click=AccountState.log_out_everywhere,
+                    id="logout-everywhere",
+                    color_scheme="red",
+                    variant="soft",
+                ),
+                spacing="2",
+            ),
+            width="100%",
+        ),
         spacing="4",
         width="100%",
     )

@@ -42,7 +42,7 @@ class AccountState(rx.State):
         if login is not None:
             return login
         try:
-            await asyncio.to_thread(
+            token = await asyncio.to_thread(
                 auth.change_password,
                 identity.user_id,
                 form.get("current_password", ""),
@@ -51,5 +51,17 @@ class AccountState(rx.State):
         except auth.AuthError as exc:
             self.password_error, self.password_message = str(exc), ""
             return None
-        self.password_error, self.password_message = "", "Your password is changed."
+        # Every other session of this account has just ended; this tab goes on with a new one.
+        (await self.get_state(SessionState)).token = token
+        self.password_error = ""
+        self.password_message = "Your password is changed; other devices are logged out."
         return None
+
+    @rx.event
+    async def log_out_everywhere(self):
+        identity, login = await identity_or_login(self, routes.ACCOUNT)
+        if login is not None:
+            return login
+        auth.log_out_everywhere(identity.user_id)
+        session = await self.get_state(SessionState)
+        return session.log_out()

@@ -8,10 +8,10 @@ from datetime import UTC
 
 import reflex as rx
 
-from ticketapp import auth, booking, routes
+from ticketapp import booking, routes
 from ticketapp.formatting import money, show_time
 from ticketapp.state.messages import friendly
-from ticketapp.state.session import SessionState, identity_or_login
+from ticketapp.state.session import SessionState, identity_or_login, verified_viewer
 from ticketapp.state.show import ShowState, path_id
 
 
@@ -78,18 +78,15 @@ class CheckoutState(rx.State):
         if login is not None:
             yield login
             return
-        name = (form.get("buyer_name") or "").strip()
-        try:
-            email = auth.normalize_email(form.get("buyer_email") or "")
-            name = auth.clean_name(name)
-        except auth.InvalidInput as exc:
-            self.error = str(exc)
-            return
         self.busy, self.error = True, ""
         yield  # the button shows it is working while the booking is made
         try:
+            # The engine checks the buyer's name and address (booking.buyers): one rule.
             result = booking.confirm_hold(
-                self.hold_id, user_id=identity.user_id, buyer_name=name, buyer_email=email
+                self.hold_id,
+                user_id=identity.user_id,
+                buyer_name=form.get("buyer_name") or "",
+                buyer_email=form.get("buyer_email") or "",
             )
         except booking.HoldExpired:
             self.busy = False
@@ -108,19 +105,17 @@ class CheckoutState(rx.State):
 
     @rx.event
     async def expired(self):
-        session = await self.get_state(SessionState)
-        if session.user_id:
+        if identity := await verified_viewer(self):
             # Already released or confirmed: nothing left to free.
             with contextlib.suppress(booking.BookingError):
-                booking.release_hold(self.hold_id, user_id=session.user_id)
+                booking.release_hold(self.hold_id, user_id=identity.user_id)
         return await self._back_to_map(
             self.show_id, "Your hold expired and the seats were released. Please pick again."
         )
 
     @rx.event
     async def give_up(self):
-        session = await self.get_state(SessionState)
-        if session.user_id:
+        if identity := await verified_viewer(self):
             with contextlib.suppress(booking.BookingError):
-                booking.release_hold(self.hold_id, user_id=session.user_id)
+                booking.release_hold(self.hold_id, user_id=identity.user_id)
         return rx.redirect(routes.show_url(self.show_id))

@@ -9,7 +9,7 @@ import reflex as rx
 from ticketapp import booking, routes
 from ticketapp.formatting import money, show_time
 from ticketapp.models import utcnow
-from ticketapp.state.session import SessionState
+from ticketapp.state.session import verified_viewer, viewer_args
 from ticketapp.state.show import path_id
 
 
@@ -40,10 +40,7 @@ class EventState(rx.State):
     async def load(self) -> None:
         self.loading, self.not_found = True, False
         self.event_id = path_id(self.router.url.path, routes.EVENTS)
-        session = await self.get_state(SessionState)
-        viewer = {
-            "viewer": booking.Actor(session.user_id, session.user_role) if session.user_id else None
-        }
+        viewer = viewer_args(await verified_viewer(self))
         try:
             event = booking.get_event(self.event_id, **viewer)
             summaries = booking.list_event_shows(self.event_id, **viewer)

@@ -4,6 +4,11 @@ The editor keeps a draft of a few small sections in state (numbers and a handful
 marks, never the seats themselves); the preview — the customers' own seat-map component fed
 with an inline layout — is computed from it by `booking.layouts.preview`. What a valid layout
 is, and what saving does to the shows that use it, is the engine's (`booking.layouts`).
+
+Every handler, the editing ones included, checks the organizer first (a crafted websocket
+message reaches a handler the page never shows), and an edit that would take the layout past
+the engine's size bound (`check_size`) is refused before any preview is drawn: a visitor could
+otherwise make the server draw a 120,000-seat preview per keystroke.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from ticketapp.booking import (
     MAX_SEATS_PER_ROW,
     SectionPlan,
     check_plans,
+    check_size,
     decode_preview_seat_id,
+    grid_cells,
     preview,
     row_labels,
 )
@@ -213,18 +220,45 @@ class LayoutEditorState(DashboardPage, rx.State):
     def _say(self, text: str, error: bool = False) -> None:
         self.message, self.message_is_error = text, error
 
-    @rx.event
-    def set_name(self, value: str) -> None:
-        self.name = value
+    async def _editing(self) -> list[Any] | None:
+        """None for the layout's organizer, else the refusal to answer with."""
+        _, refusal = await organizer_identity(self)
+        return refusal or None
+
+    def _within_bounds(self, sections: list[SectionDraft]) -> bool:
+        """Take `sections` if the engine's size bound allows them (or they shrink)."""
+        plans = [plan_of(d) for d in sections]
+        try:
+            check_size(plans)
+        except booking.InvalidRequest as exc:
+            if grid_cells(plans) >= grid_cells([plan_of(d) for d in self.sections]) or len(
+                sections
+            ) > len(self.sections):
+                self._say(str(exc), error=True)
+                return False
+        self.sections = sections
+        return True
 
     @rx.event
-    def set_tool(self, value: str | list[str]) -> None:
+    async def set_name(self, value: str):
+        if refusal := await self._editing():
+            return refusal
+        self.name = str(value)[:120]
+        return None
+
+    @rx.event
+    async def set_tool(self, value: str | list[str]):
+        if refusal := await self._editing():
+            return refusal
         value = value[0] if isinstance(value, list) and value else value
         if value in TOOLS:
             self.tool = str(value)
+        return None
 
     @rx.event
-    def add_section(self, standing: bool = False) -> None:
+    async def add_section(self, standing: bool = False):
+        if refusal := await self._editing():
+            return refusal
         taken = {d.name for d in self.sections}
         number = len(self.sections) + 1
         while f"Section {number}" in taken:
@@ -233,29 +267,39 @@ class LayoutEditorState(DashboardPage, rx.State):
         for d in self.sections:
             if not d.standing:
                 bottom = max(bottom, d.y0 + d.rows + 1)
-        self.sections = [
+        added = [
             *self.sections,
             SectionDraft(
                 name="Standing" if standing and "Standing" not in taken else f"Section {number}",
                 category="Standing" if standing else "Standard",
-                standing=standing,
+                standing=bool(standing),
                 rows=3,
                 row_names=", ".join(row_labels(3)),
                 y0=bottom,
             ),
         ]
-        self.message = ""
+        if self._within_bounds(added):
+            self.message = ""
+        return None
 
     @rx.event
-    def remove_section(self, index: int) -> None:
+    async def remove_section(self, index: int):
+        if refusal := await self._editing():
+            return refusal
         index = int(index)
         self.sections = [d for i, d in enumerate(self.sections) if i != index]
         self.message = ""
+        return None
 
     @rx.event
-    def update_section(self, index: int, field: str, value: Any) -> None:
+    async def update_section(self, index: int, field: str, value: Any):
         """One field of one section, from its input (numbers are clamped, names kept)."""
-        index = int(index)
+        if refusal := await self._editing():
+            return refusal
+        self._update_section(int(index), field, value)
+        return None
+
+    def _update_section(self, index: int, field: str, value: Any) -> None:
         if not 0 <= index < len(self.sections):
             return
         draft = dataclasses.replace(self.sections[index], marks=dict(self.sections[index].marks))
@@ -264,9 +308,9 @@ class LayoutEditorState(DashboardPage, rx.State):
         elif field == "standing":
             draft.standing = value in (True, "true", "standing", "on")
         elif field == "aisles":
-            draft.aisles = str(value)
+            draft.aisles = str(value)[:1000]
         elif field == "row_names":
-            names = _names(str(value))[:MAX_ROWS]
+            names = _names(str(value)[:2000])[:MAX_ROWS]
             if not names:
                 self._say("A section needs at least one row name.", error=True)
                 return
@@ -289,16 +333,22 @@ class LayoutEditorState(DashboardPage, rx.State):
             for key, mark in draft.marks.items()
             if int(key.split(":")[0]) < draft.rows and int(key.split(":")[1]) <= draft.seats_per_row
         }
-        self.sections = [draft if i == index else d for i, d in enumerate(self.sections)]
-        self.message = ""
+        if self._within_bounds([draft if i == index else d for i, d in enumerate(self.sections)]):
+            self.message = ""
 
     @rx.event
-    def click_seat(self, seat_id: int, seq: int = 0) -> None:
+    async def click_seat(self, seat_id: int, seq: int = 0):
         """A click on the preview: apply the chosen tool to that seat (again: undo it).
         `seq` is the map's click counter; the editor answers every click, so it is unused."""
+        if refusal := await self._editing():
+            return refusal
         section, row, number = decode_preview_seat_id(int(seat_id))
         if not 0 <= section < len(self.sections):
-            return
+            return None
+        if not (0 <= row < self.sections[section].rows):
+            return None
+        if not (1 <= number <= self.sections[section].seats_per_row):
+            return None
         draft = self.sections[section]
         key = f"{row}:{number}"
         marks = dict(draft.marks)
@@ -310,6 +360,7 @@ class LayoutEditorState(DashboardPage, rx.State):
             dataclasses.replace(d, marks=marks) if i == section else d
             for i, d in enumerate(self.sections)
         ]
+        return None
 
     @rx.event
     async def save(self):

@@ -19,7 +19,7 @@ from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_posi
 from ticketapp.formatting import money, show_time
 from ticketapp.live import hub
 from ticketapp.state.messages import friendly
-from ticketapp.state.session import SessionState, identity_or_login
+from ticketapp.state.session import identity_or_login, verified_viewer, viewer_args
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +111,8 @@ class ShowState(rx.State):
         self.message, self.message_is_error = text, error
 
     async def _viewer_id(self) -> int | None:
-        session = await self.get_state(SessionState)
-        return session.user_id or None
+        identity = await verified_viewer(self)
+        return identity.user_id if identity else None
 
     async def _refresh_statuses(self) -> None:
         if not self.is_general_admission:
@@ -128,10 +128,8 @@ class ShowState(rx.State):
         self.message, self.message_is_error, self.flash = self.flash, bool(self.flash), ""
         self.loading, self.not_found, self.current_show_id = True, False, show_id
         self.selected, self.picks, self.hold_id, self._held = [], [], 0, []
-        session = await self.get_state(SessionState)
-        viewer = {
-            "viewer": booking.Actor(session.user_id, session.user_role) if session.user_id else None
-        }
+        identity = await verified_viewer(self)
+        viewer = viewer_args(identity)
         try:
             summary = booking.get_show(show_id, **viewer)
             event = booking.get_event(summary.show.event_id, **viewer)
@@ -165,8 +163,8 @@ class ShowState(rx.State):
         self.is_general_admission = bool(standing) and not compact["seats"]
         self._layout_version = compact["version"]
         self.layout_url = layout_url(show_id, compact["version"])
-        if session.user_id:
-            hold = booking.current_hold(session.user_id, show_id)
+        if identity is not None:
+            hold = booking.current_hold(identity.user_id, show_id)
             if hold is not None:
                 self._take_hold(hold)
         await self._refresh_statuses()

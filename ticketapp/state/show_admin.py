@@ -22,9 +22,8 @@ from ticketapp.state.show import path_id
 VERDICTS = {
     "checked_in": ("Valid — checked in", "green"),
     "already_checked_in": ("Already checked in", "orange"),
-    "wrong_show": ("Wrong show", "red"),
     "cancelled": ("Cancelled ticket", "red"),
-    "unknown": ("Unknown ticket code", "red"),
+    "unknown": ("Not a ticket for this show", "red"),
 }
 
 
@@ -136,9 +135,8 @@ class ShowAdminState(DashboardPage, rx.State):
                 if result.checked_in_at
                 else result.label
             ),
-            "wrong_show": f"This ticket ({result.label}) is for another show.",
             "cancelled": f"Booking {result.booking_code} was cancelled: do not admit.",
-            "unknown": "No ticket has this code. Check it and try again.",
+            "unknown": "Not a ticket for this show. Check the code and try again.",
         }[result.status]
         self._scanned(result.status, title, detail, color)
         if result.admitted:

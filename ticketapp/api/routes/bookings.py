@@ -6,35 +6,71 @@ Someone else's booking is a 403 (the engine decides; organizers and admins may s
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response, status
 
 from ticketapp import booking
 from ticketapp.api.deps import BookingId, CurrentUser, Db, Now
 from ticketapp.api.idempotency import Idempotent
-from ticketapp.api.schemas import BookingOut, CancelIn, ConfirmIn
+from ticketapp.api.schemas import BookingOut, CancelIn, ConfirmIn, PurchaseIn
+from ticketapp.booking.idempotency import Once
 
 router = APIRouter(prefix="/bookings", tags=["bookings"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=BookingOut)
-def confirm_hold(
-    body: ConfirmIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+def create_booking(
+    body: ConfirmIn | PurchaseIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
 ) -> Response:
-    """Confirm your live hold: one booking with one ticket per seat (410 if it expired)."""
-    return once.run(
-        body,
-        status.HTTP_201_CREATED,
-        lambda: BookingOut.model_validate(
-            booking.confirm_hold(
+    """Confirm your live hold (`hold_id`): one booking with one ticket per seat (410 if the
+    hold expired). Or buy in one request (`show_id` with `seat_ids` or `quantity`): the seats
+    are held and confirmed in one transaction — all of them or none (409 names lost seats)."""
+    if isinstance(body, ConfirmIn):
+
+        def act(key: Once | None) -> Any:
+            return booking.confirm_hold(
                 body.hold_id,
                 user_id=user.id,
                 buyer_name=body.buyer_name,
                 buyer_email=body.buyer_email,
                 now=now,
                 db=db,
+                once=key,
             )
-        ),
-    )
+
+    elif body.seat_ids is not None:
+
+        def act(key: Once | None) -> Any:
+            return booking.purchase_seats(
+                user.id,
+                body.show_id,
+                body.seat_ids,
+                buyer_name=body.buyer_name,
+                buyer_email=body.buyer_email,
+                now=now,
+                db=db,
+                once=key,
+            )
+
+    else:
+
+        def act(key: Once | None) -> Any:
+            return booking.purchase_best_available(
+                user.id,
+                body.show_id,
+                body.quantity,
+                category_id=body.category_id,
+                accessible=body.accessible,
+                section=body.section,
+                buyer_name=body.buyer_name,
+                buyer_email=body.buyer_email,
+                now=now,
+                db=db,
+                once=key,
+            )
+
+    return once.run(body, status.HTTP_201_CREATED, BookingOut, act)
 
 
 @router.get("")

@@ -33,8 +33,9 @@ def hold_seats(
     return once.run(
         body,
         status.HTTP_201_CREATED,
-        lambda: HoldOut.model_validate(
-            booking.hold_seats(user.id, body.show_id, body.seat_ids, now=now, db=db)
+        HoldOut,
+        lambda key: booking.hold_seats(
+            user.id, body.show_id, body.seat_ids, now=now, db=db, once=key
         ),
     )
 
@@ -47,16 +48,16 @@ def hold_best_available(
     return once.run(
         body,
         status.HTTP_201_CREATED,
-        lambda: HoldOut.model_validate(
-            booking.hold_best_available(
-                user.id,
-                body.show_id,
-                body.quantity,
-                category_id=body.category_id,
-                accessible=body.accessible,
-                now=now,
-                db=db,
-            )
+        HoldOut,
+        lambda key: booking.hold_best_available(
+            user.id,
+            body.show_id,
+            body.quantity,
+            category_id=body.category_id,
+            accessible=body.accessible,
+            now=now,
+            db=db,
+            once=key,
         ),
     )
 
@@ -69,10 +70,9 @@ def hold_general_admission(
     return once.run(
         body,
         status.HTTP_201_CREATED,
-        lambda: HoldOut.model_validate(
-            booking.hold_general_admission(
-                user.id, body.show_id, body.quantity, section=body.section, now=now, db=db
-            )
+        HoldOut,
+        lambda key: booking.hold_general_admission(
+            user.id, body.show_id, body.quantity, section=body.section, now=now, db=db, once=key
         ),
     )
 

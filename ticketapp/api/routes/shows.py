@@ -17,13 +17,13 @@ from ticketapp.api.schemas import (
     ShowOut,
     ShowUpdateIn,
 )
-from ticketapp.models import User
+from ticketapp.booking import Actor
 
 router = APIRouter(tags=["shows"])
 
 
-def _viewer(user: User | None) -> dict[str, booking.Actor | None]:
-    return {"viewer": booking.Actor.of(user) if user else None}
+def _viewer(user: Actor | None) -> dict[str, Actor | None]:
+    return {"viewer": user}
 
 
 @router.get("/events/{event_id:int}/shows", openapi_extra=OPTIONAL_AUTH)

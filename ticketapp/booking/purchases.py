@@ -1,0 +1,99 @@
+"""A one-request purchase: hold and confirm in ONE transaction, for box offices, kiosks and
+integrations that know what they want and have no customer looking at a seat map.
+
+Invariants: exactly the rules of a hold followed by a confirm — the same conditional claim, cap,
+sales window, best-available choice, outbox mail and Idempotency-Key record, by calling the
+very same functions (`holds.hold_seats_in` / `best_available_in` / `general_admission_in`, then
+`bookings.confirm_hold_in`). Nothing new is decided here. All or nothing: a purchase that
+cannot confirm leaves no hold behind, since the hold was never committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from ticketapp.booking import idempotency
+from ticketapp.booking._tx import moment, run, run_core
+from ticketapp.booking.best_available import best_available_in
+from ticketapp.booking.bookings import confirm_hold_in
+from ticketapp.booking.errors import HoldExpired, InvalidRequest
+from ticketapp.booking.general_admission import general_admission_in
+from ticketapp.booking.holds import hold_seats_in
+from ticketapp.booking.idempotency import Once, Replay
+from ticketapp.booking.inventory import check_quantity, distinct_ids
+from ticketapp.booking.results import BookingView
+
+
+def purchase_seats(
+    user_id: int,
+    show_id: int,
+    seat_ids: Iterable[int],
+    *,
+    buyer_name: str = "",
+    buyer_email: str = "",
+    now: datetime | None = None,
+    db: Engine | None = None,
+    once: Once | None = None,
+) -> BookingView | Replay:
+    """Buy exactly these seats at once, or nothing."""
+    now = moment(now)
+    wanted = distinct_ids(seat_ids)
+
+    def work(conn: Connection) -> BookingView | Replay:
+        replay = idempotency.lookup(conn, once) if once is not None else None
+        if replay is not None:
+            return replay
+        held = hold_seats_in(conn, user_id, show_id, wanted, now)
+        return _confirmed(
+            confirm_hold_in(conn, held.hold_id, user_id, buyer_name, buyer_email, now, once)
+        )
+
+    return run_core(db, work, once=once, now=now)
+
+
+def purchase_best_available(
+    user_id: int,
+    show_id: int,
+    quantity: int,
+    *,
+    category_id: int | None = None,
+    accessible: int = 0,
+    section: str | None = None,
+    buyer_name: str = "",
+    buyer_email: str = "",
+    now: datetime | None = None,
+    db: Engine | None = None,
+    once: Once | None = None,
+) -> BookingView | Replay:
+    """Buy the best `quantity` seats left (or standing places of `section`), or nothing."""
+    now = moment(now)
+    check_quantity(quantity)
+    if not 0 <= accessible <= quantity:
+        raise InvalidRequest("Accessible seats must be between 0 and the quantity.", "accessible")
+    if section is not None and (category_id is not None or accessible):
+        raise InvalidRequest("A standing section has no categories or seats to choose.", "section")
+
+    def work(session: Session) -> BookingView:
+        if section is None:
+            held = best_available_in(
+                session, user_id, show_id, quantity, category_id, accessible, now
+            )
+        else:
+            held = general_admission_in(session, user_id, show_id, quantity, section, now)
+        # `run` stores the Idempotency-Key's answer for this whole transaction.
+        booked = confirm_hold_in(
+            session.connection(), held.hold_id, user_id, buyer_name, buyer_email, now
+        )
+        return _confirmed(booked)
+
+    return run(db, work, once=once, now=now)
+
+
+def _confirmed(outcome: BookingView | HoldExpired | Replay) -> BookingView | Replay:
+    if isinstance(outcome, HoldExpired):  # a hold made this instant cannot have run out
+        raise outcome
+    return outcome
