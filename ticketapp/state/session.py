@@ -24,7 +24,7 @@ import reflex as rx
 
 from ticketapp import auth, routes
 from ticketapp.booking import Actor
-from ticketapp.models import Role, User
+from ticketapp.models import User
 
 TOKEN_STORAGE_NAME = "ticketapp_token"
 
@@ -56,7 +56,7 @@ class SessionState(rx.State):
 
     @rx.var
     def is_organizer(self) -> bool:
-        return self.user_role in (Role.ORGANIZER, Role.ADMIN)
+        return Actor(self.user_id, self.user_role).is_organizer
 
     def _show_user(self, user: User | Actor | None) -> None:
         self.user_id = user.id if user else 0
