@@ -55,3 +55,9 @@ test: $(VENV)/.dev-installed chromium services lint
 
 clean:
 	rm -rf .web ticketapp.db ticketapp.db-* .states
+
+## make reset-demo: throw away the SQLite database (bookings included) and load fresh demo data
+.PHONY: reset-demo
+reset-demo:
+	rm -f ticketapp.db ticketapp.db-*
+	$(MAKE) demo

@@ -55,7 +55,8 @@ from sqlalchemy.engine import Engine
 
 from bench.harness import free_port, stop_app
 from tests import dbutil
-from ticketapp.booking import catalog, check_invariants
+from ticketapp import booking
+from ticketapp.booking import check_invariants
 from ticketapp.db import make_engine
 from ticketapp.models import Role, User, utcnow
 
@@ -123,22 +124,22 @@ def seed(db: Engine, clients: int, shows: int) -> Seed:
                 for i, email in enumerate(emails)
             ],
         )
-    layout_id = catalog.create_layout(
-        organizer_id,
+    organizer = booking.Actor(organizer_id, Role.ORGANIZER)
+    layout_id = booking.create_layout(
+        organizer,
         "Bench hall",
-        [catalog.grid_section("Hall", "Standard", catalog.row_labels(ROWS), SEATS_PER_ROW)],
+        [booking.grid_section("Hall", "Standard", booking.row_labels(ROWS), SEATS_PER_ROW)],
         db=db,
     )
-    event = catalog.create_event(organizer_id, "Benchmark", "Bench hall", status="published", db=db)
+    event = booking.create_event(organizer, "Benchmark", "Bench hall", status="published", db=db)
     pairs: list[tuple[int, int, int]] = []
     for day in range(shows):
-        show = catalog.create_show(
+        show = booking.create_show(
             event.id,
             utcnow().replace(microsecond=0) + timedelta(days=10 + day),
             layout_id,
-            [catalog.PriceSpec("Standard", 2500)],
-            actor_id=organizer_id,
-            actor_role=Role.ORGANIZER,
+            [booking.PriceSpec("Standard", 2500)],
+            actor=booking.Actor(organizer_id, Role.ORGANIZER),
             db=db,
         )
         with db.connect() as conn:

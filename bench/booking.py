@@ -42,7 +42,8 @@ from sqlalchemy.engine import Engine
 
 from bench.api import count_double_booked
 from tests import dbutil
-from ticketapp.booking import MailKind, catalog, check_invariants, confirm_hold, hold_seats
+from ticketapp import booking
+from ticketapp.booking import MailKind, check_invariants, confirm_hold, hold_seats
 from ticketapp.booking.codes import new_booking_code, new_ticket_code
 from ticketapp.models import Role, User, utcnow
 
@@ -79,25 +80,26 @@ def seed(db: Engine, workers: int) -> Stage:
         ).scalars()
         ids = list(ids)
     organizer = ids[0]
-    layout_id = catalog.create_layout(
-        organizer,
+    layout_id = booking.create_layout(
+        booking.Actor(organizer, Role.ORGANIZER),
         "Arena floor",
-        [catalog.grid_section("Floor", "Standard", catalog.row_labels(ROWS), SEATS_PER_ROW)],
+        [booking.grid_section("Floor", "Standard", booking.row_labels(ROWS), SEATS_PER_ROW)],
         db=db,
     )
-    event_id = catalog.create_event(organizer, "Bench", "Arena", status="published", db=db).id
+    event_id = booking.create_event(
+        booking.Actor(organizer, Role.ORGANIZER), "Bench", "Arena", status="published", db=db
+    ).id
     return Stage(organizer, event_id, layout_id, ids[1:])
 
 
 def new_show(db: Engine, stage: Stage, day: int) -> list[tuple[int, int, int]]:
     """A fresh 5,000-seat show; its seats as (show, seat, seat) adjacent pairs."""
-    show = catalog.create_show(
+    show = booking.create_show(
         stage.event_id,
         utcnow().replace(microsecond=0) + timedelta(days=10 + day),
         stage.layout_id,
-        [catalog.PriceSpec("Standard", 4500)],
-        actor_id=stage.organizer_id,
-        actor_role=Role.ORGANIZER,
+        [booking.PriceSpec("Standard", 4500)],
+        actor=booking.Actor(stage.organizer_id, Role.ORGANIZER),
         max_seats_per_customer=10,
         db=db,
     )

@@ -27,9 +27,8 @@ from sqlmodel import Session
 
 from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app
 from tests import dbutil
-from ticketapp import auth
-from ticketapp.booking import catalog
-from ticketapp.booking.catalog import PriceSpec, grid_section, row_labels
+from ticketapp import auth, booking
+from ticketapp.booking import PriceSpec, grid_section, row_labels
 from ticketapp.db import make_engine
 from ticketapp.models import Role, User, utcnow
 
@@ -77,19 +76,25 @@ def seed(url: str, bookings: int) -> tuple[int, list[User]]:
         ]
         session.add_all([organizer, *buyers])
         session.commit()
-    layout = catalog.create_layout(
-        organizer.id, "Bench hall", [grid_section("Hall", "Std", row_labels(20), 30)], db=db
+    layout = booking.create_layout(
+        booking.Actor(organizer.id, Role.ORGANIZER),
+        "Bench hall",
+        [grid_section("Hall", "Std", row_labels(20), 30)],
+        db=db,
     )
-    event = catalog.create_event(
-        organizer.id, "Live bench", "Bench Hall", status="published", db=db
+    event = booking.create_event(
+        booking.Actor(organizer.id, Role.ORGANIZER),
+        "Live bench",
+        "Bench Hall",
+        status="published",
+        db=db,
     )
-    show = catalog.create_show(
+    show = booking.create_show(
         event.id,
         utcnow() + timedelta(days=3),
         layout,
         [PriceSpec("Std", 3000)],
-        actor_id=organizer.id,
-        actor_role=Role.ORGANIZER,
+        actor=booking.Actor(organizer.id, Role.ORGANIZER),
         db=db,
     )
     db.dispose()

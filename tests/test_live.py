@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from sqlalchemy import update
 from tests.e2e.helpers import create_user, make_show
 from ticketapp import booking
 from ticketapp.db import session_scope
-from ticketapp.live import CHANNEL, SeatChangeHub
+from ticketapp.live import CHANNEL, WATCH_TTL, SeatChangeHub
 from ticketapp.models import ShowSeat, utcnow
 
 
@@ -85,3 +86,40 @@ def test_hub_wakes_every_waiter_once_per_change():
         results = pool.submit(asyncio.run, scenario()).result()
     assert results[:20] == [1] * 20
     assert results[20] is None
+
+
+def test_hub_forgets_shows_nobody_watches_and_never_turns_a_version_back():
+    async def scenario() -> tuple:
+        hub = SeatChangeHub()
+        await hub.wait_for_change(1, 0, timeout=0)  # a viewer looked at show 1 and left
+        for show_id in (1, 1, 1, 2):  # changes of a watched show and of one nobody watches
+            hub.changed(show_id)
+        hub._cache[1], hub._layouts[1], hub._signatures[1] = (3, "aab"), 0, 42
+        waiting = asyncio.create_task(hub.wait_for_change(3, 0, timeout=5))
+        await asyncio.sleep(0)
+        later = time.monotonic() + WATCH_TTL
+        forgotten = hub.forget_idle(later)
+        kept = {
+            name: sorted(getattr(hub, name))
+            for name in ("_versions", "_watched", "_cache", "_layouts", "_signatures")
+        }
+        versions = (hub.version(1), hub.version(2))
+        back = asyncio.create_task(hub.wait_for_change(1, 3, timeout=5))
+        await asyncio.sleep(0)
+        hub.changed(1)
+        hub.changed(3)
+        return sorted(forgotten), kept, versions, await back, await waiting
+
+    with ThreadPoolExecutor(1) as pool:
+        forgotten, kept, versions, back, waiting = pool.submit(asyncio.run, scenario()).result()
+    assert forgotten == [1, 2]  # show 3 has a viewer waiting: it stays
+    assert kept == {
+        "_versions": [],
+        "_watched": [3],
+        "_cache": [],
+        "_layouts": [],
+        "_signatures": [],
+    }
+    assert versions == (3, 3)  # never lower than what a viewer may have seen
+    assert back == 4  # a viewer that saw version 3 is woken by the next change
+    assert waiting == 4

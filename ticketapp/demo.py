@@ -14,11 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from ticketapp import auth
-from ticketapp.booking import catalog
-from ticketapp.booking.catalog import PriceSpec, SectionSpec, grid_section, row_labels
+from ticketapp import auth, booking
+from ticketapp.booking import SectionSpec, grid_section, row_labels
 from ticketapp.db import session_scope
-from ticketapp.models import Event, Role, utcnow
+from ticketapp.models import Event, EventStatus, Role, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -111,9 +110,9 @@ DEMO_EVENTS = [
         "description": "The city orchestra plays Dvořák's Ninth and the Cello Concerto in B minor.",
         "layout": ("Grand Concert Hall", _concert_hall),
         "prices": [
-            PriceSpec("Premium", 8900, rank=0, color="#8e4ec6"),
-            PriceSpec("Standard", 5900, rank=1, color="#3e63dd"),
-            PriceSpec("Balcony", 3500, rank=2, color="#12a594"),
+            booking.PriceSpec("Premium", 8900, rank=0, color="#8e4ec6"),
+            booking.PriceSpec("Standard", 5900, rank=1, color="#3e63dd"),
+            booking.PriceSpec("Balcony", 3500, rank=2, color="#12a594"),
         ],
         "shows": [(7, 19, 30), (8, 19, 30), (14, 16, 0)],
     },
@@ -126,8 +125,8 @@ DEMO_EVENTS = [
         "description": "The saga concludes. Original version with subtitles, laser projection.",
         "layout": ("Lumière Screen 1", _cinema),
         "prices": [
-            PriceSpec("Premium", 1800, rank=0, color="#e54666"),
-            PriceSpec("Standard", 1200, rank=1, color="#3e63dd"),
+            booking.PriceSpec("Premium", 1800, rank=0, color="#e54666"),
+            booking.PriceSpec("Standard", 1200, rank=1, color="#3e63dd"),
         ],
         "shows": [(d, h, m) for d in (1, 2, 3) for (h, m) in ((14, 0), (17, 30), (21, 0))],
     },
@@ -142,7 +141,7 @@ DEMO_EVENTS = [
             "Club Volta standing",
             lambda: [SectionSpec("Standing", "Standing", general_admission_capacity=400)],
         ),
-        "prices": [PriceSpec("Standing", 2500, rank=0, color="#30a46c")],
+        "prices": [booking.PriceSpec("Standing", 2500, rank=0, color="#30a46c")],
         "shows": [(10, 20, 0)],
     },
     {
@@ -154,8 +153,8 @@ DEMO_EVENTS = [
         "description": "Shakespeare's comedy in a new staging. Running time 2h40 with interval.",
         "layout": ("Little Theatre", _theatre),
         "prices": [
-            PriceSpec("Category A", 4500, rank=0, color="#e5484d"),
-            PriceSpec("Category B", 2900, rank=1, color="#f76b15"),
+            booking.PriceSpec("Category A", 4500, rank=0, color="#e5484d"),
+            booking.PriceSpec("Category B", 2900, rank=1, color="#f76b15"),
         ],
         "shows": [(4, 19, 0), (5, 19, 0), (6, 15, 0)],
     },
@@ -168,9 +167,9 @@ DEMO_EVENTS = [
         "description": "The biggest show of the year: 10,000 seats, one night.",
         "layout": ("National Arena", _arena),
         "prices": [
-            PriceSpec("Floor", 12000, rank=0, color="#8e4ec6"),
-            PriceSpec("Lower", 7500, rank=1, color="#3e63dd"),
-            PriceSpec("Upper", 4500, rank=2, color="#12a594"),
+            booking.PriceSpec("Floor", 12000, rank=0, color="#8e4ec6"),
+            booking.PriceSpec("Lower", 7500, rank=1, color="#3e63dd"),
+            booking.PriceSpec("Upper", 4500, rank=2, color="#12a594"),
         ],
         "shows": [(21, 20, 0)],
     },
@@ -190,32 +189,32 @@ def _event_exists(organizer_id: int, title: str, db: Engine | None) -> bool:
 def load_demo_data(*, db: Engine | None = None) -> list[str]:
     """Create whatever of the demo data is missing; return the titles created."""
     organizer_id = _account(*ORGANIZER, Role.ORGANIZER, db)
+    organizer = booking.Actor(organizer_id, Role.ORGANIZER)
     _account(*CUSTOMER, Role.CUSTOMER, db)
     created = []
     for spec in DEMO_EVENTS:
         if _event_exists(organizer_id, spec["title"], db):
             continue
         layout_name, sections = spec["layout"]
-        layout_id = catalog.create_layout(organizer_id, layout_name, sections(), db=db)
-        event = catalog.create_event(
-            organizer_id,
+        layout_id = booking.create_layout(organizer, layout_name, sections(), db=db)
+        event = booking.create_event(
+            organizer,
             spec["title"],
             spec["venue_name"],
             venue_address=spec["venue_address"],
             description=spec["description"],
             category=spec["category"],
             banner_url=spec["banner_url"],
-            status="published",
+            status=EventStatus.PUBLISHED,
             db=db,
         )
         for days, hour, minute in spec["shows"]:
-            catalog.create_show(
+            booking.create_show(
                 event.id,
                 _day(days, hour, minute),
                 layout_id,
                 spec["prices"],
-                actor_id=organizer_id,
-                actor_role=Role.ORGANIZER,
+                actor=organizer,
                 db=db,
             )
         created.append(spec["title"])

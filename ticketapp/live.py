@@ -26,9 +26,11 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import select
 
-from ticketapp.booking.compact import versioned_status_string
-from ticketapp.booking.errors import TemporarilyUnavailable
-from ticketapp.booking.sweeper import expire_stale_holds
+from ticketapp.booking import (
+    TemporarilyUnavailable,
+    expire_stale_holds,
+    versioned_status_string,
+)
 from ticketapp.db import session_scope
 from ticketapp.models import ShowSeat
 from ticketapp.settings import settings
@@ -44,9 +46,16 @@ WATCH_TTL = 120.0  # a show nobody waited on for this long is no longer polled
 
 
 class SeatChangeHub:
-    """Per-process fan-out: show id -> a version number that grows on every change."""
+    """Per-process fan-out: show id -> a version number that grows on every change.
+
+    Its memory is bounded by the shows being watched: `forget_idle` drops every show nobody
+    has waited on for `WATCH_TTL` seconds. A forgotten show's version does not go back: an
+    unknown show reads as `_floor`, the highest version ever forgotten, so a viewer that comes
+    back with an old version is at worst woken once too often, never left waiting.
+    """
 
     def __init__(self) -> None:
+        self._floor = 0
         self._versions: dict[int, int] = {}
         self._events: dict[int, asyncio.Event] = {}
         self._watched: dict[int, float] = {}
@@ -56,7 +65,7 @@ class SeatChangeHub:
         self._signatures: dict[int, int] = {}
 
     def version(self, show_id: int) -> int:
-        return self._versions.get(show_id, 0)
+        return self._versions.get(show_id, self._floor)
 
     def layout_version(self, show_id: int) -> int | None:
         """The layout version of the statuses last read (an organizer's layout edit bumps it;
@@ -97,6 +106,30 @@ class SeatChangeHub:
                 self._cache[show_id] = cached = (version, text)
                 self._layouts[show_id] = layout
             return cached[1]
+
+    def forget_idle(self, now: float) -> list[int]:
+        """Drop what is kept for shows nobody waited on for `WATCH_TTL` seconds (at `now`, a
+        `time.monotonic()` reading); returns their ids."""
+        known = self._versions.keys() | self._cache.keys() | self._watched.keys()
+        idle = [
+            show_id
+            for show_id in known
+            if now - self._watched.get(show_id, float("-inf")) >= WATCH_TTL
+            and show_id not in self._events  # nobody is waiting on it right now
+            and not (show_id in self._locks and self._locks[show_id].locked())
+        ]
+        for show_id in idle:
+            self._floor = max(self._floor, self._versions.get(show_id, 0))
+            for kept in (
+                self._versions,
+                self._watched,
+                self._cache,
+                self._layouts,
+                self._locks,
+                self._signatures,
+            ):
+                kept.pop(show_id, None)
+        return idle
 
     # --- feeding the hub ---------------------------------------------------------------------
 
@@ -159,6 +192,7 @@ class SeatChangeHub:
     async def safety_refresh(self) -> None:
         while True:
             await asyncio.sleep(SAFETY_REFRESH)
+            self.forget_idle(time.monotonic())
             self.changed_all()
 
 

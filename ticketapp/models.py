@@ -10,6 +10,7 @@ without it. Money is integer cents; times are timezone-aware UTC (timestamptz on
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -19,18 +20,47 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Role:
+# Statuses and roles are StrEnums: each member IS its string (stored as is, compares equal to
+# the plain string the database hands back), so the columns stay plain VARCHARs.
+
+
+class Role(StrEnum):
     CUSTOMER = "customer"
     ORGANIZER = "organizer"
     ADMIN = "admin"
-    ALL = (CUSTOMER, ORGANIZER, ADMIN)
 
 
-class SeatStatus:
+Role.ALL = tuple(Role)  # type: ignore[attr-defined]  # every role, for membership tests
+
+
+class SeatStatus(StrEnum):
     AVAILABLE = "available"
     HELD = "held"
     BOOKED = "booked"
     BLOCKED = "blocked"
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class ShowStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class HoldStatus(StrEnum):
+    ACTIVE = "active"
+    RELEASED = "released"
+    CONFIRMED = "confirmed"  # turned into a booking
+    EXPIRED = "expired"
+
+
+class BookingStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
 
 
 class User(SQLModel, table=True):

@@ -1,15 +1,22 @@
-"""Every setting of ticketapp, read once from the environment.
+"""Every setting of ticketapp: one typed, validated class, read once from the environment.
 
 Import `settings` and read attributes; nothing else in the code base reads `os.environ`
-(Reflex's own REFLEX_* variables aside). Tests build their own `Settings` with `load()`.
+(Reflex's own REFLEX_* variables aside). Each field names its environment variable (its
+alias) and says what it means; `load(environ)` builds a `Settings` from any mapping, which is
+how tests configure one. A wrong value fails at start with a `ConfigError` naming the
+variable, never later in a request.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_FILE = PROJECT_DIR / ".secret_key"
@@ -18,72 +25,6 @@ MAILER_MODES = ("in-process", "external")
 
 class ConfigError(RuntimeError):
     """A setting is missing or wrong; the message says which and how to fix it."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    env: str
-    database_url: str
-    db_pool_size: int
-    db_max_overflow: int
-    db_pool_timeout: float  # seconds a request waits for a pooled connection before a 503
-    db_statement_timeout_ms: int  # PostgreSQL statement_timeout of the app's connections
-    db_lock_timeout_ms: int  # PostgreSQL lock_timeout of the app's connections
-    max_requests_in_flight: int  # per worker; beyond it the API answers 503 at once
-    web_workers: int | None  # backend worker processes of `python -m ticketapp.server`
-    secret_key: str
-    token_minutes: int
-    bcrypt_rounds: int
-    hold_seconds: int
-    max_seats_per_customer: int
-    redis_url: str | None
-    smtp_host: str | None
-    smtp_port: int
-    smtp_user: str | None
-    smtp_password: str | None
-    smtp_starttls: bool
-    mail_from: str
-    mail_dir: Path
-    mailer: str  # in-process: the app runs the mail sender; external: `python -m ticketapp.mailer`
-    cors_origins: tuple[str, ...]  # other origins that may call us; the app's own always may
-    api_docs: bool  # serve /api/docs and /api/openapi.json
-    max_body_bytes: int  # request bodies of the API beyond this get 413
-    login_attempts_per_minute: int  # per client address and per e-mail, both doors
-    signups_per_hour: int  # per client address, both doors
-
-    @property
-    def is_production(self) -> bool:
-        return self.env == "production"
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-
-def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
-    return value
-
-
-def _float(env: dict[str, str], name: str, default: float, minimum: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
-    return value
 
 
 def _dev_secret() -> str:
@@ -109,12 +50,9 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def _origins(env: dict[str, str]) -> tuple[str, ...]:
+def _origins(raw: str) -> tuple[str, ...]:
     """CORS_ORIGINS: comma-separated `scheme://host[:port]`; never `*` (we answer with
     credentials) and never `null` (sandboxed frames and file: pages all send it)."""
-    raw = env.get("CORS_ORIGINS")
-    if raw is None:
-        raw = env.get("REFLEX_DEPLOY_URL") or "http://localhost:3000"
     origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
     for origin in origins:
         if origin in ("*", "null") or "://" not in origin or origin.count("/") != 2:
@@ -125,62 +63,156 @@ def _origins(env: dict[str, str]) -> tuple[str, ...]:
     return origins
 
 
-def load(environ: dict[str, str] | None = None) -> Settings:
-    env = dict(os.environ if environ is None else environ)
-    mode = env.get("TICKETAPP_ENV", "development")
-    secret = env.get("SECRET_KEY", "")
-    if not secret:
-        if mode == "production":
-            raise ConfigError(
-                "SECRET_KEY is not set. In production (TICKETAPP_ENV=production) the JWT "
-                "signing key must come from the environment: export SECRET_KEY=<64 random chars>."
-            )
-        secret = _dev_secret()
-    elif mode == "production" and len(secret) < 32:
-        raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
-    bcrypt_min = 12 if mode == "production" else 4
-    mailer = env.get("TICKETAPP_MAILER") or "in-process"
-    if mailer not in MAILER_MODES:
-        raise ConfigError(
-            f"TICKETAPP_MAILER must be one of {', '.join(MAILER_MODES)}, got {mailer!r}"
-        )
-    smtp_host = env.get("SMTP_HOST") or None
-    return Settings(
-        env=mode,
-        database_url=normalize_database_url(
-            env.get("DATABASE_URL") or f"sqlite:///{PROJECT_DIR / 'ticketapp.db'}"
-        ),
-        # Per process: workers x (pool + overflow) must stay below PostgreSQL's max_connections.
-        db_pool_size=_int(env, "DB_POOL_SIZE", 10, minimum=1),
-        db_max_overflow=_int(env, "DB_MAX_OVERFLOW", 20),
-        # Overload is answered, not queued: a request that cannot get a connection soon gets
-        # 503 + Retry-After, and no statement or lock wait can hold a worker for long.
-        db_pool_timeout=_float(env, "DB_POOL_TIMEOUT", 1.0, minimum=0.01),
-        db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 10_000),
-        db_lock_timeout_ms=_int(env, "DB_LOCK_TIMEOUT_MS", 3_000),
-        max_requests_in_flight=_int(env, "MAX_REQUESTS_IN_FLIGHT", 64, minimum=1),
-        # GRANIAN_WORKERS is the name Reflex itself reads; keep it so old commands still work.
-        web_workers=_int(env, "GRANIAN_WORKERS", 0) or None,
-        secret_key=secret,
-        token_minutes=_int(env, "TOKEN_MINUTES", 60 * 24, minimum=1),
-        bcrypt_rounds=_int(env, "BCRYPT_ROUNDS", 12, minimum=bcrypt_min),
-        hold_seconds=_int(env, "HOLD_SECONDS", 600, minimum=5),
-        max_seats_per_customer=_int(env, "MAX_SEATS_PER_CUSTOMER", 10, minimum=1),
-        redis_url=env.get("REFLEX_REDIS_URL") or env.get("REDIS_URL") or None,
-        smtp_host=smtp_host,
-        smtp_port=_int(env, "SMTP_PORT", 587 if smtp_host else 25, minimum=1),
-        smtp_user=env.get("SMTP_USER") or None,
-        smtp_password=env.get("SMTP_PASSWORD") or None,
-        smtp_starttls=env.get("SMTP_STARTTLS", "true").lower() in ("1", "true", "yes"),
-        mail_from=env.get("MAIL_FROM", "ticketapp <tickets@localhost>"),
-        mail_dir=Path(env.get("MAIL_DIR") or PROJECT_DIR / "var" / "mail"),
-        mailer=mailer,
-        cors_origins=_origins(env),
-        api_docs=env.get("API_DOCS", "0" if mode == "production" else "1") == "1",
-        max_body_bytes=_int(env, "MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
-        login_attempts_per_minute=_int(env, "LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=1),
-        signups_per_hour=_int(env, "SIGNUPS_PER_HOUR", 5, minimum=1),
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    env: str = Field(
+        "development",
+        alias="TICKETAPP_ENV",
+        description="`production` makes SECRET_KEY mandatory and bcrypt cost >= 12",
     )
+    database_url: str = Field(
+        f"sqlite:///{PROJECT_DIR / 'ticketapp.db'}",
+        alias="DATABASE_URL",
+        description="SQLAlchemy URL; postgresql://user@host/db uses psycopg 3",
+    )
+    # Per process: workers x (pool + overflow) must stay below PostgreSQL's max_connections.
+    db_pool_size: int = Field(10, ge=1, alias="DB_POOL_SIZE")
+    db_max_overflow: int = Field(20, ge=0, alias="DB_MAX_OVERFLOW")
+    # Overload is answered, not queued: a request that cannot get a connection soon gets
+    # 503 + Retry-After, and no statement or lock wait can hold a worker for long.
+    db_pool_timeout: float = Field(
+        1.0,
+        ge=0.01,
+        alias="DB_POOL_TIMEOUT",
+        description="seconds a request waits for a pooled connection before a 503",
+    )
+    db_statement_timeout_ms: int = Field(
+        10_000, ge=0, alias="DB_STATEMENT_TIMEOUT_MS", description="PostgreSQL statement_timeout"
+    )
+    db_lock_timeout_ms: int = Field(
+        3_000, ge=0, alias="DB_LOCK_TIMEOUT_MS", description="PostgreSQL lock_timeout"
+    )
+    max_requests_in_flight: int = Field(
+        64, ge=1, alias="MAX_REQUESTS_IN_FLIGHT", description="per worker; beyond it: 503"
+    )
+    # GRANIAN_WORKERS is the name Reflex itself reads; keep it so old commands still work.
+    web_workers: int | None = Field(
+        None, alias="GRANIAN_WORKERS", description="backend workers of `python -m ticketapp.server`"
+    )
+    secret_key: str = Field(
+        "", alias="SECRET_KEY", description="JWT HS256 signing key; required in production"
+    )
+    token_minutes: int = Field(60 * 24, ge=1, alias="TOKEN_MINUTES")
+    bcrypt_rounds: int = Field(12, ge=4, le=31, alias="BCRYPT_ROUNDS")
+    hold_seconds: int = Field(
+        600, ge=5, alias="HOLD_SECONDS", description="default hold time of new shows"
+    )
+    max_seats_per_customer: int = Field(
+        10, ge=1, alias="MAX_SEATS_PER_CUSTOMER", description="default per-show seat cap"
+    )
+    redis_url: str | None = Field(
+        None, alias="REFLEX_REDIS_URL", description="Redis (REDIS_URL is read too)"
+    )
+    smtp_host: str | None = Field(None, alias="SMTP_HOST")
+    smtp_port: int = Field(0, ge=0, alias="SMTP_PORT", description="587 with SMTP_HOST, else 25")
+    smtp_user: str | None = Field(None, alias="SMTP_USER")
+    smtp_password: str | None = Field(None, alias="SMTP_PASSWORD")
+    smtp_starttls: bool = Field(True, alias="SMTP_STARTTLS")
+    mail_from: str = Field("ticketapp <tickets@localhost>", alias="MAIL_FROM")
+    mail_dir: Path = Field(PROJECT_DIR / "var" / "mail", alias="MAIL_DIR")
+    # in-process: the app runs the mail sender; external: `python -m ticketapp.mailer`
+    mailer: str = Field("in-process", alias="TICKETAPP_MAILER")
+    cors_origins: tuple[str, ...] = Field(
+        ("http://localhost:3000",),
+        alias="CORS_ORIGINS",
+        description="other origins that may call us (comma-separated); the app's own always may",
+    )
+    api_docs: bool = Field(True, alias="API_DOCS", description="serve /api/docs (1 or 0)")
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, alias="MAX_BODY_BYTES", description="API bodies beyond get 413"
+    )
+    login_attempts_per_minute: int = Field(
+        10, ge=1, alias="LOGIN_ATTEMPTS_PER_MINUTE", description="per address and e-mail"
+    )
+    signups_per_hour: int = Field(5, ge=1, alias="SIGNUPS_PER_HOUR", description="per address")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _environment(cls, raw: Any) -> Any:
+        """Read the environment's spelling: an empty variable is an unset one, REDIS_URL
+        stands in for REFLEX_REDIS_URL, and development generates its own secret."""
+        raw = dict(raw)
+        data = {k: v for k, v in raw.items() if v not in ("", None)}
+        production = raw.get("TICKETAPP_ENV") == "production"
+        # These two tell "set but empty" from "unset": an empty list, documentation off.
+        cors = raw.get("CORS_ORIGINS")
+        if cors is None:
+            cors = raw.get("REFLEX_DEPLOY_URL") or "http://localhost:3000"
+        data["CORS_ORIGINS"] = _origins(cors)
+        data["API_DOCS"] = raw.get("API_DOCS", "0" if production else "1") == "1"
+        if str(data.get("GRANIAN_WORKERS", "0")) == "0":
+            data["GRANIAN_WORKERS"] = None
+        if "REFLEX_REDIS_URL" not in data and "REDIS_URL" in data:
+            data["REFLEX_REDIS_URL"] = data["REDIS_URL"]
+        secret = data.get("SECRET_KEY", "")
+        if not secret:
+            if production:
+                raise ConfigError(
+                    "SECRET_KEY is not set. In production (TICKETAPP_ENV=production) the JWT "
+                    "signing key must come from the environment: "
+                    "export SECRET_KEY=<64 random chars>."
+                )
+            data["SECRET_KEY"] = _dev_secret()
+        elif production and len(secret) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        if "SMTP_PORT" not in data:
+            data["SMTP_PORT"] = 587 if data.get("SMTP_HOST") else 25
+        return data
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg(cls, url: str) -> str:
+        return normalize_database_url(url)
+
+    @field_validator("smtp_starttls", mode="before")
+    @classmethod
+    def _yes(cls, value: Any) -> bool:
+        return str(value).lower() in ("1", "true", "yes")
+
+    @model_validator(mode="after")
+    def _rules(self) -> Settings:
+        if self.mailer not in MAILER_MODES:
+            raise ConfigError(
+                f"TICKETAPP_MAILER must be one of {', '.join(MAILER_MODES)}, got {self.mailer!r}"
+            )
+        if self.is_production and self.bcrypt_rounds < 12:
+            raise ConfigError(f"BCRYPT_ROUNDS must be at least 12, got {self.bcrypt_rounds}")
+        if self.smtp_port < 1:
+            raise ConfigError(f"SMTP_PORT must be at least 1, got {self.smtp_port}")
+        return self
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings of `environ` (default: this process's environment)."""
+    env = dict(os.environ if environ is None else environ)
+    try:
+        return Settings.model_validate(env)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])} {error['msg']}, "
+            f"got {error.get('input')!r}"
+            for error in exc.errors()
+        )
+        raise ConfigError(problems) from None
 
 
 settings = load()

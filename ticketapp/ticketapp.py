@@ -8,7 +8,7 @@ from ticketapp.api import app as api_app
 from ticketapp.api.security import websocket_origin_allowed
 from ticketapp.live import run_live_updates
 from ticketapp.logredact import install_log_redaction
-from ticketapp.pages import (  # noqa: F401  (importing a page module registers its pages)
+from ticketapp.pages import (  # noqa: F401  (importing a page module records its pages)
     account_forms,
     bookings,
     checkout,
@@ -21,6 +21,7 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module registers 
     organizer_show,
     show,
 )
+from ticketapp.pages.registry import register_pages
 from ticketapp.settings import settings
 from ticketapp.state.connection import NewConnectionMiddleware
 
@@ -29,6 +30,7 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.svg")],
     api_transformer=api_app,
 )
+register_pages(app)  # once per process, whatever compiles the app again (pages/registry.py)
 # The websocket admits the app's own origin and CORS_ORIGINS, nothing else (no cross-site
 # websocket hijacking); Reflex would otherwise pass socket.io the bare CORS list.
 if app.sio is not None:

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from ticketapp import auth
-from ticketapp.booking import catalog
+from ticketapp import auth, booking
+from ticketapp.booking import Actor
 from ticketapp.db import session_scope
 from ticketapp.models import Role, ShowSeat, User, utcnow
 
@@ -76,18 +76,18 @@ class Stage:
 def build_stage(
     db: Engine, organizer: Account, *, title: str = "Hamlet", status: str = "published"
 ) -> Stage:
-    layout_id = catalog.create_layout(
-        organizer.id,
+    layout_id = booking.create_layout(
+        booking.Actor(organizer.id, Role.ORGANIZER),
         "Small hall",
         [
-            catalog.grid_section("Stalls", "Premium", ["A"], 6),
-            catalog.grid_section("Circle", "Standard", ["B"], 6, y0=1),
-            catalog.SectionSpec("Standing", "Standing", general_admission_capacity=20),
+            booking.grid_section("Stalls", "Premium", ["A"], 6),
+            booking.grid_section("Circle", "Standard", ["B"], 6, y0=1),
+            booking.SectionSpec("Standing", "Standing", general_admission_capacity=20),
         ],
         db=db,
     )
-    event = catalog.create_event(
-        organizer.id,
+    event = booking.create_event(
+        booking.Actor(organizer.id, Role.ORGANIZER),
         title,
         "Globe Theatre",
         description="A play about a prince.",
@@ -95,17 +95,16 @@ def build_stage(
         status=status,
         db=db,
     )
-    show = catalog.create_show(
+    show = booking.create_show(
         event.id,
         utcnow() + timedelta(days=30),
         layout_id,
         [
-            catalog.PriceSpec("Premium", 5000, rank=0),
-            catalog.PriceSpec("Standard", 3000, rank=1),
-            catalog.PriceSpec("Standing", 1500, rank=2),
+            booking.PriceSpec("Premium", 5000, rank=0),
+            booking.PriceSpec("Standard", 3000, rank=1),
+            booking.PriceSpec("Standing", 1500, rank=2),
         ],
-        actor_id=organizer.id,
-        actor_role=organizer.user.role,
+        actor=Actor(organizer.id, organizer.user.role),
         max_seats_per_customer=8,
         db=db,
     )

@@ -52,7 +52,7 @@ def test_a_cancelled_show_stays_cancelled(
     client: TestClient, db: Engine, stage: Stage, organizer: Account, customer: Account
 ) -> None:
     book(client, stage, customer, stage.seat_ids[:2])
-    booking.cancel_show(stage.show_id, actor_id=organizer.id, actor_role="organizer", db=db)
+    booking.cancel_show(stage.show_id, actor=Actor(organizer.id, "organizer"), db=db)
 
     r = client.patch(
         f"/api/v1/shows/{stage.show_id}", json={"status": "scheduled"}, headers=organizer.headers

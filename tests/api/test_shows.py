@@ -203,3 +203,15 @@ def test_cancelling_a_show_with_bookings_is_409_and_without_is_fine(
     )
     assert r.status_code == 200
     assert r.json()["status"] == "cancelled"
+
+
+def test_patching_a_cancelled_show_back_to_scheduled_is_409(
+    client: TestClient, db: Engine, stage: Stage, organizer: Account
+) -> None:
+    url = f"/api/v1/shows/{stage.show_id}"
+    assert client.patch(url, json={"status": "cancelled"}, headers=organizer.headers).is_success
+
+    r = client.patch(url, json={"status": "scheduled"}, headers=organizer.headers)
+
+    assert r.status_code == 409, r.text
+    assert client.get(url, headers=organizer.headers).json()["status"] == "cancelled"

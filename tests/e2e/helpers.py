@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from ticketapp.booking import catalog
-from ticketapp.booking.catalog import PriceSpec, SectionSpec, grid_section
+from ticketapp import booking
+from ticketapp.booking import Actor, PriceSpec, SectionSpec, grid_section
 from ticketapp.models import Role, User, utcnow
 
 PASSWORD = "test-password-1"
@@ -67,15 +67,16 @@ def make_show(
             )
         ]
         prices = [PriceSpec("Stalls", 4500)]
-    layout = catalog.create_layout(organizer.id, "Room", sections, db=engine)
-    event = catalog.create_event(organizer.id, title, "Test Hall", status="published", db=engine)
-    show = catalog.create_show(
+    layout = booking.create_layout(Actor.of(organizer), "Room", sections, db=engine)
+    event = booking.create_event(
+        Actor.of(organizer), title, "Test Hall", status="published", db=engine
+    )
+    show = booking.create_show(
         event.id,
         utcnow() + timedelta(days=5),
         layout,
         prices,
-        actor_id=organizer.id,
-        actor_role=Role.ORGANIZER,
+        actor=Actor(organizer.id, Role.ORGANIZER),
         hold_seconds=hold_seconds,
         max_seats_per_customer=cap,
         db=engine,

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlmodel import Session, select
 
+from ticketapp.booking import Actor
 from ticketapp.models import User
 
 
@@ -107,8 +108,8 @@ def test_wrong_password_and_unknown_email_get_the_same_generic_message(page: Pag
 def test_home_lists_upcoming_published_events_from_the_database(page: Page, app_engine):
     from datetime import timedelta
 
-    from ticketapp.booking import catalog
-    from ticketapp.booking.catalog import PriceSpec, grid_section
+    from ticketapp import booking
+    from ticketapp.booking import PriceSpec, grid_section
     from ticketapp.models import Role, utcnow
 
     with Session(app_engine) as session:
@@ -117,22 +118,26 @@ def test_home_lists_upcoming_published_events_from_the_database(page: Page, app_
         session.commit()
         organizer_id = organizer.id
     title = f"Test Quartet {uuid.uuid4().hex[:6]}"
-    layout = catalog.create_layout(
-        organizer_id, "Room", [grid_section("Hall", "Std", ["A", "B"], 5)], db=app_engine
+    layout = booking.create_layout(
+        Actor(organizer_id, Role.ORGANIZER),
+        "Room",
+        [grid_section("Hall", "Std", ["A", "B"], 5)],
+        db=app_engine,
     )
-    event = catalog.create_event(
-        organizer_id, title, "Blue Room", status="published", db=app_engine
+    event = booking.create_event(
+        Actor(organizer_id, Role.ORGANIZER), title, "Blue Room", status="published", db=app_engine
     )
-    catalog.create_show(
+    booking.create_show(
         event.id,
         utcnow() + timedelta(days=3),
         layout,
         [PriceSpec("Std", 1550)],
-        actor_id=organizer_id,
-        actor_role=Role.ORGANIZER,
+        actor=Actor(organizer_id, Role.ORGANIZER),
         db=app_engine,
     )
-    draft = catalog.create_event(organizer_id, f"Draft {title}", "Blue Room", db=app_engine)
+    draft = booking.create_event(
+        Actor(organizer_id, Role.ORGANIZER), f"Draft {title}", "Blue Room", db=app_engine
+    )
     assert draft.status == "draft"
 
     page.goto("/")

@@ -14,7 +14,8 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from ticketapp.booking.catalog import (
+from ticketapp.booking import (
+    Actor,
     PriceSpec,
     SectionSpec,
     create_event,
@@ -70,6 +71,11 @@ class Venue:
     categories: dict[str, int] = field(default_factory=dict)  # name -> id
     seats: dict[str, int] = field(default_factory=dict)  # "A1" / "Floor 3" -> seat id
 
+    @property
+    def organizer(self) -> Actor:
+        """The show's organizer, as the engine's doors hand them in."""
+        return Actor(self.organizer_id, Role.ORGANIZER)
+
     def ids(self, *names: str) -> list[int]:
         return [self.seats[n] for n in names]
 
@@ -84,8 +90,7 @@ class Venue:
             starts_at,
             self.layout_id,
             PRICES,
-            actor_id=self.organizer_id,
-            actor_role=Role.ORGANIZER,
+            actor=Actor(self.organizer_id, Role.ORGANIZER),
             now=NOW,
             db=self.db,
         )
@@ -109,15 +114,16 @@ def build_show(
         organizer_id = make_users(db, 1, Role.ORGANIZER, "organizer")[0]
     if sections is None:
         sections = [grid_section("Stalls", "Premium", row_labels(3), 10)]
-    layout_id = create_layout(organizer_id, "Hall", sections, db=db)
-    event = create_event(organizer_id, "Concert", "Town Hall", status=event_status, db=db)
+    layout_id = create_layout(Actor(organizer_id, Role.ORGANIZER), "Hall", sections, db=db)
+    event = create_event(
+        Actor(organizer_id, Role.ORGANIZER), "Concert", "Town Hall", status=event_status, db=db
+    )
     show = create_show(
         event.id,
         starts_at,
         layout_id,
         prices or PRICES,
-        actor_id=organizer_id,
-        actor_role=Role.ORGANIZER,
+        actor=Actor(organizer_id, Role.ORGANIZER),
         now=NOW - timedelta(days=1),
         db=db,
         **show_kwargs,

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.conftest import NOW, build_show
+from tests.engine.conftest import NOW, build_show, make_users
 from ticketapp.booking import (
     HoldLimitExceeded,
     InvalidRequest,
     NotEnoughSeats,
     check_invariants,
+    current_hold,
+    grid_section,
     hold_best_available,
     hold_seats,
+    row_labels,
     seat_statuses,
 )
 from ticketapp.booking.best_available import Place, choose_block, plan_blocks
-from ticketapp.booking.catalog import grid_section, row_labels
 
 
 def row(
@@ -212,3 +214,23 @@ def test_best_available_takes_seats_of_expired_holds(engine, buyers):
 
     assert result.seat_ids == old.seat_ids
     assert check_invariants(engine, now=old.expires_at) == []
+
+
+def test_replacing_the_cart_keeps_the_old_seats_when_no_block_is_found(engine):
+    venue = build_show(engine)
+    buyer = make_users(engine, 1)[0]
+    hold_seats(buyer, venue.show_id, venue.ids("B5"), now=NOW, db=engine)
+
+    with pytest.raises(NotEnoughSeats):
+        hold_best_available(  # this hall has no wheelchair spaces
+            buyer, venue.show_id, 3, accessible=1, replace_hold=True, now=NOW, db=engine
+        )
+    kept = current_hold(buyer, venue.show_id, now=NOW, db=engine)
+
+    found = hold_best_available(buyer, venue.show_id, 3, replace_hold=True, now=NOW, db=engine)
+    statuses = seat_statuses(venue.show_id, now=NOW, db=engine)
+
+    assert kept is not None and kept.seat_ids == (venue.seats["B5"],)
+    assert found.hold_id != kept.hold_id and len(found.seat_ids) == 3
+    assert statuses[venue.seats["B5"]] == "available" or venue.seats["B5"] in found.seat_ids
+    assert current_hold(buyer, venue.show_id, now=NOW, db=engine).seat_ids == found.seat_ids

@@ -21,6 +21,7 @@ from ticketapp.booking import (
     get_booking,
     get_booking_by_code,
     get_hold,
+    grid_section,
     hold_seats,
     list_user_bookings,
     new_booking_code,
@@ -28,7 +29,6 @@ from ticketapp.booking import (
     release_hold,
     seat_statuses,
 )
-from ticketapp.booking.catalog import grid_section
 from ticketapp.booking.codes import BOOKING_CODE_ALPHABET
 from ticketapp.db import session_scope
 from ticketapp.models import Role, User
@@ -193,7 +193,11 @@ def test_the_organizer_and_an_admin_may_cancel_but_nobody_else(engine, venue, bu
         )
 
     by_organizer = cancel_booking(
-        bookings[0].id, actor_id=venue.organizer_id, actor_role="organizer", now=NOW, db=engine
+        bookings[0].id,
+        actor_id=venue.organizer_id,
+        actor_role=Role.ORGANIZER,
+        now=NOW,
+        db=engine,
     )
     by_admin = cancel_booking(
         bookings[1].id, actor_id=admin, actor_role="admin", now=NOW, db=engine
@@ -212,8 +216,7 @@ def test_a_booking_with_a_checked_in_ticket_cannot_be_cancelled(engine, venue, b
     check_in(
         booked.tickets[0].code,
         show_id=venue.show_id,
-        actor_id=venue.organizer_id,
-        actor_role="organizer",
+        actor=venue.organizer,
         now=NOW,
         db=engine,
     )

@@ -9,6 +9,7 @@ import pytest
 
 from tests.engine.conftest import NOW, build_show
 from ticketapp.booking import (
+    Actor,
     NotAllowed,
     NotFound,
     cancel_booking,
@@ -29,8 +30,7 @@ def scan(venue, code, *, show_id=None, when=NOW, actor=None, role="organizer"):
     return check_in(
         code,
         show_id=show_id or venue.show_id,
-        actor_id=actor or venue.organizer_id,
-        actor_role=role,
+        actor=Actor(actor or venue.organizer_id, role),
         now=when,
         db=venue.db,
     )

@@ -27,19 +27,21 @@ from ticketapp.booking import (
     HoldExpired,
     HoldResult,
     SeatsUnavailable,
+    SectionSpec,
     cancel_booking,
     check_invariants,
     confirm_hold,
     expire_stale_holds,
+    grid_section,
     hold_best_available,
     hold_general_admission,
     hold_seats,
     release_hold,
+    row_labels,
     show_sales,
 )
-from ticketapp.booking.catalog import SectionSpec, grid_section, row_labels
 from ticketapp.db import session_scope
-from ticketapp.models import SeatStatus, ShowSeat
+from ticketapp.models import Role, SeatStatus, ShowSeat
 
 
 @pytest.fixture
@@ -167,7 +169,9 @@ def test_hundred_best_available_requests_sell_a_300_seat_show_out_exactly(race_d
         assert len({row for row, _ in places}) == 1, "a party was split over rows"
         xs = [x for _, x in places]
         assert xs == list(range(xs[0], xs[0] + 4)), "a party was not seated together"
-    assert show_sales(venue.show_id, now=NOW, db=race_db).counts.available == 0
+    assert (
+        show_sales(venue.show_id, actor=venue.organizer, now=NOW, db=race_db).counts.available == 0
+    )
     assert check_invariants(race_db, now=NOW) == []
 
 
@@ -185,7 +189,7 @@ def test_thousand_buyers_of_one_standing_place_sell_exactly_the_300_there_are(ra
     assert kinds == {"BookingView": 300, "NotEnoughSeats": 700}, kinds
     bookings = [o for o in outcomes if isinstance(o, BookingView)]
     assert len({b.tickets[0].seat_id for b in bookings}) == 300
-    counts = show_sales(venue.show_id, now=NOW, db=race_db).counts
+    counts = show_sales(venue.show_id, actor=venue.organizer, now=NOW, db=race_db).counts
     assert (counts.sold, counts.held, counts.available) == (300, 0, 0)
     assert check_invariants(race_db, now=NOW) == []
 
@@ -245,7 +249,11 @@ def test_cancel_racing_a_confirm_and_other_buyers_never_loses_or_doubles_a_seat(
             lambda s=a_seats: hold_seats(c, venue.show_id, s, now=NOW, db=race_db),
             lambda s=b_seats: hold_seats(d, venue.show_id, s, now=NOW, db=race_db),
             lambda bk=a_booking: cancel_booking(
-                bk.id, actor_id=venue.organizer_id, actor_role="organizer", now=NOW, db=race_db
+                bk.id,
+                actor_id=venue.organizer_id,
+                actor_role=Role.ORGANIZER,
+                now=NOW,
+                db=race_db,
             ),
         ]
 

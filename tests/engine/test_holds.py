@@ -22,13 +22,14 @@ from ticketapp.booking import (
     check_invariants,
     current_hold,
     get_hold,
+    grid_section,
     hold_seats,
     release_hold,
     release_seats,
+    row_labels,
     seat_map,
     seat_statuses,
 )
-from ticketapp.booking.catalog import grid_section, row_labels
 from ticketapp.db import session_scope
 from ticketapp.models import Event, Hold, Role, Show, utcnow
 
@@ -285,7 +286,7 @@ def test_seat_statuses_tell_mine_held_booked_and_blocked_apart(engine, buyers):
 
 
 def test_seat_map_gives_the_static_layout_categories_and_standing_areas(engine):
-    from ticketapp.booking.catalog import SectionSpec
+    from ticketapp.booking import SectionSpec
 
     venue = build_show(
         engine,

@@ -15,12 +15,13 @@ from sqlalchemy.engine import Engine
 
 from tests.engine.conftest import NOW, Venue, build_show, make_users
 from ticketapp.booking import (
+    SectionSpec,
     check_invariants,
     confirm_hold,
+    grid_section,
     hold_general_admission,
     hold_seats,
 )
-from ticketapp.booking.catalog import SectionSpec, grid_section
 from ticketapp.db import session_scope
 from ticketapp.models import Booking, Hold, LayoutSection, OutboxMail, Show, ShowSeat, Ticket
 

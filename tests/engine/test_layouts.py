@@ -12,31 +12,35 @@ from sqlmodel import select
 
 from tests.engine.conftest import NOW, PRICES, STARTS, build_show, make_users
 from ticketapp.booking import (
+    Actor,
     BookingError,
     Conflict,
     InvalidRequest,
     LayoutConflict,
     NotAllowed,
+    PriceSpec,
     SectionPlan,
+    SectionSpec,
     cancel_booking,
     check_invariants,
+    check_plans,
+    compact_layout,
     confirm_hold,
+    create_layout,
+    create_show,
+    decode_preview_seat_id,
     edit_show,
     get_layout_plans,
     hold_general_admission,
     hold_seats,
     layout_categories,
     list_layouts,
-    save_layout,
-    seat_statuses,
-)
-from ticketapp.booking.catalog import PriceSpec, SectionSpec, create_layout, create_show
-from ticketapp.booking.compact import compact_layout, seat_positions, versioned_status_string
-from ticketapp.booking.layouts import (
-    check_plans,
-    decode_preview_seat_id,
     preview,
+    save_layout,
+    seat_positions,
+    seat_statuses,
     section_spec,
+    versioned_status_string,
 )
 from ticketapp.db import session_scope
 from ticketapp.demo import _concert_hall
@@ -61,8 +65,7 @@ def save(venue, *sections: SectionPlan, now=NOW, actor=None, role=ORG, name="Hal
     return save_layout(
         name,
         list(sections),
-        actor_id=actor or venue.organizer_id,
-        actor_role=role,
+        actor=Actor(actor or venue.organizer_id, role),
         layout_id=venue.layout_id,
         now=now,
         db=venue.db,
@@ -102,14 +105,14 @@ def test_a_plan_places_seats_with_aisles_and_marks():
 def test_a_stored_layout_reads_back_into_plans_that_rebuild_the_same_seats(engine):
     organizer = make_users(engine, 1, ORG, "organizer")[0]
     stored = _concert_hall()  # aisles, wheelchair and companion seats, blocked seats
-    layout_id = create_layout(organizer, "Concert hall", stored, db=engine)
+    layout_id = create_layout(Actor(organizer, ORG), "Concert hall", stored, db=engine)
 
-    plans = get_layout_plans(layout_id, actor_id=organizer, actor_role=ORG, db=engine)
+    plans = get_layout_plans(layout_id, actor=Actor(organizer, ORG), db=engine)
 
     assert [p.name for p in plans.sections] == [s.name for s in stored]
     for spec, plan in zip(stored, plans.sections, strict=True):
         assert sorted(section_spec(plan).seats, key=str) == sorted(spec.seats, key=str)
-    assert layout_categories(layout_id, actor_id=organizer, actor_role=ORG, db=engine) == [
+    assert layout_categories(layout_id, actor=Actor(organizer, ORG), db=engine) == [
         "Premium",
         "Standard",
         "Balcony",
@@ -167,14 +170,14 @@ def test_the_preview_draws_gaps_and_blocked_seats_and_names_cells_by_id():
 
 def test_a_new_layout_belongs_to_its_organizer_and_is_listed(engine):
     organizer, rival = make_users(engine, 2, ORG, "organizer")
-    saved = save_layout("Club", [STALLS], actor_id=organizer, actor_role=ORG, now=NOW, db=engine)
+    saved = save_layout("Club", [STALLS], actor=Actor(organizer, ORG), now=NOW, db=engine)
 
-    mine = list_layouts(actor_id=organizer, actor_role=ORG, now=NOW, db=engine)
+    mine = list_layouts(actor=Actor(organizer, ORG), now=NOW, db=engine)
 
     assert [(s.id, s.name, s.seats, s.sections) for s in mine] == [(saved.layout_id, "Club", 30, 1)]
-    assert list_layouts(actor_id=rival, actor_role=ORG, now=NOW, db=engine) == []
+    assert list_layouts(actor=Actor(rival, ORG), now=NOW, db=engine) == []
     with pytest.raises(NotAllowed):
-        get_layout_plans(saved.layout_id, actor_id=rival, actor_role=ORG, db=engine)
+        get_layout_plans(saved.layout_id, actor=Actor(rival, ORG), db=engine)
 
 
 def test_a_new_row_reaches_upcoming_shows_as_places_for_sale(engine, venue, buyers):
@@ -208,9 +211,7 @@ def test_removing_a_sold_seat_is_refused_naming_it_and_nothing_changes(engine, v
     assert "Stalls row C seat 4 (sold" in str(refused.value)
     assert "row C seat 5" not in str(refused.value)  # free seats are not the problem
     assert places(engine, venue.show_id).keys() == before.keys()
-    plans = get_layout_plans(
-        venue.layout_id, actor_id=venue.organizer_id, actor_role=ORG, db=engine
-    )
+    plans = get_layout_plans(venue.layout_id, actor=venue.organizer, db=engine)
     assert plans.sections[0].rows == ("A", "B", "C")  # the layout itself is unchanged too
 
 
@@ -291,8 +292,7 @@ def test_a_new_category_needs_a_price_on_the_show_first(engine, venue):
 
     edit_show(
         venue.show_id,
-        actor_id=venue.organizer_id,
-        actor_role=ORG,
+        actor=venue.organizer,
         prices=[PriceSpec("Balcony", 1500)],
         now=NOW,
         db=engine,
@@ -329,7 +329,7 @@ def test_only_the_owner_or_an_admin_changes_a_layout(engine, venue, admin):
     with pytest.raises(NotAllowed):
         save(venue, STALLS, actor=customer, role=Role.CUSTOMER)
     with pytest.raises(NotAllowed):
-        list_layouts(actor_id=customer, actor_role=Role.CUSTOMER, db=engine)
+        list_layouts(actor=Actor(customer, Role.CUSTOMER), db=engine)
     rival_event = build_show(engine, organizer_id=rival).event_id
     with pytest.raises(NotAllowed, match="your own layouts"):
         create_show(
@@ -337,8 +337,7 @@ def test_only_the_owner_or_an_admin_changes_a_layout(engine, venue, admin):
             STARTS,
             venue.layout_id,
             PRICES,
-            actor_id=rival,
-            actor_role=ORG,
+            actor=Actor(rival, ORG),
             now=NOW,
             db=engine,
         )
@@ -351,8 +350,7 @@ def test_a_show_moved_to_another_layout_gets_its_places_unless_sold_ones_would_g
     small = save_layout(
         "Small",
         [SectionPlan("Stalls", "Premium", rows=("A",), seats_per_row=5)],
-        actor_id=venue.organizer_id,
-        actor_role=ORG,
+        actor=venue.organizer,
         now=NOW,
         db=engine,
     ).layout_id
@@ -361,8 +359,7 @@ def test_a_show_moved_to_another_layout_gets_its_places_unless_sold_ones_would_g
     def move():
         return edit_show(
             venue.show_id,
-            actor_id=venue.organizer_id,
-            actor_role=ORG,
+            actor=venue.organizer,
             layout_id=small,
             now=NOW,
             db=engine,

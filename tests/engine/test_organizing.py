@@ -14,10 +14,12 @@ from sqlmodel import select
 
 from tests.engine.conftest import NOW, STARTS, build_show, make_users
 from ticketapp.booking import (
+    Actor,
     BookingError,
     Conflict,
     InvalidRequest,
     NotAllowed,
+    PriceSpec,
     SalesClosed,
     SalesCounts,
     bookings_csv,
@@ -30,12 +32,13 @@ from ticketapp.booking import (
     edit_show,
     event_report,
     get_booking,
+    grid_section,
     hold_seats,
     organizer_events,
     organizer_overview,
-    show_report,
+    show_sales,
+    update_event,
 )
-from ticketapp.booking.catalog import PriceSpec, grid_section, update_event
 from ticketapp.db import session_scope
 from ticketapp.models import (
     Booking,
@@ -73,9 +76,7 @@ def test_cancelling_an_event_cancels_every_booking_of_its_coming_shows_once(engi
     cancel_booking(already.id, actor_id=buyers[2], actor_role="customer", now=NOW, db=engine)
     hold_seats(buyers[2], second.show_id, second.ids("C5"), now=NOW, db=engine)
 
-    result = cancel_event(
-        venue.event_id, actor_id=venue.organizer_id, actor_role=ORG, now=NOW, db=engine
-    )
+    result = cancel_event(venue.event_id, actor=venue.organizer, now=NOW, db=engine)
 
     assert sorted(b.id for b in result.bookings) == sorted([first_booking.id, second_booking.id])
     assert all(b.status == "cancelled" for b in result.bookings)
@@ -92,9 +93,7 @@ def test_cancelling_an_event_cancels_every_booking_of_its_coming_shows_once(engi
         assert {s.status for s in session.exec(select(Show))} == {"cancelled"}
         assert {h.status for h in session.exec(select(Hold))} >= {"released"}
         assert "active" not in {h.status for h in session.exec(select(Hold))}
-    again = cancel_event(
-        venue.event_id, actor_id=venue.organizer_id, actor_role=ORG, now=NOW, db=engine
-    )
+    again = cancel_event(venue.event_id, actor=venue.organizer, now=NOW, db=engine)
     assert again.bookings == ()
     with session_scope(engine) as session:
         assert (
@@ -102,9 +101,7 @@ def test_cancelling_an_event_cancels_every_booking_of_its_coming_shows_once(engi
             == 2
         )
     with pytest.raises(Conflict, match="cancelled"):
-        update_event(
-            venue.event_id, actor_id=venue.organizer_id, actor_role=ORG, db=engine, title="X"
-        )
+        update_event(venue.event_id, actor=venue.organizer, db=engine, title="X")
     with pytest.raises(SalesClosed):
         hold_seats(buyers[0], venue.show_id, venue.ids("A5"), now=NOW, db=engine)
     assert check_invariants(engine, now=NOW) == []
@@ -118,9 +115,7 @@ def test_a_show_that_has_started_keeps_its_bookings_when_the_event_is_cancelled(
     coming = sell(later, buyers[1], "A1")
     after_first = STARTS + timedelta(hours=3)
 
-    result = cancel_event(
-        venue.event_id, actor_id=venue.organizer_id, actor_role=ORG, now=after_first, db=engine
-    )
+    result = cancel_event(venue.event_id, actor=venue.organizer, now=after_first, db=engine)
 
     assert [b.id for b in result.bookings] == [coming.id]
     view = get_booking(played.id, actor_id=buyers[0], actor_role="customer", db=engine)
@@ -133,16 +128,14 @@ def test_cancelling_a_show_cancels_its_bookings_even_with_tickets_used(engine, v
     check_in(
         booking.tickets[0].code,
         show_id=venue.show_id,
-        actor_id=venue.organizer_id,
-        actor_role=ORG,
+        actor=venue.organizer,
         now=NOW,
         db=engine,
     )
 
     result = cancel_show(
         venue.show_id,
-        actor_id=venue.organizer_id,
-        actor_role=ORG,
+        actor=venue.organizer,
         reason="Storm warning",
         now=NOW,
         db=engine,
@@ -157,8 +150,7 @@ def test_cancelling_a_show_cancels_its_bookings_even_with_tickets_used(engine, v
         other = venue.second_show()
         cancel_show(
             other.show_id,
-            actor_id=venue.organizer_id,
-            actor_role=ORG,
+            actor=venue.organizer,
             now=STARTS + timedelta(days=2),
             db=engine,
         )
@@ -183,7 +175,7 @@ def test_a_confirm_racing_an_event_cancel_never_leaves_a_live_booking(pg_engine)
     def organizer() -> None:
         barrier.wait()
         results["cancel"] = cancel_event(
-            venue.event_id, actor_id=venue.organizer_id, actor_role=ORG, now=NOW, db=pg_engine
+            venue.event_id, actor=venue.organizer, now=NOW, db=pg_engine
         )
 
     threads = [threading.Thread(target=buyer, args=p) for p in zip(buyers, holds, strict=True)]
@@ -209,8 +201,7 @@ def test_editing_a_show_changes_prices_for_new_sales_and_adds_categories(engine,
 
     edit_show(
         venue.show_id,
-        actor_id=venue.organizer_id,
-        actor_role=ORG,
+        actor=venue.organizer,
         prices=[PriceSpec("Premium", 6500), PriceSpec("Late", 1000)],
         hold_seconds=300,
         max_seats_per_customer=4,
@@ -243,8 +234,7 @@ def test_invalid_show_edits_are_refused_with_a_reason(engine, venue, changes, me
     with pytest.raises(InvalidRequest, match=message):
         edit_show(
             venue.show_id,
-            actor_id=venue.organizer_id,
-            actor_role=ORG,
+            actor=venue.organizer,
             now=NOW,
             db=engine,
             **changes,
@@ -271,7 +261,7 @@ def test_the_overview_counts_upcoming_shows_categories_and_days(engine, hall, bu
     hold_seats(buyers[2], hall.show_id, hall.ids("A2"), now=NOW, db=engine)
     build_show(engine)  # another organizer's show is not counted
 
-    overview = organizer_overview(actor_id=hall.organizer_id, actor_role=ORG, now=NOW, db=engine)
+    overview = organizer_overview(actor=hall.organizer, now=NOW, db=engine)
 
     assert [s.show_id for s in overview.shows] == [hall.show_id]
     assert overview.counts == SalesCounts(
@@ -283,11 +273,11 @@ def test_the_overview_counts_upcoming_shows_categories_and_days(engine, hall, bu
         (date(2031, 2, 28), 1, 2, 8000),
         (date(2031, 3, 1), 1, 1, 3000),
     ]
-    events = organizer_events(actor_id=hall.organizer_id, actor_role=ORG, now=NOW, db=engine)
+    events = organizer_events(actor=hall.organizer, now=NOW, db=engine)
     assert [(e.id, e.sold, e.revenue_cents, e.bookings, e.show_count) for e in events] == [
         (hall.event_id, 3, 11000, 2, 1)
     ]
-    report = event_report(hall.event_id, actor_id=hall.organizer_id, actor_role=ORG, db=engine)
+    report = event_report(hall.event_id, actor=hall.organizer, db=engine)
     assert report.sales.counts.sold == 3 and len(report.daily) == 2
     assert {c.name: c.sold for c in report.categories} == {"Premium": 1, "Standard": 2}
     assert check_invariants(engine, now=NOW) == []
@@ -300,9 +290,7 @@ def test_the_csv_export_holds_exactly_the_filtered_bookings(engine, venue, buyer
     other_show = sell(second, buyers[2], "C1", name="Ada Byron")
 
     def export(**filters):
-        result = bookings_csv(
-            venue.event_id, actor_id=venue.organizer_id, actor_role=ORG, db=engine, **filters
-        )
+        result = bookings_csv(venue.event_id, actor=venue.organizer, db=engine, **filters)
         return result, list(csv.DictReader(io.StringIO(result.text)))
 
     everything, rows = export()
@@ -331,21 +319,21 @@ def test_only_the_events_organizer_or_an_admin_may_run_it(engine, venue, buyers,
     sell(venue, customer, "A1")
     actions = {
         "cancel_event": lambda a, r: cancel_event(
-            venue.event_id, actor_id=a, actor_role=r, now=NOW, db=engine
+            venue.event_id, actor=Actor(a, r), now=NOW, db=engine
         ),
         "cancel_show": lambda a, r: cancel_show(
-            venue.show_id, actor_id=a, actor_role=r, now=NOW, db=engine
+            venue.show_id, actor=Actor(a, r), now=NOW, db=engine
         ),
         "edit_show": lambda a, r: edit_show(
-            venue.show_id, actor_id=a, actor_role=r, hold_seconds=60, now=NOW, db=engine
+            venue.show_id, actor=Actor(a, r), hold_seconds=60, now=NOW, db=engine
         ),
-        "event_report": lambda a, r: event_report(
-            venue.event_id, actor_id=a, actor_role=r, db=engine
+        "event_report": lambda a, r: event_report(venue.event_id, actor=Actor(a, r), db=engine),
+        "show_sales": lambda a, r: show_sales(
+            venue.show_id,
+            actor=Actor(a, r),
+            db=engine,
         ),
-        "show_report": lambda a, r: show_report(venue.show_id, actor_id=a, actor_role=r, db=engine),
-        "bookings_csv": lambda a, r: bookings_csv(
-            venue.event_id, actor_id=a, actor_role=r, db=engine
-        ),
+        "bookings_csv": lambda a, r: bookings_csv(venue.event_id, actor=Actor(a, r), db=engine),
     }
     for name, action in actions.items():
         for actor, role in ((rival, ORG), (customer, Role.CUSTOMER)):
@@ -353,15 +341,19 @@ def test_only_the_events_organizer_or_an_admin_may_run_it(engine, venue, buyers,
                 action(actor, role)
                 pytest.fail(f"{name} let {role} {actor} in")
     with pytest.raises(NotAllowed):
-        organizer_overview(actor_id=customer, actor_role=Role.CUSTOMER, db=engine)
+        organizer_overview(actor=Actor(customer, Role.CUSTOMER), db=engine)
     with pytest.raises(NotAllowed):
-        organizer_events(actor_id=customer, actor_role=Role.CUSTOMER, db=engine)
-    assert organizer_events(actor_id=rival, actor_role=ORG, db=engine) == []
-    assert show_report(venue.show_id, actor_id=admin, actor_role=Role.ADMIN, db=engine)
+        organizer_events(actor=Actor(customer, Role.CUSTOMER), db=engine)
+    assert organizer_events(actor=Actor(rival, ORG), db=engine) == []
+    assert show_sales(
+        venue.show_id,
+        actor=Actor(admin, Role.ADMIN),
+        db=engine,
+    )
     assert (
         len(
             cancel_event(
-                venue.event_id, actor_id=admin, actor_role=Role.ADMIN, now=NOW, db=engine
+                venue.event_id, actor=Actor(admin, Role.ADMIN), now=NOW, db=engine
             ).bookings
         )
         == 1

@@ -8,6 +8,7 @@ import pytest
 
 from tests.engine.conftest import NOW, build_show, make_users
 from ticketapp.booking import (
+    Actor,
     HoldExpired,
     NotAllowed,
     NotFound,
@@ -20,12 +21,12 @@ from ticketapp.booking import (
     event_sales,
     expire_stale_holds,
     get_hold,
+    grid_section,
     hold_seats,
     sales_over_time,
     seat_statuses,
     show_sales,
 )
-from ticketapp.booking.catalog import grid_section
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_show_sales_count_sold_held_available_blocked_and_revenue(engine, hall, 
     sell(engine, hall, buyers[0], "A1", "K1")
     hold_seats(buyers[1], hall.show_id, hall.ids("A2", "K2", "K3"), now=NOW, db=engine)
 
-    sales = show_sales(hall.show_id, now=NOW, db=engine)
+    sales = show_sales(hall.show_id, actor=hall.organizer, now=NOW, db=engine)
 
     assert sales.counts == SalesCounts(
         total=8, sold=2, held=3, available=2, blocked=1, revenue_cents=8000
@@ -62,7 +63,7 @@ def test_show_sales_count_sold_held_available_blocked_and_revenue(engine, hall, 
 def test_a_hold_past_its_time_counts_as_available_never_as_sold(engine, hall, buyers):
     held = hold_seats(buyers[1], hall.show_id, hall.ids("K1", "K2"), now=NOW, db=engine)
 
-    sales = show_sales(hall.show_id, now=held.expires_at, db=engine)
+    sales = show_sales(hall.show_id, actor=hall.organizer, now=held.expires_at, db=engine)
 
     assert (sales.counts.sold, sales.counts.held, sales.counts.available) == (0, 0, 7)
     assert check_invariants(engine, now=held.expires_at) == []
@@ -73,14 +74,14 @@ def test_event_sales_add_up_the_shows(engine, hall, buyers):
     sell(engine, hall, buyers[0], "A1")
     hold_seats(buyers[1], second.show_id, second.ids("K1"), now=NOW, db=engine)
 
-    sales = event_sales(hall.event_id, now=NOW, db=engine)
+    sales = event_sales(hall.event_id, actor=hall.organizer, now=NOW, db=engine)
 
     assert [s.show_id for s in sales.shows] == [hall.show_id, second.show_id]
     assert sales.counts == SalesCounts(
         total=16, sold=1, held=1, available=12, blocked=2, revenue_cents=5000
     )
     with pytest.raises(NotFound):
-        event_sales(999_999, now=NOW, db=engine)
+        event_sales(999_999, actor=hall.organizer, now=NOW, db=engine)
 
 
 def test_event_bookings_filter_search_and_page(engine, hall, buyers):
@@ -89,19 +90,52 @@ def test_event_bookings_filter_search_and_page(engine, hall, buyers):
     third = sell(engine, hall, buyers[2], "A2", when=NOW + timedelta(minutes=2), name="Bob_%")
     cancel_booking(second.id, actor_id=buyers[1], actor_role="customer", now=NOW, db=engine)
 
-    rows, total = event_bookings(hall.event_id, db=engine)
+    rows, total = event_bookings(hall.event_id, actor=hall.organizer, db=engine)
     assert total == 3 and [r.code for r in rows] == [third.code, second.code, first.code]
     assert [r.ticket_count for r in rows] == [1, 2, 1]
 
-    assert event_bookings(hall.event_id, status="cancelled", db=engine)[1] == 1
-    assert event_bookings(hall.event_id, search="lovelace", db=engine)[0][0].id == first.id
-    assert event_bookings(hall.event_id, search=first.code.lower(), db=engine)[1] == 1
+    assert (
+        event_bookings(
+            hall.event_id,
+            actor=hall.organizer,
+            status="cancelled",
+            db=engine,
+        )[1]
+        == 1
+    )
+    assert (
+        event_bookings(
+            hall.event_id,
+            actor=hall.organizer,
+            search="lovelace",
+            db=engine,
+        )[0][0].id
+        == first.id
+    )
+    assert (
+        event_bookings(
+            hall.event_id,
+            actor=hall.organizer,
+            search=first.code.lower(),
+            db=engine,
+        )[1]
+        == 1
+    )
     email = second.buyer_email.upper()
-    assert event_bookings(hall.event_id, search=email, db=engine)[0][0].id == second.id
-    assert event_bookings(hall.event_id, search="_%", db=engine)[0][0].id == third.id  # literal
-    page, total = event_bookings(hall.event_id, limit=2, offset=2, db=engine)
+    assert (
+        event_bookings(hall.event_id, actor=hall.organizer, search=email, db=engine)[0][0].id
+        == second.id
+    )
+    assert (
+        event_bookings(hall.event_id, actor=hall.organizer, search="_%", db=engine)[0][0].id
+        == third.id
+    )  # literal
+    page, total = event_bookings(hall.event_id, actor=hall.organizer, limit=2, offset=2, db=engine)
     assert total == 3 and [r.id for r in page] == [first.id]
-    assert event_bookings(hall.event_id, show_id=999_999, db=engine) == ([], 0)
+    assert event_bookings(hall.event_id, actor=hall.organizer, show_id=999_999, db=engine) == (
+        [],
+        0,
+    )
 
 
 def test_sales_over_time_counts_confirmed_bookings_per_day(engine, hall, buyers):
@@ -110,7 +144,7 @@ def test_sales_over_time_counts_confirmed_bookings_per_day(engine, hall, buyers)
     dropped = sell(engine, hall, buyers[2], "A2", when=NOW + timedelta(days=1))
     cancel_booking(dropped.id, actor_id=buyers[2], actor_role="customer", now=NOW, db=engine)
 
-    days = sales_over_time(hall.event_id, db=engine)
+    days = sales_over_time(hall.event_id, actor=hall.organizer, db=engine)
 
     assert [(d.day, d.bookings, d.tickets, d.revenue_cents) for d in days] == [
         (date(2031, 3, 1), 1, 1, 5000),
@@ -119,15 +153,13 @@ def test_sales_over_time_counts_confirmed_bookings_per_day(engine, hall, buyers)
 
 
 def test_only_the_organizer_or_an_admin_manages_an_event(engine, hall, buyers, admin):
-    ensure_can_manage_event(
-        hall.event_id, actor_id=hall.organizer_id, actor_role="organizer", db=engine
-    )
-    ensure_can_manage_event(hall.event_id, actor_id=admin, actor_role="admin", db=engine)
+    ensure_can_manage_event(hall.event_id, actor=hall.organizer, db=engine)
+    ensure_can_manage_event(hall.event_id, actor=Actor(admin, "admin"), db=engine)
     rival = make_users(engine, 1, "organizer", "rival")[0]
     with pytest.raises(NotAllowed):
-        ensure_can_manage_event(hall.event_id, actor_id=rival, actor_role="organizer", db=engine)
+        ensure_can_manage_event(hall.event_id, actor=Actor(rival, "organizer"), db=engine)
     with pytest.raises(NotFound):
-        ensure_can_manage_event(999_999, actor_id=admin, actor_role="admin", db=engine)
+        ensure_can_manage_event(999_999, actor=Actor(admin, "admin"), db=engine)
 
 
 def test_the_sweeper_releases_only_holds_past_their_time(engine, hall, buyers):

@@ -22,8 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from tests.engine.conftest import NOW, Venue, build_show, make_users
-from ticketapp.booking import BookingView, confirm_hold, hold_seats
-from ticketapp.booking.catalog import grid_section
+from ticketapp.booking import BookingView, confirm_hold, grid_section, hold_seats
 from ticketapp.db import session_scope
 from ticketapp.mail.render import KEY_HEADER
 from ticketapp.mail.sender import MailSender

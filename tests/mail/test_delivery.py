@@ -105,7 +105,7 @@ def test_after_max_attempts_a_mail_is_failed_and_shown_to_the_organizer(pg_engin
     assert [r.retrying for r in reports] == [1] * (MAX_ATTEMPTS - 1) + [0]
     assert reports[-1].failed == 1 and afterwards.claimed == 0
     assert smtp.received == []
-    [failed] = failed_mails(venue.organizer_id, Role.ORGANIZER, db=pg_engine)
+    [failed] = failed_mails(venue.organizer, db=pg_engine)
     assert (failed.booking_code, failed.attempts, failed.status) == (
         booked.code,
         MAX_ATTEMPTS,
@@ -113,9 +113,7 @@ def test_after_max_attempts_a_mail_is_failed_and_shown_to_the_organizer(pg_engin
     )
     assert "ConnectionRefusedError" in failed.last_error
 
-    retry_mail(
-        failed.id, actor_id=venue.organizer_id, actor_role=Role.ORGANIZER, now=clock, db=pg_engine
-    )
+    retry_mail(failed.id, actor=venue.organizer, now=clock, db=pg_engine)
     assert sender.run_once(now=clock).sent == 1
     assert smtp.inbox.mail_keys() == [f"booking-confirmed:{booked.id}"]
 
@@ -130,7 +128,7 @@ def test_a_recipient_refused_for_good_fails_at_once_and_others_still_go_out(pg_e
 
     assert (report.sent, report.failed, report.retrying) == (1, 1, 0)
     assert smtp.inbox.mail_keys() == [f"booking-confirmed:{good.id}"]
-    [failed] = failed_mails(venue.organizer_id, Role.ORGANIZER, db=pg_engine)
+    [failed] = failed_mails(venue.organizer, db=pg_engine)
     assert (failed.booking_id, failed.attempts) == (bad.id, 1)
     assert "550" in failed.last_error
 

@@ -12,6 +12,7 @@ from sqlmodel import select
 from tests.engine.conftest import NOW, STARTS, make_users
 from tests.mail.conftest import book, buyer, outbox_rows, stage
 from ticketapp.booking import (
+    Actor,
     BookingMail,
     HoldExpired,
     MailKind,
@@ -227,7 +228,7 @@ def test_failed_mails_are_shown_to_their_events_organizer_and_admins_only(engine
     book(engine, theirs, customer, "A1")
     _fail_all(engine)
 
-    seen = failed_mails(mine.organizer_id, Role.ORGANIZER, db=engine)
+    seen = failed_mails(mine.organizer, db=engine)
 
     assert [(m.booking_id, m.event_id, m.event_title) for m in seen] == [
         (booked.id, mine.event_id, "Concert")
@@ -237,24 +238,20 @@ def test_failed_mails_are_shown_to_their_events_organizer_and_admins_only(engine
         "boom",
         "failed",
     )
-    assert len(failed_mails(admin, Role.ADMIN, db=engine)) == 2
-    assert (
-        failed_mails(mine.organizer_id, Role.ORGANIZER, event_id=theirs.event_id, db=engine) == []
-    )
+    assert len(failed_mails(Actor(admin, Role.ADMIN), db=engine)) == 2
+    assert failed_mails(mine.organizer, event_id=theirs.event_id, db=engine) == []
     with pytest.raises(NotAllowed):
-        failed_mails(customer, Role.CUSTOMER, db=engine)
+        failed_mails(Actor(customer, Role.CUSTOMER), db=engine)
 
 
 def test_retrying_a_failed_mail_puts_it_back_in_the_queue(engine):
     venue = stage(engine)
     book(engine, venue, buyer(engine), "A1")
     _fail_all(engine)
-    [failed] = failed_mails(venue.organizer_id, Role.ORGANIZER, db=engine)
+    [failed] = failed_mails(venue.organizer, db=engine)
     later = NOW + timedelta(days=1)
 
-    again = retry_mail(
-        failed.id, actor_id=venue.organizer_id, actor_role=Role.ORGANIZER, now=later, db=engine
-    )
+    again = retry_mail(failed.id, actor=venue.organizer, now=later, db=engine)
 
     assert (again.status, again.attempts, again.next_attempt_at) == ("pending", 0, later)
-    assert failed_mails(venue.organizer_id, Role.ORGANIZER, db=engine) == []
+    assert failed_mails(venue.organizer, db=engine) == []

@@ -47,11 +47,12 @@ def busy_server(app_db_url: str, tmp_path):
         workers=WORKERS,
         backend_only=True,
         # Sign-up hashes a password: a request with real CPU cost, so the bound is reached.
-        # The burst is 600 sign-ups from one address: lift the per-address sign-up limit.
+        # The burst comes from one address: lift the per-address sign-up limit (issue 14),
+        # or it, not the admission bound, answers most of the burst (429).
         extra_env={
             "MAX_REQUESTS_IN_FLIGHT": str(BOUND),
             "BCRYPT_ROUNDS": "8",
-            "SIGNUPS_PER_HOUR": "100000",
+            "SIGNUPS_PER_HOUR": "1000000",
         },
         nice=PRIORITY,
     )

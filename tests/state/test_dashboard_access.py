@@ -10,7 +10,6 @@ database: nothing may have changed.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -26,13 +25,9 @@ from ticketapp import auth
 from ticketapp.booking import confirm_hold, hold_seats
 from ticketapp.models import Booking, Event, LayoutSeat, Role, Show, Ticket
 from ticketapp.state.bookings_admin import BookingsAdminState
-from ticketapp.state.event_admin import (
-    EventAdminState,
-    NewEventState,
-    PriceRow,
-    ShowFormState,
-)
+from ticketapp.state.event_admin import EventAdminState, PriceRow, ShowFormState
 from ticketapp.state.layout_editor import LayoutEditorState, SectionDraft
+from ticketapp.state.new_event import NewEventState
 from ticketapp.state.organizer import DENIED, NOT_YOURS, EventsState, OverviewState
 from ticketapp.state.session import SessionState
 from ticketapp.state.show_admin import ShowAdminState
@@ -51,8 +46,8 @@ def db(pg_engine, monkeypatch):
     monkeypatch.setattr(
         ticketapp.db,
         "settings",
-        dataclasses.replace(
-            ticketapp.db.settings, database_url=pg_engine.url.render_as_string(hide_password=False)
+        ticketapp.db.settings.model_copy(
+            update={"database_url": pg_engine.url.render_as_string(hide_password=False)}
         ),
     )
     return pg_engine

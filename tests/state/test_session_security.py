@@ -19,13 +19,14 @@ from tests.engine.conftest import make_users
 from tests.state import test_dashboard_access as access
 from tests.state.test_dashboard_access import call, on_own_loop, redirected_to, tab
 from ticketapp import auth, booking
-from ticketapp.booking.layouts import MAX_SEATS, MAX_SECTIONS, grid_cells
+from ticketapp.booking import MAX_SEATS, MAX_SECTIONS, grid_cells
 from ticketapp.logredact import REDACTED, install_log_redaction
 from ticketapp.models import Booking, Role
 from ticketapp.state.account_forms import LogInState
+from ticketapp.state.checkout import CheckoutState
 from ticketapp.state.connection import NewConnectionMiddleware
 from ticketapp.state.layout_editor import LayoutEditorState, plan_of
-from ticketapp.state.purchase import CheckoutState, MyBookingsState
+from ticketapp.state.my_bookings import MyBookingsState
 from ticketapp.state.session import SessionState
 
 HYDRATE_AND_LOAD = f"{State.get_full_name()}.hydrate_and_load"

@@ -21,7 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ticketapp.auth import AuthError, InvalidInput
-from ticketapp.booking.errors import BookingError, InvalidRequest, SeatsUnavailable
+from ticketapp.booking import BookingError, InvalidRequest, SeatsUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from ticketapp import auth
-from ticketapp.booking.inventory import MAX_SEATS_PER_REQUEST
+from ticketapp.booking import MAX_SEATS_PER_REQUEST
 
 MAX_ID = 2**31 - 1  # PostgreSQL `integer`: larger ids cannot exist and must not reach it
 MAX_PRICE_CENTS = 100_000_000  # one million in any currency; the column is a 32-bit integer
@@ -252,8 +252,9 @@ class ShowCreateIn(Input):
     prices: Annotated[list[PriceIn], Field(min_length=1, max_length=50)]
     sales_open_at: AwareDatetime | None = None
     sales_close_at: AwareDatetime | None = None
-    hold_seconds: Annotated[int, Field(ge=5, le=86_400)] = 600
-    max_seats_per_customer: Annotated[int, Field(ge=1, le=MAX_SEATS_PER_REQUEST)] = 10
+    # Not sent: the deployment's defaults (HOLD_SECONDS, MAX_SEATS_PER_CUSTOMER).
+    hold_seconds: Annotated[int, Field(ge=5, le=86_400)] | None = None
+    max_seats_per_customer: Annotated[int, Field(ge=1, le=MAX_SEATS_PER_REQUEST)] | None = None
 
 
 class ShowUpdateIn(Input):
@@ -289,10 +290,13 @@ class ShowOut(BaseModel):
     prices: list[PriceOut]
     places_total: int
     places_left: int
+    sales: str = Field(
+        description="on_sale, not_yet_on_sale, closed, started, cancelled or not_published"
+    )
 
     @classmethod
     def of(cls, summary: Any) -> ShowOut:
-        """From `catalog.ShowSummary` (a show row with its prices and counts)."""
+        """From `booking.ShowSummary`: the show's own fields, its prices, counts and sales."""
         show = summary.show
         return cls(
             id=show.id,
@@ -307,6 +311,7 @@ class ShowOut(BaseModel):
             prices=[PriceOut.model_validate(p) for p in summary.prices],
             places_total=summary.places_total,
             places_left=summary.places_left,
+            sales=summary.sales,
         )
 
 

@@ -1,15 +1,27 @@
-"""Who is asking: the one actor type both doors hand to the engine.
+"""Who is asking, and what they may do: the one actor type and the one access rule.
 
-The REST API and the Reflex state each prove the caller from the JWT they were given
+The REST API and the Reflex state each prove the caller from the token they were given
 (`ticketapp.auth`), then pass an `Actor` into the engine. The engine alone decides what that
-actor may see or change; rules about roles live in this module, nowhere else.
+actor may see or change, with the rules of this module and nowhere else:
+
+- organizer screens and actions need an organizer or admin account (`require_organizer`);
+- an event, its shows and bookings, and a layout are managed by their organizer — or an admin
+  (`can_manage`, `require_manager`; `managed_by` scopes a query the same way);
+- a draft event exists only for those who may manage it (`catalog.visible_event`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from ticketapp.models import Role
+from sqlalchemy import ColumnElement, true
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from ticketapp.booking._tx import run
+from ticketapp.booking.errors import NotAllowed, NotFound
+from ticketapp.models import Event, Role, Show
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +40,67 @@ class Actor:
     @property
     def is_organizer(self) -> bool:
         return self.role in (Role.ORGANIZER, Role.ADMIN)
+
+    @classmethod
+    def of(cls, who: Any) -> Actor:
+        """The actor behind a door's own notion of the caller: a `User` row, an
+        `auth.Identity` (`user_id`) or an `Actor` already."""
+        if isinstance(who, Actor):
+            return who
+        user_id = getattr(who, "id", None)
+        if user_id is None:
+            user_id = who.user_id
+        return cls(
+            id=user_id,
+            role=who.role,
+            name=getattr(who, "name", "") or "",
+            email=getattr(who, "email", "") or "",
+        )
+
+
+def require_organizer(actor: Actor) -> None:
+    if not actor.is_organizer:
+        raise NotAllowed("This needs an organizer account.")
+
+
+def can_manage(actor: Actor | None, owner_id: int) -> bool:
+    """May `actor` manage what `owner_id` organizes? (An admin may manage everything.)"""
+    return actor is not None and (actor.is_admin or actor.id == owner_id)
+
+
+def require_manager(
+    actor: Actor, owner_id: int, message: str = "Only the event's organizer can do this."
+) -> None:
+    if not can_manage(actor, owner_id):
+        raise NotAllowed(message)
+
+
+def managed_by(actor: Actor, owner_column: Any) -> ColumnElement[bool]:
+    """A WHERE clause keeping the rows `actor` manages: `owner_column` is theirs (admins: all)."""
+    return true() if actor.is_admin else owner_column == actor.id
+
+
+# --- the same rule, applied to rows in a transaction ------------------------------------------
+
+
+def managed_event(session: Session, event_id: int, actor: Actor) -> Event:
+    """The event, if `actor` may manage it: NotFound / NotAllowed otherwise."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound("No such event.")
+    require_manager(actor, event.organizer_id, "Only the event's organizer can see this.")
+    return event
+
+
+def managed_show(session: Session, show_id: int, actor: Actor) -> tuple[Show, Event]:
+    """The show and its event, if `actor` may manage that event."""
+    show = session.get(Show, show_id)
+    if show is None:
+        raise NotFound("No such show.")
+    return show, managed_event(session, show.event_id, actor)
+
+
+def ensure_can_manage_event(event_id: int, *, actor: Actor, db: Engine | None = None) -> None:
+    """NotFound / NotAllowed unless `actor` is the event's organizer or an admin (a door's
+    page-load gate; every engine function checks again itself)."""
+    run(db, lambda session: managed_event(session, event_id, actor))

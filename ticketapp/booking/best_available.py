@@ -41,16 +41,20 @@ from ticketapp.booking._tx import jitter, moment, run
 from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
+    ACTIVE,
+    RELEASED,
     check_quantity,
     claim,
     hold_result,
+    lock_customer,
     open_hold,
+    release_hold_seats,
     sellable,
     show_on_sale,
 )
 from ticketapp.booking.results import HoldResult
 from ticketapp.db import is_postgres
-from ticketapp.models import PriceCategory, ShowSeat
+from ticketapp.models import Hold, PriceCategory, ShowSeat
 
 MAX_ATTEMPTS = 40
 WAITING_ATTEMPTS = 8  # the last attempts wait for row locks instead of skipping them
@@ -197,6 +201,23 @@ def _places(session: Session, show_id: int, now: datetime) -> list[Place]:
     return [Place(*row) for row in rows]
 
 
+def _let_go_of_holds(session: Session, user_id: int, show_id: int) -> None:
+    """Release the customer's active holds on the show (locks taken in `open_hold`'s order:
+    the customer first, then their holds)."""
+    lock_customer(session, user_id)
+    holds = session.exec(
+        select(Hold)
+        .where(Hold.user_id == user_id, Hold.show_id == show_id, Hold.status == ACTIVE)
+        .order_by(Hold.id)
+        .with_for_update(key_share=True)
+    ).all()
+    for hold in holds:
+        release_hold_seats(session, hold.id)
+        hold.status = RELEASED
+        session.add(hold)
+    session.flush()
+
+
 def hold_best_available(
     user_id: int,
     show_id: int,
@@ -204,17 +225,25 @@ def hold_best_available(
     *,
     category_id: int | None = None,
     accessible: int = 0,
+    replace_hold: bool = False,
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
 ) -> HoldResult | Replay:
-    """Hold the best block of `quantity` adjacent seats (see the module docstring)."""
+    """Hold the best block of `quantity` adjacent seats (see the module docstring).
+
+    `replace_hold`: the block is a fresh cart — the customer's seats held so far on this show
+    are let go *in the same transaction*, so if no block is found (or anything else fails)
+    they keep the seats they had.
+    """
     now = moment(now)
     check_quantity(quantity)
     if not 0 <= accessible <= quantity:
         raise InvalidRequest("Accessible seats must be between 0 and the quantity.", "accessible")
 
     def work(session: Session) -> HoldResult:
+        if replace_hold:
+            _let_go_of_holds(session, user_id, show_id)
         return best_available_in(session, user_id, show_id, quantity, category_id, accessible, now)
 
     return run(db, work, once=once, now=now)

@@ -23,18 +23,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ticketapp.booking._tx import moment, run
-from ticketapp.booking.errors import NotAllowed
+from ticketapp.booking.access import Actor, require_manager
 from ticketapp.booking.inventory import load_show
 from ticketapp.booking.results import CheckInResult
-from ticketapp.models import Booking, Role, ShowSeat, Ticket
+from ticketapp.models import Booking, ShowSeat, Ticket
 
 
 def check_in(
     ticket_code: str,
     *,
     show_id: int,
-    actor_id: int,
-    actor_role: str,
+    actor: Actor,
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> CheckInResult:
@@ -44,8 +43,9 @@ def check_in(
 
     def work(session: Session) -> CheckInResult:
         _, event = load_show(session, show_id)
-        if actor_role != Role.ADMIN and actor_id != event.organizer_id:
-            raise NotAllowed("Only the event's organizer can check tickets in.")
+        require_manager(
+            actor, event.organizer_id, "Only the event's organizer can check tickets in."
+        )
         for_this_show = (
             select(Booking.id)
             .where(Booking.id == Ticket.booking_id, Booking.show_id == show_id)

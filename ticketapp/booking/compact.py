@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from ticketapp.booking._tx import run
 from ticketapp.booking.seatmap import seat_statuses
-from ticketapp.db import session_scope
 from ticketapp.formatting import money
 from ticketapp.models import PriceCategory, Show, ShowSeat
 
@@ -27,9 +27,12 @@ def layout_url(show_id: int, version: int = 0) -> str:
 
 
 def inventory_version(show_id: int, *, db: Engine | None = None) -> int:
-    with session_scope(db) as session:
-        version = session.exec(select(Show.inventory_version).where(Show.id == show_id)).first()
-        return version or 0
+    return run(
+        db,
+        lambda session: (
+            session.exec(select(Show.inventory_version).where(Show.id == show_id)).first() or 0
+        ),
+    )
 
 
 @lru_cache(maxsize=64)
@@ -50,9 +53,15 @@ def compact_layout(show_id: int, *, db: Engine | None = None) -> dict:
 
 
 def _encode(show_id: int, version: int, db: Engine | None) -> dict:
-    with session_scope(db) as session:
+    def read(session: Session) -> tuple[list[tuple], list[tuple]]:
         categories = session.exec(
-            select(PriceCategory)
+            select(
+                PriceCategory.id,
+                PriceCategory.name,
+                PriceCategory.color,
+                PriceCategory.price_cents,
+                PriceCategory.currency,
+            )
             .where(PriceCategory.show_id == show_id)
             .order_by(PriceCategory.rank, PriceCategory.id)
         ).all()
@@ -71,7 +80,10 @@ def _encode(show_id: int, version: int, db: Engine | None) -> dict:
             .where(ShowSeat.show_id == show_id, ShowSeat.is_general_admission.is_(False))
             .order_by(ShowSeat.id)
         ).all()
-    cat_index = {c.id: i for i, c in enumerate(categories)}
+        return list(categories), list(rows)
+
+    categories, rows = run(db, read)
+    cat_index = {c[0]: i for i, c in enumerate(categories)}
     sections: list[str] = []
     section_index: dict[str, int] = {}
     seats = []
@@ -89,13 +101,13 @@ def _encode(show_id: int, version: int, db: Engine | None) -> dict:
         "sections": sections,
         "categories": [
             {
-                "id": c.id,
-                "name": c.name,
-                "color": c.color,
-                "price_cents": c.price_cents,
-                "price_label": money(c.price_cents, c.currency),
+                "id": category_id,
+                "name": name,
+                "color": color,
+                "price_cents": price_cents,
+                "price_label": money(price_cents, currency),
             }
-            for c in categories
+            for category_id, name, color, price_cents, currency in categories
         ],
         "seats": seats,
         "width": max((s[1] for s in seats), default=0),

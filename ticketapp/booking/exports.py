@@ -1,8 +1,13 @@
 """The organizer's CSV export of an event's bookings.
 
 Invariant: the export holds exactly the bookings the same filter lists on screen
-(`reports.event_bookings` with the same show, status and search), every page of them, in the
-same order — and only for the event's organizer or an admin.
+(`reports.bookings_query` with the same show, status and search), every page of them, in the
+same order, as they were at one moment — and only for the event's organizer or an admin.
+
+Why one statement: the bookings are read with a single SELECT (a single snapshot, whatever
+the isolation level), not page by page — pages read in separate transactions shift when a
+booking is made during the export and then repeat or skip rows. The seat labels are read in
+the same transaction; a booking's tickets never go away, so they match the rows read.
 
 A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@` (or a tab / carriage return) as a
 formula, and buyer names come from customers: such cells get a leading apostrophe (the OWASP
@@ -21,7 +26,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ticketapp.booking._tx import run
-from ticketapp.booking.reports import ensure_can_manage_event, event_bookings
+from ticketapp.booking.access import Actor, managed_event
+from ticketapp.booking.reports import (
+    booking_rows,
+    bookings_query,
+    newest_first,
+)
 from ticketapp.booking.results import BookingRow
 from ticketapp.models import ShowSeat, Ticket
 
@@ -38,7 +48,6 @@ COLUMNS = (
     "booked_at",
     "cancelled_at",
 )
-PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -56,49 +65,37 @@ def _when(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
 
 
-def _seat_labels(booking_ids: list[int], db: Engine | None) -> dict[int, list[str]]:
-    def work(session: Session) -> dict[int, list[str]]:
-        labels: dict[int, list[str]] = defaultdict(list)
-        for start in range(0, len(booking_ids), 1000):
-            for booking_id, label in session.exec(
-                select(Ticket.booking_id, ShowSeat.label)
-                .join(ShowSeat, ShowSeat.id == Ticket.show_seat_id)
-                .where(Ticket.booking_id.in_(booking_ids[start : start + 1000]))
-                .order_by(ShowSeat.section, ShowSeat.y, ShowSeat.x, ShowSeat.number)
-            ).all():
-                labels[booking_id].append(label)
-        return labels
-
-    return run(db, work)
+def _seat_labels(session: Session, booking_ids: list[int]) -> dict[int, list[str]]:
+    labels: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(booking_ids), 1000):
+        for booking_id, label in session.exec(
+            select(Ticket.booking_id, ShowSeat.label)
+            .join(ShowSeat, ShowSeat.id == Ticket.show_seat_id)
+            .where(Ticket.booking_id.in_(booking_ids[start : start + 1000]))
+            .order_by(ShowSeat.section, ShowSeat.y, ShowSeat.x, ShowSeat.number)
+        ).all():
+            labels[booking_id].append(label)
+    return labels
 
 
 def bookings_csv(
     event_id: int,
     *,
-    actor_id: int,
-    actor_role: str,
+    actor: Actor,
     show_id: int | None = None,
     status: str | None = None,
     search: str = "",
     db: Engine | None = None,
 ) -> BookingsExport:
     """Every booking of the event matching the filter, as CSV text (UTF-8, header first)."""
-    ensure_can_manage_event(event_id, actor_id=actor_id, actor_role=actor_role, db=db)
-    rows: list[BookingRow] = []
-    while True:
-        page, total = event_bookings(
-            event_id,
-            show_id=show_id,
-            status=status,
-            search=search,
-            limit=PAGE,
-            offset=len(rows),
-            db=db,
-        )
-        rows += page
-        if not page or len(rows) >= total:
-            break
-    seats = _seat_labels([r.id for r in rows], db)
+
+    def work(session: Session) -> tuple[list[BookingRow], dict[int, list[str]]]:
+        managed_event(session, event_id, actor)
+        query = bookings_query(event_id, show_id=show_id, status=status, search=search)
+        rows = booking_rows(session.exec(newest_first(query)).all())
+        return rows, _seat_labels(session, [r.id for r in rows])
+
+    rows, seats = run(db, work)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

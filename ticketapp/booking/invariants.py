@@ -43,6 +43,7 @@ from ticketapp.booking.inventory import ACTIVE, CONFIRMED
 from ticketapp.booking.reports import sales_of_show
 from ticketapp.models import (
     Booking,
+    BookingStatus,
     Hold,
     LayoutSection,
     OutboxMail,
@@ -99,7 +100,7 @@ def _ticket_without_booked_seat(session: Session, now: datetime) -> list[str]:
                 ShowSeat.booking_id.is_(None),
                 ShowSeat.booking_id != Ticket.booking_id,
                 ShowSeat.show_id != Booking.show_id,
-                Booking.status != "confirmed",
+                Booking.status != BookingStatus.CONFIRMED,
             ),
         )
     ).all()
@@ -126,7 +127,7 @@ def _booking_tickets(session: Session, now: datetime) -> list[str]:
     problems = []
     for booking, total, count, tickets in session.exec(
         select(Booking.id, Booking.total_cents, live_count, live_sum).where(
-            Booking.status == "confirmed"
+            Booking.status == BookingStatus.CONFIRMED
         )
     ).all():
         if count == 0:
@@ -226,7 +227,7 @@ def _counts(session: Session, now: datetime) -> list[str]:
     totals = dict(
         session.exec(
             select(Booking.show_id, func.sum(Booking.total_cents))
-            .where(Booking.status == "confirmed")
+            .where(Booking.status == BookingStatus.CONFIRMED)
             .group_by(Booking.show_id)
         ).all()
     )
@@ -325,7 +326,7 @@ def _mails(session: Session, now: datetime) -> list[str]:
         f"mail_missing: cancelled booking {booking_id} has no cancellation mail"
         for booking_id in session.exec(
             select(Booking.id)
-            .where(Booking.status == "cancelled", ~has_mail(*cancelled_kinds))
+            .where(Booking.status == BookingStatus.CANCELLED, ~has_mail(*cancelled_kinds))
             .order_by(Booking.id)
         )
     ]
@@ -333,7 +334,7 @@ def _mails(session: Session, now: datetime) -> list[str]:
         f"mail_without_change: booking {booking_id} is confirmed but has a cancellation mail"
         for booking_id in session.exec(
             select(Booking.id)
-            .where(Booking.status == "confirmed", has_mail(*cancelled_kinds))
+            .where(Booking.status == BookingStatus.CONFIRMED, has_mail(*cancelled_kinds))
             .order_by(Booking.id)
         )
     ]

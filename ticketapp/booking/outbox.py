@@ -31,10 +31,11 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
 from ticketapp.booking._tx import moment, run
+from ticketapp.booking.access import Actor, managed_by
 from ticketapp.booking.errors import NotAllowed, NotFound
 from ticketapp.booking.results import BookingView, MailView
 from ticketapp.formatting import show_time
-from ticketapp.models import Booking, Event, MailStatus, OutboxMail, Role, Show
+from ticketapp.models import Booking, BookingStatus, Event, MailStatus, OutboxMail, Show
 
 
 class MailKind:
@@ -90,7 +91,9 @@ class BookingMail:
 
 
 def dedupe_key(kind: str, booking_id: int) -> str:
-    change = "confirmed" if kind == MailKind.BOOKING_CONFIRMED else "cancelled"
+    change = (
+        BookingStatus.CONFIRMED if kind == MailKind.BOOKING_CONFIRMED else BookingStatus.CANCELLED
+    )
     return f"booking-{change}:{booking_id}"
 
 
@@ -240,31 +243,28 @@ def _mail_views(session: Session, query: Select) -> list[MailView]:
     ]
 
 
-def _visible_mails(actor_id: int, actor_role: str) -> Select:
+def _visible_mails(actor: Actor) -> Select:
     """Mails with their booking and event; an organizer's own events' only, all for admins."""
-    if actor_role not in (Role.ORGANIZER, Role.ADMIN):
+    if not actor.is_organizer:
         raise NotAllowed("Only organizers and admins can see undelivered mail.")
-    query = (
+    return (
         select(OutboxMail, Booking.code, Event.id, Event.title)
         .outerjoin(Booking, Booking.id == OutboxMail.booking_id)
         .outerjoin(Show, Show.id == Booking.show_id)
         .outerjoin(Event, Event.id == Show.event_id)
+        .where(managed_by(actor, Event.organizer_id))
     )
-    if actor_role != Role.ADMIN:
-        query = query.where(Event.organizer_id == actor_id)
-    return query
 
 
 def failed_mails(
-    actor_id: int,
-    actor_role: str,
+    actor: Actor,
     *,
     event_id: int | None = None,
     limit: int = 200,
     db: Engine | None = None,
 ) -> list[MailView]:
     """Mails the sender gave up on, newest first: an organizer's events', or all for admins."""
-    query = _visible_mails(actor_id, actor_role).where(OutboxMail.status == MailStatus.FAILED)
+    query = _visible_mails(actor).where(OutboxMail.status == MailStatus.FAILED)
     if event_id is not None:
         query = query.where(Event.id == event_id)
     query = query.order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()).limit(limit)
@@ -274,14 +274,13 @@ def failed_mails(
 def retry_mail(
     mail_id: int,
     *,
-    actor_id: int,
-    actor_role: str,
+    actor: Actor,
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> MailView:
     """Put a failed mail back in the queue with a fresh set of attempts (after a fix)."""
     now = moment(now)
-    query = _visible_mails(actor_id, actor_role).where(OutboxMail.id == mail_id)
+    query = _visible_mails(actor).where(OutboxMail.id == mail_id)
 
     def work(session: Session) -> MailView:
         found = _mail_views(session, query.with_for_update(of=OutboxMail))

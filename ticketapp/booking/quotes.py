@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from ticketapp.booking.catalog import _sellable
-from ticketapp.db import session_scope
-from ticketapp.models import PriceCategory, ShowSeat, utcnow
+from ticketapp.booking._tx import moment, run
+from ticketapp.booking.inventory import sellable
+from ticketapp.models import PriceCategory, ShowSeat
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,11 @@ def quote_seats(
     """Quotes for the seats of this show among `seat_ids` (others are ignored), in id order."""
     if not seat_ids:
         return []
-    now = now or utcnow()
-    with session_scope(db) as session:
+    now = moment(now)
+
+    def work(session: Session) -> list[SeatQuote]:
         rows = session.exec(
-            select(ShowSeat, PriceCategory, _sellable(now))
+            select(ShowSeat, PriceCategory, sellable(now))
             .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
             .where(ShowSeat.show_id == show_id, ShowSeat.id.in_(seat_ids))
             .order_by(ShowSeat.id)
@@ -61,3 +62,5 @@ def quote_seats(
             )
             for seat, cat, sellable in rows
         ]
+
+    return run(db, work)

@@ -3,12 +3,15 @@
 Invariant: the counts add up — for every show and every category, sold + held + available +
 blocked = total places — and "held" means held by a live hold at `now`: a hold past its time
 counts as available (exactly what a buyer's claim would find), never as sold. Revenue is the
-sum of live tickets' prices, i.e. of confirmed bookings' totals.
+sum of live tickets' prices, i.e. of confirmed bookings' totals. Every report checks who asks
+(`access.managed_event`): only the event's organizer, or an admin, sees its figures.
 
 Why the SQL is shaped so: each figure is one aggregate with FILTER clauses over the show's
 places (PostgreSQL and SQLite >= 3.30 both have them), grouped by category, so a report costs a
-couple of queries however large the hall. Reports are reads without locks; they are pictures of
-one moment, and callers check who may see them (`ensure_can_manage_event`).
+couple of queries however large the hall. Reports are reads without locks, one transaction
+each: pictures of one moment. Sales per day are grouped in Python, not SQL: "the UTC day of a
+timestamp" is spelled differently by each database, and an event has at most a few thousand
+bookings.
 """
 
 from __future__ import annotations
@@ -16,28 +19,41 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import astuple
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ticketapp.booking._tx import moment, run
-from ticketapp.booking.errors import NotAllowed, NotFound
-from ticketapp.booking.inventory import held_live, load_show, sellable
+from ticketapp.booking.access import Actor, managed_event, managed_show
+from ticketapp.booking.inventory import held_live, sellable
 from ticketapp.booking.results import (
     BookingRow,
     CategorySales,
+    CategoryTotal,
     DailySales,
+    EventReport,
     EventSales,
     SalesCounts,
     ShowSales,
 )
-from ticketapp.models import Booking, Event, PriceCategory, Role, SeatStatus, Show, ShowSeat, Ticket
+from ticketapp.models import (
+    Booking,
+    BookingStatus,
+    Event,
+    PriceCategory,
+    SeatStatus,
+    Show,
+    ShowSeat,
+    ShowStatus,
+    Ticket,
+)
 
 ZERO = SalesCounts(0, 0, 0, 0, 0, 0)
 
 
-def _add(a: SalesCounts, b: SalesCounts) -> SalesCounts:
+def add_counts(a: SalesCounts, b: SalesCounts) -> SalesCounts:
     return SalesCounts(*(x + y for x, y in zip(astuple(a), astuple(b), strict=True)))
 
 
@@ -82,7 +98,7 @@ def sales_of_show(session: Session, show: Show, now: datetime) -> ShowSales:
     )
     total = ZERO
     for c in per_category:
-        total = _add(total, c.counts)
+        total = add_counts(total, c.counts)
     return ShowSales(
         show_id=show.id,
         starts_at=show.starts_at,
@@ -93,48 +109,110 @@ def sales_of_show(session: Session, show: Show, now: datetime) -> ShowSales:
     )
 
 
-def show_sales(show_id: int, *, now: datetime | None = None, db: Engine | None = None) -> ShowSales:
+def show_sales(
+    show_id: int, *, actor: Actor, now: datetime | None = None, db: Engine | None = None
+) -> ShowSales:
     """Sold/held/available/blocked places and revenue of one show, overall and per category."""
     now = moment(now)
 
     def work(session: Session) -> ShowSales:
-        show, _ = load_show(session, show_id)
+        show, _ = managed_show(session, show_id, actor)
         return sales_of_show(session, show, now)
 
     return run(db, work)
 
 
+def _event_sales(session: Session, event: Event, now: datetime) -> EventSales:
+    shows = session.exec(
+        select(Show).where(Show.event_id == event.id).order_by(Show.starts_at, Show.id)
+    ).all()
+    per_show = tuple(sales_of_show(session, show, now) for show in shows)
+    total = ZERO
+    for s in per_show:
+        total = add_counts(total, s.counts)
+    return EventSales(
+        event_id=event.id,
+        title=event.title,
+        currency=per_show[0].currency if per_show else "EUR",
+        counts=total,
+        shows=per_show,
+    )
+
+
 def event_sales(
-    event_id: int, *, now: datetime | None = None, db: Engine | None = None
+    event_id: int, *, actor: Actor, now: datetime | None = None, db: Engine | None = None
 ) -> EventSales:
     """The same figures for every show of an event, and their sum."""
     now = moment(now)
+    return run(
+        db, lambda session: _event_sales(session, managed_event(session, event_id, actor), now)
+    )
 
-    def work(session: Session) -> EventSales:
-        event = session.get(Event, event_id)
-        if event is None:
-            raise NotFound("No such event.")
-        shows = session.exec(
-            select(Show).where(Show.event_id == event_id).order_by(Show.starts_at, Show.id)
-        ).all()
-        per_show = tuple(sales_of_show(session, show, now) for show in shows)
-        total = ZERO
-        for s in per_show:
-            total = _add(total, s.counts)
-        return EventSales(
-            event_id=event.id,
-            title=event.title,
-            currency=per_show[0].currency if per_show else "EUR",
-            counts=total,
-            shows=per_show,
+
+def bookings_query(
+    event_id: int, *, show_id: int | None = None, status: str | None = None, search: str = ""
+):
+    """An event's bookings matching the filter, newest first: (Booking, starts_at, tickets).
+
+    `search` matches the booking code, the buyer's name or e-mail (case-insensitive). The
+    screen pages through it (`event_bookings`); the CSV export reads it whole.
+    """
+    tickets = (
+        select(func.count(Ticket.id))
+        .where(Ticket.booking_id == Booking.id)
+        .correlate(Booking)
+        .scalar_subquery()
+    )
+    query = (
+        select(Booking, Show.starts_at, tickets)
+        .join(Show, Show.id == Booking.show_id)
+        .where(Show.event_id == event_id)
+    )
+    if show_id is not None:
+        query = query.where(Booking.show_id == show_id)
+    if status:
+        query = query.where(Booking.status == status)
+    text = search.strip().lower()
+    if text:
+        query = query.where(
+            or_(
+                func.lower(Booking.code).contains(text, autoescape=True),
+                func.lower(Booking.buyer_name).contains(text, autoescape=True),
+                func.lower(Booking.buyer_email).contains(text, autoescape=True),
+            )
         )
+    return query
 
-    return run(db, work)
+
+def newest_first(query):
+    return query.order_by(Booking.created_at.desc(), Booking.id.desc())
+
+
+def booking_rows(rows) -> list[BookingRow]:
+    return [
+        BookingRow(
+            id=b.id,
+            code=b.code,
+            show_id=b.show_id,
+            starts_at=starts_at,
+            user_id=b.user_id,
+            buyer_name=b.buyer_name,
+            buyer_email=b.buyer_email,
+            status=b.status,
+            ticket_count=count,
+            total_cents=b.total_cents,
+            currency=b.currency,
+            created_at=b.created_at,
+            cancelled_at=b.cancelled_at,
+        )
+        for b, starts_at, count in rows
+    ]
 
 
 def event_bookings(
     event_id: int,
     *,
+    actor: Actor,
     show_id: int | None = None,
     status: str | None = None,
     search: str = "",
@@ -142,103 +220,88 @@ def event_bookings(
     offset: int = 0,
     db: Engine | None = None,
 ) -> tuple[list[BookingRow], int]:
-    """One page of an event's bookings, newest first, and how many match in all.
-
-    `search` matches the booking code, the buyer's name or e-mail (case-insensitive).
-    """
+    """One page of an event's bookings, newest first, and how many match in all."""
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
 
     def work(session: Session) -> tuple[list[BookingRow], int]:
-        tickets = (
-            select(func.count(Ticket.id))
-            .where(Ticket.booking_id == Booking.id)
-            .correlate(Booking)
-            .scalar_subquery()
-        )
-        query = (
-            select(Booking, Show.starts_at, tickets)
-            .join(Show, Show.id == Booking.show_id)
-            .where(Show.event_id == event_id)
-        )
-        if show_id is not None:
-            query = query.where(Booking.show_id == show_id)
-        if status:
-            query = query.where(Booking.status == status)
-        text = search.strip().lower()
-        if text:
-            query = query.where(
-                or_(
-                    func.lower(Booking.code).contains(text, autoescape=True),
-                    func.lower(Booking.buyer_name).contains(text, autoescape=True),
-                    func.lower(Booking.buyer_email).contains(text, autoescape=True),
-                )
-            )
+        managed_event(session, event_id, actor)
+        query = bookings_query(event_id, show_id=show_id, status=status, search=search)
         total = session.exec(select(func.count()).select_from(query.subquery())).one()
-        page = session.exec(
-            query.order_by(Booking.created_at.desc(), Booking.id.desc()).limit(limit).offset(offset)
-        ).all()
-        rows = [
-            BookingRow(
-                id=b.id,
-                code=b.code,
-                show_id=b.show_id,
-                starts_at=starts_at,
-                user_id=b.user_id,
-                buyer_name=b.buyer_name,
-                buyer_email=b.buyer_email,
-                status=b.status,
-                ticket_count=count,
-                total_cents=b.total_cents,
-                currency=b.currency,
-                created_at=b.created_at,
-                cancelled_at=b.cancelled_at,
-            )
-            for b, starts_at, count in page
-        ]
-        return rows, total
+        page = session.exec(newest_first(query).limit(limit).offset(offset)).all()
+        return booking_rows(page), total
 
     return run(db, work)
 
 
-def sales_over_time(event_id: int, *, db: Engine | None = None) -> list[DailySales]:
-    """Confirmed bookings, tickets and revenue per UTC day, oldest day first."""
+def daily_sales(session: Session, booking_filter: Any) -> tuple[DailySales, ...]:
+    """Confirmed bookings, live tickets and revenue per UTC day of the bookings matching
+    `booking_filter` (a condition on Booking and Show), oldest day first."""
+    tickets = (
+        select(func.count(Ticket.id))
+        .where(Ticket.booking_id == Booking.id, Ticket.live.is_(True))
+        .correlate(Booking)
+        .scalar_subquery()
+    )
+    rows = session.exec(
+        select(Booking.created_at, Booking.total_cents, tickets)
+        .join(Show, Show.id == Booking.show_id)
+        .where(booking_filter, Booking.status == BookingStatus.CONFIRMED)
+    ).all()
+    days: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for created_at, total_cents, count in rows:
+        day = days[created_at.date()]
+        day[0] += 1
+        day[1] += count
+        day[2] += total_cents
+    return tuple(DailySales(day, *values) for day, values in sorted(days.items()))
+
+
+def sales_over_time(event_id: int, *, actor: Actor, db: Engine | None = None) -> list[DailySales]:
+    """An event's confirmed bookings, tickets and revenue per UTC day, oldest day first."""
 
     def work(session: Session) -> list[DailySales]:
-        tickets = (
-            select(func.count(Ticket.id))
-            .where(Ticket.booking_id == Booking.id, Ticket.live.is_(True))
-            .correlate(Booking)
-            .scalar_subquery()
-        )
-        rows = session.exec(
-            select(Booking.created_at, Booking.total_cents, tickets)
-            .join(Show, Show.id == Booking.show_id)
-            .where(Show.event_id == event_id, Booking.status == "confirmed")
-        ).all()
-        # Grouped here, not in SQL: "the UTC day of a timestamp" is spelled differently by
-        # each database, and an event has at most a few thousand bookings.
-        days: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for created_at, total_cents, count in rows:
-            day = days[created_at.date()]
-            day[0] += 1
-            day[1] += count
-            day[2] += total_cents
-        return [DailySales(day, *values) for day, values in sorted(days.items())]
+        managed_event(session, event_id, actor)
+        return list(daily_sales(session, Show.event_id == event_id))
 
     return run(db, work)
 
 
-def ensure_can_manage_event(
-    event_id: int, *, actor_id: int, actor_role: str, db: Engine | None = None
-) -> None:
-    """NotFound / NotAllowed unless the actor is the event's organizer or an admin."""
+def _count_bookings(session: Session, event_id: int, status: str | None = None) -> int:
+    query = bookings_query(event_id, status=status)
+    return session.exec(select(func.count()).select_from(query.subquery())).one()
 
-    def work(session: Session) -> None:
-        event = session.get(Event, event_id)
-        if event is None:
-            raise NotFound("No such event.")
-        if actor_role != Role.ADMIN and event.organizer_id != actor_id:
-            raise NotAllowed("Only the event's organizer can see this.")
 
-    run(db, work)
+def event_report(
+    event_id: int, *, actor: Actor, now: datetime | None = None, db: Engine | None = None
+) -> EventReport:
+    """An event's figures per show and category, and its sales per day — for its organizer."""
+    now = moment(now)
+
+    def work(session: Session) -> EventReport:
+        event = managed_event(session, event_id, actor)
+        sales = _event_sales(session, event, now)
+        lines: dict[str, list[int]] = {}
+        counts = ZERO
+        for show in sales.shows:
+            if show.status == ShowStatus.CANCELLED:
+                continue
+            counts = add_counts(counts, show.counts)
+            for c in show.categories:
+                line = lines.setdefault(c.name, [0, 0, 0])
+                line[0] += c.counts.total - c.counts.blocked
+                line[1] += c.counts.sold
+                line[2] += c.counts.revenue_cents
+        return EventReport(
+            sales=sales,
+            counts=counts,
+            daily=daily_sales(session, Show.event_id == event_id),
+            categories=tuple(
+                CategoryTotal(name, sales.currency, places, sold, money)
+                for name, (places, sold, money) in lines.items()
+            ),
+            bookings=_count_bookings(session, event_id),
+            live_bookings=_count_bookings(session, event_id, BookingStatus.CONFIRMED),
+        )
+
+    return run(db, work)

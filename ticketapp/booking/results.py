@@ -7,9 +7,120 @@ cents; times are aware UTC datetimes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+from ticketapp.booking.sales_status import few_left
+from ticketapp.models import BookingStatus
+
+R = TypeVar("R")
+
+
+def from_row(cls: type[R], row: Any) -> R:
+    """A result of `cls` holding the same-named attributes of a database row (detached)."""
+    return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})  # type: ignore[arg-type]
+
+
+# --- catalog: events and shows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    id: int
+    organizer_id: int
+    title: str
+    description: str
+    venue_name: str
+    venue_address: str
+    category: str
+    banner_url: str
+    status: str  # draft|published|cancelled
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """A published event as the browse page lists it."""
+
+    id: int
+    title: str
+    venue_name: str
+    category: str
+    banner_url: str
+    next_show_at: datetime
+    show_count: int
+    price_from_cents: int | None
+    currency: str
+    places_total: int
+    places_left: int
+
+    @property
+    def sold_out(self) -> bool:
+        return self.places_total > 0 and self.places_left == 0
+
+    @property
+    def few_left(self) -> bool:
+        return few_left(self.places_total, self.places_left)
+
+
+@dataclass(frozen=True)
+class ShowDetails:
+    id: int
+    event_id: int
+    layout_id: int | None
+    starts_at: datetime
+    sales_open_at: datetime | None
+    sales_close_at: datetime | None
+    hold_seconds: int
+    max_seats_per_customer: int
+    status: str  # scheduled|cancelled
+    inventory_version: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PriceInfo:
+    id: int
+    show_id: int
+    name: str
+    price_cents: int
+    currency: str
+    rank: int
+    color: str
+
+
+@dataclass(frozen=True)
+class ShowSummary:
+    """A show with its prices, how many places are still for sale and whether it sells.
+
+    `sales` is `sales_status.SalesStatus` (on_sale, not_yet_on_sale, closed, started,
+    cancelled, not_published); `editable` says whether `shows.edit_show` would take a change.
+    """
+
+    show: ShowDetails
+    prices: list[PriceInfo]
+    places_total: int
+    places_left: int
+    sales: str
+    editable: bool
+
+    @property
+    def sold_out(self) -> bool:
+        return self.places_total > 0 and self.places_left == 0
+
+    @property
+    def few_left(self) -> bool:
+        return few_left(self.places_total, self.places_left)
+
+
+@dataclass(frozen=True)
+class ShowDefaults:
+    """What a new show gets unless its organizer says otherwise."""
+
+    hold_seconds: int
+    max_seats_per_customer: int
+
 
 # --- seat map -----------------------------------------------------------------------------
 
@@ -260,6 +371,11 @@ class BookingRow:
     created_at: datetime
     cancelled_at: datetime | None
 
+    @property
+    def cancellable(self) -> bool:
+        """Still confirmed: the organizer (or the buyer) may cancel it."""
+        return self.status == BookingStatus.CONFIRMED
+
 
 @dataclass(frozen=True)
 class DailySales:
@@ -269,7 +385,7 @@ class DailySales:
     revenue_cents: int
 
 
-# --- organizing ---------------------------------------------------------------------------
+# --- the organizer's dashboard ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -347,3 +463,13 @@ class LayoutSaved:
     shows_updated: tuple[int, ...]  # upcoming shows whose places changed
     places_added: int
     places_removed: int  # deleted, or retired as blocked (a place with ticket history)
+
+
+@dataclass(frozen=True)
+class EventReport:
+    sales: EventSales  # every show, cancelled ones included
+    counts: SalesCounts  # the shows that are not cancelled, together
+    daily: tuple[DailySales, ...]
+    categories: tuple[CategoryTotal, ...]  # the shows that are not cancelled
+    bookings: int  # any status: one makes the event undeletable
+    live_bookings: int  # confirmed: what cancelling the event would cancel (at most)

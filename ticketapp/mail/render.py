@@ -5,7 +5,8 @@ Invariants:
   subject, id, key and creation time). A retried mail is the same message with the same
   Message-ID and Date, so a receiver handed it twice — delivery is at-least-once — can tell.
 - Everything a buyer or an organizer typed (names, titles, venues, reasons) is escaped in the
-  HTML part, and headers never carry a line break.
+  HTML part — it is a Jinja2 template with autoescape (`templates/booking.html`), so no value
+  reaches the markup unescaped — and headers never carry a line break.
 - QR codes are PNG parts of a multipart/related HTML part, referenced by `cid:` (many mail
   clients drop `data:` URIs), marked inline with a file name so clients that do not show them
   in place list them as attachments. Only a confirmation carries codes: a cancelled ticket is
@@ -20,9 +21,9 @@ import io
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
-from html import escape
 
 import segno
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ticketapp.booking.outbox import BookingMail, MailKind
 from ticketapp.formatting import money, show_time
@@ -95,61 +96,49 @@ def _facts(mail: BookingMail) -> list[tuple[str, str]]:
     ]
 
 
-def _text(mail: BookingMail) -> str:
+# Autoescape for .html templates: a value can only reach the markup escaped (.txt: plain).
+_templates = Environment(
+    loader=PackageLoader("ticketapp.mail", "templates"),
+    autoescape=select_autoescape(["html"]),
+    keep_trailing_newline=True,
+    undefined=StrictUndefined,
+)
+
+
+def _context(mail: BookingMail) -> dict:
+    """What both parts of a mail show, as plain values (the templates do the layout)."""
     confirmed = mail.kind == MailKind.BOOKING_CONFIRMED
-    out = [f"Hello {mail.buyer_name}," if mail.buyer_name else "Hello,", ""]
-    out += _lead(mail)
-    out.append("")
-    out += [f"{label:<14}{_one_line(value)}" for label, value in _facts(mail)]
-    out += ["", "Seats" if confirmed else "Seats (cancelled)"]
-    for t in mail.tickets:
-        out.append(f"  {t.label}, {t.category}: {money(t.price_cents, mail.currency)}")
-        if confirmed:
-            out.append(f"    ticket code {t.code}")
-    out += [f"{'Total':<14}{money(mail.total_cents, mail.currency)}", ""]
-    out += ["See you there!" if confirmed else "We hope to see you another time.", "ticketapp"]
-    return "\n".join(out) + "\n"
+    return {
+        "buyer_name": mail.buyer_name,
+        "lead": _lead(mail),
+        "confirmed": confirmed,
+        "total": money(mail.total_cents, mail.currency),
+        "seats": [
+            {
+                "label": t.label,
+                "category": t.category,
+                "price": money(t.price_cents, mail.currency),
+                "code": t.code,
+            }
+            for t in mail.tickets
+        ],
+    }
+
+
+def _text(mail: BookingMail) -> str:
+    return _templates.get_template("booking.txt").render(
+        **_context(mail), facts=[(label, _one_line(value)) for label, value in _facts(mail)]
+    )
 
 
 def _html(mail: BookingMail, cids: dict[str, str]) -> str:
-    confirmed = mail.kind == MailKind.BOOKING_CONFIRMED
-    cell = 'style="padding:4px 12px 4px 0;vertical-align:top"'
-    facts = "".join(
-        f"<tr><th align=left {cell}>{escape(label)}</th><td {cell}>{escape(value)}</td></tr>"
-        for label, value in _facts(mail)
+    context = _context(mail)
+    for seat in context["seats"]:
+        code = seat["code"]
+        seat["qr"] = {"cid": cids[code], "size": _qr_pixels(code)} if code in cids else None
+    return _templates.get_template("booking.html").render(
+        **context, title=mail.event_title, facts=_facts(mail)
     )
-    seats = []
-    for t in mail.tickets:
-        price = escape(money(t.price_cents, mail.currency))
-        qr = ""
-        if confirmed:
-            size = _qr_pixels(t.code)
-            qr = (
-                f'<img src="cid:{cids[t.code]}" width="{size}" height="{size}" '
-                f'alt="QR code of ticket {escape(t.code)}"><br>'
-                f'<code style="font-size:12px">{escape(t.code)}</code>'
-            )
-        seats.append(
-            f"<tr><td {cell}>{escape(t.label)}</td><td {cell}>{escape(t.category)}</td>"
-            f'<td {cell} align="right">{price}</td><td {cell}>{qr}</td></tr>'
-        )
-    total = escape(money(mail.total_cents, mail.currency))
-    greeting = f"Hello {escape(mail.buyer_name)}," if mail.buyer_name else "Hello,"
-    lead = "<br>".join(escape(line) for line in _lead(mail))
-    closing = "See you there!" if confirmed else "We hope to see you another time."
-    return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{escape(mail.event_title)}</title></head>
-<body style="font-family:sans-serif;color:#111">
-<p>{greeting}</p>
-<p>{lead}</p>
-<table>{facts}</table>
-<h3>{"Your tickets" if confirmed else "Cancelled seats"}</h3>
-<table>{"".join(seats)}
-<tr><th align=left {cell}>Total</th><td {cell}></td><th {cell} align="right">{total}</th></tr>
-</table>
-<p>{closing}<br>ticketapp</p>
-</body></html>
-"""
 
 
 def render(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp import routes
 from ticketapp.components.layout import template
+from ticketapp.pages.registry import page
 from ticketapp.state.account_forms import LogInState, SignUpState
 from ticketapp.state.session import SessionState
 
@@ -38,7 +39,7 @@ def _card(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.LOGIN,
     title="Log in — ticketapp",
     on_load=SessionState.restore,
@@ -73,7 +74,7 @@ def login() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.SIGNUP,
     title="Sign up — ticketapp",
     on_load=SessionState.restore,

@@ -7,13 +7,11 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.common import loading_block
 from ticketapp.components.layout import template
-from ticketapp.state.purchase import (
-    AccountState,
-    BookingCard,
-    BookingState,
-    MyBookingsState,
-    TicketCard,
-)
+from ticketapp.models import BookingStatus
+from ticketapp.pages.registry import page
+from ticketapp.state.account import AccountState
+from ticketapp.state.booking_detail import BookingCard, BookingState, TicketCard
+from ticketapp.state.my_bookings import MyBookingsState
 from ticketapp.state.session import SessionState
 
 
@@ -63,7 +61,9 @@ def _booking_detail() -> rx.Component:
                     rx.code(b.code, size="5", id="booking-code"),
                     rx.badge(
                         b.status,
-                        color_scheme=rx.cond(b.status == "confirmed", "green", "red"),
+                        color_scheme=rx.cond(
+                            b.status == BookingStatus.CONFIRMED.value, "green", "red"
+                        ),
                         id="booking-status",
                     ),
                     align="center",
@@ -89,8 +89,8 @@ def _booking_detail() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/bookings/[booking_id]",
+@page(
+    route=routes.BOOKING_PAGE,
     title="Your tickets — ticketapp",
     on_load=[SessionState.restore, BookingState.load],
 )
@@ -107,16 +107,16 @@ def _booking_row(card: BookingCard) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.vstack(
-                rx.link(
-                    rx.heading(card.event_title, size="4"), href="/bookings/" + card.id.to_string()
-                ),
+                rx.link(rx.heading(card.event_title, size="4"), href=routes.booking_url(card.id)),
                 rx.text(card.starts, " · ", card.venue, size="2", color_scheme="gray"),
                 rx.text(card.seats, size="2"),
                 rx.hstack(
                     rx.code(card.code),
                     rx.badge(
                         card.status,
-                        color_scheme=rx.cond(card.status == "confirmed", "green", "red"),
+                        color_scheme=rx.cond(
+                            card.status == BookingStatus.CONFIRMED.value, "green", "red"
+                        ),
                     ),
                     rx.text(card.total, size="2", weight="bold"),
                     align="center",
@@ -125,9 +125,7 @@ def _booking_row(card: BookingCard) -> rx.Component:
             ),
             rx.spacer(),
             rx.hstack(
-                rx.link(
-                    rx.button("Tickets", variant="soft"), href="/bookings/" + card.id.to_string()
-                ),
+                rx.link(rx.button("Tickets", variant="soft"), href=routes.booking_url(card.id)),
                 rx.cond(
                     card.cancellable,
                     rx.alert_dialog.root(
@@ -191,7 +189,7 @@ def _list(title: str, items, empty: str) -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.MY_BOOKINGS,
     title="My bookings — ticketapp",
     on_load=[SessionState.restore, MyBookingsState.load],
@@ -225,7 +223,7 @@ def _note(ok: rx.Var, error: rx.Var) -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.ACCOUNT,
     title="Account — ticketapp",
     on_load=[SessionState.restore, AccountState.load],

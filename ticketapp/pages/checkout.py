@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp import routes
 from ticketapp.components.common import loading_block
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import countdown
-from ticketapp.state.purchase import CheckoutState, Line
+from ticketapp.pages.registry import page
+from ticketapp.state.checkout import CheckoutState, Line
 from ticketapp.state.session import SessionState
 
 
@@ -134,8 +136,8 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/checkout/[hold_id]",
+@page(
+    route=routes.CHECKOUT_PAGE,
     title="Checkout — ticketapp",
     on_load=[SessionState.restore, CheckoutState.load],
 )

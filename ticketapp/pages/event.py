@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp import routes
 from ticketapp.components.common import loading_block, not_found
 from ticketapp.components.layout import template
-from ticketapp.state.purchase import EventState, ShowRow
+from ticketapp.pages.registry import page
+from ticketapp.state.event import EventState, ShowRow
 from ticketapp.state.session import SessionState
 
 STATUS_COLORS = {"On sale": "green", "Few left": "orange", "Sold out": "red"}
@@ -39,7 +41,7 @@ def _show_row(show: ShowRow) -> rx.Component:
             ),
             rx.cond(
                 show.bookable,
-                rx.link(rx.button("Choose seats"), href=f"/shows/{show.id}"),
+                rx.link(rx.button("Choose seats"), href=routes.show_url(show.id)),
                 rx.button("Choose seats", disabled=True),
             ),
             align="center",
@@ -88,8 +90,8 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/events/[event_id]",
+@page(
+    route=routes.EVENT_PAGE,
     title="Event — ticketapp",
     on_load=[SessionState.restore, EventState.load],
 )

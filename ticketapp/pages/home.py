@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp.components.event_card import event_card
 from ticketapp.components.layout import template
+from ticketapp.pages.registry import page
 from ticketapp.state.browse import BrowseState
 from ticketapp.state.session import SessionState
 
@@ -100,7 +101,7 @@ def _skeleton() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route="/",
     title="ticketapp — upcoming events",
     on_load=[SessionState.restore, BrowseState.load],

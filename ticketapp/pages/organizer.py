@@ -18,7 +18,8 @@ from ticketapp.components.organizer import (
     stat_grid,
     status_badge,
 )
-from ticketapp.state.event_admin import NewEventState
+from ticketapp.pages.registry import page
+from ticketapp.state.new_event import NewEventState
 from ticketapp.state.organizer import EventLine, EventsState, OverviewState, ShowLine
 from ticketapp.state.session import SessionState
 
@@ -82,7 +83,7 @@ def _upcoming() -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.ORGANIZER,
     title="Dashboard — ticketapp",
     on_load=[SessionState.restore, OverviewState.load],
@@ -126,7 +127,7 @@ def _event_row(event: EventLine) -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.ORGANIZER_EVENTS,
     title="Your events — ticketapp",
     on_load=[SessionState.restore, EventsState.load],
@@ -220,7 +221,7 @@ def event_fields(
     )
 
 
-@rx.page(
+@page(
     route=routes.ORGANIZER_NEW_EVENT,
     title="New event — ticketapp",
     on_load=[SessionState.restore, NewEventState.check_access],

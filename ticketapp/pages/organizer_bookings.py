@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp import routes
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, data_table, page_header, status_badge
+from ticketapp.models import BookingStatus
+from ticketapp.pages.registry import page
 from ticketapp.state.bookings_admin import BookingLine, BookingsAdminState
 from ticketapp.state.session import SessionState
 
@@ -26,8 +29,8 @@ def _filters() -> rx.Component:
             ),
             rx.el.select(
                 rx.el.option("Any status", value=""),
-                rx.el.option("Confirmed", value="confirmed"),
-                rx.el.option("Cancelled", value="cancelled"),
+                rx.el.option("Confirmed", value=BookingStatus.CONFIRMED.value),
+                rx.el.option("Cancelled", value=BookingStatus.CANCELLED.value),
                 name="status",
                 default_value=B.status,
                 class_name="native-select",
@@ -169,8 +172,8 @@ def _table() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/organizer/events/[event_id]/bookings",
+@page(
+    route=routes.ORGANIZER_BOOKINGS_PAGE,
     title="Bookings — ticketapp dashboard",
     on_load=[SessionState.restore, B.load],
 )

@@ -19,7 +19,9 @@ from ticketapp.components.organizer import (
     stat_grid,
     status_badge,
 )
+from ticketapp.models import EventStatus
 from ticketapp.pages.organizer import event_fields
+from ticketapp.pages.registry import page
 from ticketapp.state.event_admin import (
     EventAdminState,
     PriceRow,
@@ -265,7 +267,7 @@ def _showtimes() -> rx.Component:
                 rx.heading("Showtimes", size="4"),
                 rx.spacer(),
                 rx.cond(
-                    S.status != "cancelled",
+                    S.status != EventStatus.CANCELLED.value,
                     rx.button(
                         rx.icon("plus", size=16),
                         "Add showtime",
@@ -323,7 +325,7 @@ def _details() -> rx.Component:
                     "Save details",
                     type="submit",
                     id="save-details",
-                    disabled=S.status == "cancelled",
+                    disabled=S.status == EventStatus.CANCELLED.value,
                 ),
                 spacing="3",
                 width="100%",
@@ -395,7 +397,7 @@ def _danger_zone() -> rx.Component:
         ),
     )
     return rx.cond(
-        S.status == "cancelled",
+        S.status == EventStatus.CANCELLED.value,
         rx.callout(
             "This event is cancelled: it is off sale and its bookings were cancelled.",
             icon="ban",
@@ -437,11 +439,11 @@ def _actions() -> list[rx.Component]:
         rx.match(
             S.status,
             (
-                "draft",
+                EventStatus.DRAFT.value,
                 rx.button("Publish", on_click=S.publish, id="publish-event", color_scheme="green"),
             ),
             (
-                "published",
+                EventStatus.PUBLISHED.value,
                 rx.button("Unpublish", on_click=S.unpublish, id="unpublish-event", variant="soft"),
             ),
             rx.fragment(),
@@ -449,8 +451,8 @@ def _actions() -> list[rx.Component]:
     ]
 
 
-@rx.page(
-    route="/organizer/events/[event_id]",
+@page(
+    route=routes.ORGANIZER_EVENT_PAGE,
     title="Event — ticketapp dashboard",
     on_load=[SessionState.restore, S.load],
 )

@@ -9,6 +9,7 @@ from ticketapp.components.common import message_box
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, data_table, empty_state, page_header
 from ticketapp.components.seat_map import seat_map
+from ticketapp.pages.registry import page
 from ticketapp.state.layout_editor import LayoutEditorState, LayoutLine, LayoutsState, SectionDraft
 from ticketapp.state.session import SessionState
 
@@ -35,7 +36,7 @@ def _layout_row(layout: LayoutLine) -> rx.Component:
     )
 
 
-@rx.page(
+@page(
     route=routes.ORGANIZER_LAYOUTS,
     title="Seat layouts — ticketapp",
     on_load=[SessionState.restore, LayoutsState.load],
@@ -311,8 +312,8 @@ def _editor() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/organizer/layouts/[layout_id]",
+@page(
+    route=routes.ORGANIZER_LAYOUT_PAGE,
     title="Layout editor — ticketapp",
     on_load=[SessionState.restore, E.load],
 )

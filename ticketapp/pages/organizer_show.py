@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp import routes
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, page_header, stat_grid, status_badge
 from ticketapp.components.seat_map import seat_map
+from ticketapp.pages.registry import page
 from ticketapp.state.session import TOKEN_STORAGE_NAME, SessionState
 from ticketapp.state.show_admin import CategoryRow, ShowAdminState
 
@@ -117,8 +119,8 @@ def _categories() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/organizer/shows/[show_id]",
+@page(
+    route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
     on_load=[SessionState.restore, A.load],
 )

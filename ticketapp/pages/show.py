@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ticketapp import routes
 from ticketapp.components.common import message_box, not_found
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import seat_map
+from ticketapp.pages.registry import page
 from ticketapp.state.session import SessionState
 from ticketapp.state.show import Legend, Pick, ShowState, StandingArea
 
@@ -198,9 +200,7 @@ def _standing() -> rx.Component:
 
 def _content() -> rx.Component:
     return rx.vstack(
-        rx.link(
-            "← ", ShowState.event_title, href="/events/" + ShowState.event_id.to_string(), size="2"
-        ),
+        rx.link("← ", ShowState.event_title, href=routes.event_url(ShowState.event_id), size="2"),
         rx.skeleton(
             rx.heading(ShowState.event_title, size="7", min_height="1.2em"),
             loading=ShowState.loading,
@@ -244,8 +244,8 @@ def _content() -> rx.Component:
     )
 
 
-@rx.page(
-    route="/shows/[show_id]",
+@page(
+    route=routes.SHOW_PAGE,
     title="Choose your seats — ticketapp",
     on_load=[SessionState.restore, ShowState.load],
 )

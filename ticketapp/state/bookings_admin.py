@@ -12,14 +12,14 @@ import dataclasses
 import reflex as rx
 
 from ticketapp import auth, booking, routes
-from ticketapp.booking import catalog
 from ticketapp.formatting import money, show_time
+from ticketapp.models import BookingStatus
 from ticketapp.state.messages import friendly
-from ticketapp.state.organizer import guarded, organizer_identity, page_error
+from ticketapp.state.organizer import DashboardPage, guarded, organizer_identity, page_error
 from ticketapp.state.show import path_id
 
 PAGE_SIZE = 25
-STATUSES = ("confirmed", "cancelled")
+STATUSES = tuple(BookingStatus)
 
 
 @dataclasses.dataclass
@@ -42,7 +42,7 @@ class ShowOption:
     label: str
 
 
-class BookingsAdminState(rx.State):
+class BookingsAdminState(DashboardPage, rx.State):
     event_id: int = 0
     event_title: str = ""
     shows: list[ShowOption] = []
@@ -52,8 +52,6 @@ class BookingsAdminState(rx.State):
     page: int = 0
     total: int = 0
     rows: list[BookingLine] = []
-    loading: bool = True
-    error: str = ""
 
     @rx.var
     def pages(self) -> int:
@@ -71,9 +69,7 @@ class BookingsAdminState(rx.State):
     def event_url(self) -> str:
         return routes.organizer_event_url(self.event_id)
 
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
+    def _prepare(self) -> str:
         self.event_id = path_id(
             self.router.url.path.removesuffix("/").removesuffix("/bookings"),
             routes.ORGANIZER_EVENTS,
@@ -81,28 +77,18 @@ class BookingsAdminState(rx.State):
         show = str(self.router.url.query_parameters.get("show") or "")
         self.show_id = show if show.isdigit() else ""
         self.search, self.status, self.page = "", "", 0
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
+        return ""
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
-        booking.ensure_can_manage_event(
-            self.event_id, actor_id=identity.user_id, actor_role=identity.role
-        )
-        event = catalog.get_event(
-            self.event_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
+        booking.ensure_can_manage_event(self.event_id, actor=booking.Actor.of(identity))
+        event = booking.get_event(self.event_id, viewer=booking.Actor.of(identity))
         self.event_title = event.title
         self.shows = [
             ShowOption(str(s.show.id), show_time(s.show.starts_at))
-            for s in catalog.list_event_shows(
-                self.event_id, viewer_id=identity.user_id, viewer_role=identity.role
-            )
+            for s in booking.list_event_shows(self.event_id, viewer=booking.Actor.of(identity))
         ]
-        self._fetch()
+        self._fetch(identity)
         self.loading = False
 
     def _filters(self) -> dict:
@@ -112,16 +98,22 @@ class BookingsAdminState(rx.State):
             "search": self.search,
         }
 
-    def _fetch(self) -> None:
-        """One page of rows for the current filter (after the caller passed the gate)."""
-        rows, self.total = booking.event_bookings(
-            self.event_id, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE, **self._filters()
-        )
+    def _fetch(self, identity: auth.Identity) -> None:
+        """One page of rows for the current filter (the engine checks the caller again)."""
+
+        def page() -> tuple[list[booking.BookingRow], int]:
+            return booking.event_bookings(
+                self.event_id,
+                actor=booking.Actor.of(identity),
+                limit=PAGE_SIZE,
+                offset=self.page * PAGE_SIZE,
+                **self._filters(),
+            )
+
+        rows, self.total = page()
         if not rows and self.page and self.total:
             self.page = (self.total - 1) // PAGE_SIZE
-            rows, self.total = booking.event_bookings(
-                self.event_id, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE, **self._filters()
-            )
+            rows, self.total = page()
         self.rows = [
             BookingLine(
                 id=r.id,
@@ -133,7 +125,7 @@ class BookingsAdminState(rx.State):
                 total=money(r.total_cents, r.currency),
                 status=r.status,
                 booked=show_time(r.created_at),
-                cancellable=r.status == "confirmed",
+                cancellable=r.cancellable,
             )
             for r in rows
         ]
@@ -143,10 +135,7 @@ class BookingsAdminState(rx.State):
         if refusal:
             return refusal
         try:
-            booking.ensure_can_manage_event(
-                self.event_id, actor_id=identity.user_id, actor_role=identity.role
-            )
-            self._fetch()
+            self._fetch(identity)
         except booking.BookingError as exc:
             self.error = page_error(exc)
         return None
@@ -207,8 +196,7 @@ class BookingsAdminState(rx.State):
         try:
             export = booking.bookings_csv(
                 self.event_id,
-                actor_id=identity.user_id,
-                actor_role=identity.role,
+                actor=booking.Actor.of(identity),
                 **self._filters(),
             )
         except booking.BookingError as exc:

@@ -1,4 +1,4 @@
-"""The event list on the home page: search, filters and "load more" over the catalog."""
+"""The event list on the home page: search, filters and "load more" over the booking."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import reflex as rx
 
-from ticketapp.booking import catalog
+from ticketapp import booking, routes
 from ticketapp.formatting import money, short_date, show_time
 
 PAGE_SIZE = 12
@@ -31,7 +31,7 @@ class EventCard:
     url: str
 
 
-def _card(summary: catalog.EventSummary) -> EventCard:
+def _card(summary: booking.EventSummary) -> EventCard:
     return EventCard(
         id=summary.id,
         title=summary.title,
@@ -48,7 +48,7 @@ def _card(summary: catalog.EventSummary) -> EventCard:
         ),
         sold_out=summary.sold_out,
         few_left=summary.few_left,
-        url=f"/events/{summary.id}",
+        url=routes.event_url(summary.id),
     )
 
 
@@ -81,7 +81,7 @@ class BrowseState(rx.State):
 
     def _fetch(self, offset: int) -> tuple[list[EventCard], int]:
         date_to = _parse_day(self.date_to)
-        summaries, total = catalog.list_upcoming_events(
+        summaries, total = booking.list_upcoming_events(
             text=self.query,
             category=self.category,
             venue=self.venue,
@@ -96,7 +96,7 @@ class BrowseState(rx.State):
     def load(self) -> None:
         self.loading, self.error = True, ""
         try:
-            self.categories = catalog.list_event_categories()
+            self.categories = booking.list_event_categories()
             self.events, self.total = self._fetch(0)
         except Exception:  # a broken database must not show a stack trace
             logger.exception("loading events failed")

@@ -1,6 +1,6 @@
 """One event on the dashboard: its details, publishing, delete or cancel, its showtimes and
-figures; and the new-event form. Every handler re-checks the caller (`organizer_identity`)
-and leaves every rule to the engine (`booking.catalog`, `booking.organizing`)."""
+figures, and the showtime form. Every handler re-checks the caller (`organizer_identity`)
+and leaves every rule to the engine (`booking.events`, `booking.shows`, `booking.reports`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from datetime import timedelta
 import reflex as rx
 
 from ticketapp import auth, booking, routes
-from ticketapp.booking import catalog
-from ticketapp.booking.catalog import PriceSpec
-from ticketapp.booking.layouts import category_color
+from ticketapp.booking import category_color
 from ticketapp.formatting import (
     input_time,
     money,
@@ -22,10 +20,12 @@ from ticketapp.formatting import (
     percent,
     show_time,
 )
-from ticketapp.models import utcnow
+from ticketapp.models import EventStatus, ShowStatus, utcnow
 from ticketapp.state.messages import friendly
+from ticketapp.state.new_event import event_form_fields
 from ticketapp.state.organizer import (
     CategoryLine,
+    DashboardPage,
     Stat,
     category_lines,
     chart_days,
@@ -34,43 +34,6 @@ from ticketapp.state.organizer import (
     stats_of,
 )
 from ticketapp.state.show import path_id
-
-EVENT_FIELDS = ("title", "venue_name", "venue_address", "category", "banner_url", "description")
-
-
-def _event_fields(form: dict) -> dict[str, str]:
-    return {name: str(form.get(name) or "") for name in EVENT_FIELDS}
-
-
-class NewEventState(rx.State):
-    error: str = ""
-    error_field: str = ""
-    busy: bool = False
-
-    @rx.event
-    async def check_access(self):
-        _, refusal = await organizer_identity(self)
-        return refusal or None
-
-    @rx.event
-    async def create(self, form: dict):
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        self.busy, self.error, self.error_field = True, "", ""
-        try:
-            event = catalog.create_event(identity.user_id, **_event_fields(form))
-        except booking.InvalidRequest as exc:
-            self.busy, self.error, self.error_field = False, friendly(exc), exc.field or ""
-            return None
-        except booking.BookingError as exc:
-            self.busy, self.error = False, friendly(exc)
-            return None
-        self.busy = False
-        return [
-            rx.toast.success(f"“{event.title}” is saved as a draft. Add its showtimes next."),
-            rx.redirect(routes.organizer_event_url(event.id)),
-        ]
 
 
 @dataclasses.dataclass
@@ -88,7 +51,7 @@ class ShowAdminLine:
     editable: bool
 
 
-class EventAdminState(rx.State):
+class EventAdminState(DashboardPage, rx.State):
     event_id: int = 0
     title: str = ""
     venue_name: str = ""
@@ -106,8 +69,6 @@ class EventAdminState(rx.State):
     form_key: int = 0  # bumped to reset the details form to the saved values
     details_error: str = ""
     details_error_field: str = ""
-    loading: bool = True
-    error: str = ""
 
     @rx.var
     def public_url(self) -> str:
@@ -117,16 +78,10 @@ class EventAdminState(rx.State):
     def bookings_url(self) -> str:
         return routes.organizer_bookings_url(self.event_id)
 
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
+    def _prepare(self) -> str:
         self.details_error = self.details_error_field = ""
         self.event_id = path_id(self.router.url.path, routes.ORGANIZER_EVENTS)
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
+        return ""
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
@@ -134,14 +89,10 @@ class EventAdminState(rx.State):
 
     def _fill(self, identity: auth.Identity) -> None:
         """Read the event, its shows and figures (the engine checks the caller first)."""
-        who = {"actor_id": identity.user_id, "actor_role": identity.role}
+        who = {"actor": booking.Actor.of(identity)}
         report = booking.event_report(self.event_id, **who)
-        event = catalog.get_event(
-            self.event_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
-        summaries = catalog.list_event_shows(
-            self.event_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
+        event = booking.get_event(self.event_id, viewer=booking.Actor.of(identity))
+        summaries = booking.list_event_shows(self.event_id, viewer=booking.Actor.of(identity))
         self.title, self.status = event.title, event.status
         self.venue_name, self.venue_address = event.venue_name, event.venue_address
         self.category, self.banner_url = event.category, event.banner_url
@@ -157,7 +108,7 @@ class EventAdminState(rx.State):
             show, figures = summary.show, by_show[summary.show.id].counts
             places = figures.total - figures.blocked
             status = show.status
-            if status == "scheduled" and show.starts_at <= now:
+            if status == ShowStatus.SCHEDULED and show.starts_at <= now:
                 status = "past"
             self.shows.append(
                 ShowAdminLine(
@@ -173,7 +124,7 @@ class EventAdminState(rx.State):
                     ),
                     url=routes.organizer_show_url(show.id),
                     bookings_url=routes.organizer_bookings_url(self.event_id, show.id),
-                    editable=status == "scheduled" and event.status != "cancelled",
+                    editable=summary.editable and status != "past",
                 )
             )
         self.bookings_count, self.live_bookings = report.bookings, report.live_bookings
@@ -198,11 +149,10 @@ class EventAdminState(rx.State):
             return refusal
         self.details_error = self.details_error_field = ""
         try:
-            catalog.update_event(
+            booking.update_event(
                 self.event_id,
-                actor_id=identity.user_id,
-                actor_role=identity.role,
-                **_event_fields(form),
+                actor=booking.Actor.of(identity),
+                **event_form_fields(form),
             )
         except booking.InvalidRequest as exc:
             self.details_error, self.details_error_field = friendly(exc), exc.field or ""
@@ -217,8 +167,8 @@ class EventAdminState(rx.State):
     @rx.event
     async def publish(self):
         return await self._act(
-            lambda who: catalog.update_event(
-                self.event_id, actor_id=who.user_id, actor_role=who.role, status="published"
+            lambda who: booking.update_event(
+                self.event_id, actor=booking.Actor.of(who), status=EventStatus.PUBLISHED
             ),
             "Published: customers can now find the event and book.",
         )
@@ -226,8 +176,8 @@ class EventAdminState(rx.State):
     @rx.event
     async def unpublish(self):
         return await self._act(
-            lambda who: catalog.update_event(
-                self.event_id, actor_id=who.user_id, actor_role=who.role, status="draft"
+            lambda who: booking.update_event(
+                self.event_id, actor=booking.Actor.of(who), status=EventStatus.DRAFT
             ),
             "Back to draft: the event is hidden from customers.",
         )
@@ -238,7 +188,7 @@ class EventAdminState(rx.State):
         if refusal:
             return refusal
         try:
-            catalog.delete_event(self.event_id, actor_id=identity.user_id, actor_role=identity.role)
+            booking.delete_event(self.event_id, actor=booking.Actor.of(identity))
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
         return [
@@ -252,8 +202,7 @@ class EventAdminState(rx.State):
             # The engine writes every buyer's "cancelled" mail in the same transaction.
             return booking.cancel_event(
                 self.event_id,
-                actor_id=who.user_id,
-                actor_role=who.role,
+                actor=booking.Actor.of(who),
                 reason=str(form.get("reason") or ""),
             )
 
@@ -275,8 +224,7 @@ class EventAdminState(rx.State):
         def cancel(who: auth.Identity) -> booking.Cancellation:
             return booking.cancel_show(
                 show_id,
-                actor_id=who.user_id,
-                actor_role=who.role,
+                actor=booking.Actor.of(who),
                 reason=str(form.get("reason") or ""),
             )
 
@@ -324,7 +272,7 @@ class ShowFormState(rx.State):
     def _layouts(self, identity: auth.Identity) -> None:
         self.layouts = [
             LayoutOption(str(item.id), f"{item.name} ({item.seats + item.standing} places)")
-            for item in booking.list_layouts(actor_id=identity.user_id, actor_role=identity.role)
+            for item in booking.list_layouts(actor=booking.Actor.of(identity))
         ]
 
     def _price_rows(
@@ -333,9 +281,7 @@ class ShowFormState(rx.State):
         """A price input per category of the chosen layout, filled from `keep`; an existing
         show also keeps its other categories (a show never loses a price)."""
         names = (
-            booking.layout_categories(
-                int(self.layout_id), actor_id=identity.user_id, actor_role=identity.role
-            )
+            booking.layout_categories(int(self.layout_id), actor=booking.Actor.of(identity))
             if self.layout_id
             else []
         )
@@ -352,8 +298,8 @@ class ShowFormState(rx.State):
         event_state = await self.get_state(EventAdminState)
         try:
             self._layouts(identity)
-            shows = catalog.list_event_shows(
-                event_state.event_id, viewer_id=identity.user_id, viewer_role=identity.role
+            shows = booking.list_event_shows(
+                event_state.event_id, viewer=booking.Actor.of(identity)
             )
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
@@ -366,7 +312,9 @@ class ShowFormState(rx.State):
             self.layout_id = self.layouts[0].id if self.layouts else ""
         start = (utcnow() + timedelta(days=14)).replace(hour=19, minute=30, second=0)
         self.starts, self.sales_open, self.sales_close = input_time(start), "", ""
-        self.hold_minutes, self.cap = "10", "10"
+        defaults = booking.new_show_defaults()
+        self.hold_minutes = str(max(1, defaults.hold_seconds // 60))
+        self.cap = str(defaults.max_seats_per_customer)
         if last is not None:
             self.hold_minutes = str(max(1, last.show.hold_seconds // 60))
             self.cap = str(last.show.max_seats_per_customer)
@@ -385,9 +333,7 @@ class ShowFormState(rx.State):
             return refusal
         self.error, self.busy = "", False
         try:
-            summary = catalog.get_show(
-                int(show_id), viewer_id=identity.user_id, viewer_role=identity.role
-            )
+            summary = booking.get_show(int(show_id), viewer=booking.Actor.of(identity))
             self._layouts(identity)
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
@@ -429,16 +375,18 @@ class ShowFormState(rx.State):
     async def submit(self, form: dict):
         identity, refusal = await organizer_identity(self)
         if refusal:
-            return refusal
+            yield refusal
+            return
         self.error = ""
         parsed = self._parse(form)
         if isinstance(parsed, str):
             self.error = parsed
-            return None
+            return
         starts_at, sales_open_at, sales_close_at, hold_seconds, cap, prices = parsed
         event_state = await self.get_state(EventAdminState)
-        who = {"actor_id": identity.user_id, "actor_role": identity.role}
+        who = {"actor": booking.Actor.of(identity)}
         self.busy = True
+        yield  # the button shows it is working (a big hall takes a moment to materialize)
         try:
             if self.show_id:
                 booking.edit_show(
@@ -456,8 +404,8 @@ class ShowFormState(rx.State):
             else:
                 if not self.layout_id:
                     self.busy, self.error = False, "Choose a seat layout (or create one first)."
-                    return None
-                catalog.create_show(
+                    return
+                booking.create_show(
                     event_state.event_id,
                     starts_at,
                     int(self.layout_id),
@@ -471,10 +419,10 @@ class ShowFormState(rx.State):
                 done = "Showtime added: its seats are ready to sell."
         except booking.BookingError as exc:
             self.busy, self.error = False, friendly(exc)
-            return None
+            return
         self.busy, self.open = False, False
         await event_state._load(identity)
-        return rx.toast.success(done)
+        yield rx.toast.success(done)
 
     def _parse(self, form: dict):
         """Form text -> values, or the message saying which field is not understood."""
@@ -501,7 +449,7 @@ class ShowFormState(rx.State):
                 cents = parse_money(text)
             except ValueError:
                 return f"Enter a price for {row.name} (for example 25.00)."
-            prices.append(PriceSpec(row.name, cents, rank=rank, color=category_color(rank)))
+            prices.append(booking.PriceSpec(row.name, cents, rank=rank, color=category_color(rank)))
         if not prices:
             return "This layout has no price categories."
         return starts_at, sales_open_at, sales_close_at, hold_seconds, cap, prices

@@ -19,8 +19,7 @@ from typing import Any
 import reflex as rx
 
 from ticketapp import auth, booking, routes
-from ticketapp.booking.catalog import row_labels
-from ticketapp.booking.layouts import (
+from ticketapp.booking import (
     ACCESSIBLE,
     BLOCKED,
     COMPANION,
@@ -33,10 +32,11 @@ from ticketapp.booking.layouts import (
     decode_preview_seat_id,
     grid_cells,
     preview,
+    row_labels,
 )
 from ticketapp.formatting import short_date
 from ticketapp.state.messages import friendly
-from ticketapp.state.organizer import guarded, organizer_identity
+from ticketapp.state.organizer import DashboardPage, guarded, organizer_identity
 
 SEAT = "seat"  # the tool that clears a mark
 TOOLS = (SEAT, GAP, BLOCKED, ACCESSIBLE, COMPANION)
@@ -53,19 +53,8 @@ class LayoutLine:
     url: str
 
 
-class LayoutsState(rx.State):
+class LayoutsState(DashboardPage, rx.State):
     layouts: list[LayoutLine] = []
-    loading: bool = True
-    error: str = ""
-
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
@@ -82,7 +71,7 @@ class LayoutsState(rx.State):
                 created=short_date(item.created_at),
                 url=routes.layout_editor_url(item.id),
             )
-            for item in booking.list_layouts(actor_id=identity.user_id, actor_role=identity.role)
+            for item in booking.list_layouts(actor=booking.Actor.of(identity))
         ]
         self.loading = False
 
@@ -166,7 +155,7 @@ INT_FIELDS = {
 }
 
 
-class LayoutEditorState(rx.State):
+class LayoutEditorState(DashboardPage, rx.State):
     layout_id: int = 0  # 0: a new layout
     name: str = ""
     sections: list[SectionDraft] = []
@@ -174,9 +163,7 @@ class LayoutEditorState(rx.State):
     upcoming_shows: int = 0
     message: str = ""
     message_is_error: bool = False
-    loading: bool = True
     busy: bool = False
-    error: str = ""
 
     @rx.var
     def preview_layout(self) -> dict[str, Any]:
@@ -207,19 +194,11 @@ class LayoutEditorState(rx.State):
     def heading(self) -> str:
         return "New seat layout" if not self.layout_id else f"Edit layout: {self.name}"
 
-    @rx.event
-    async def load(self):
-        self.loading, self.error, self.message, self.busy = True, "", "", False
+    def _prepare(self) -> str:
+        self.message, self.busy = "", False
         tail = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.layout_id = int(tail) if tail.isdigit() and len(tail) < 10 else 0
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        if tail != "new" and not self.layout_id:
-            self.error, self.loading = "This layout does not exist.", False
-            return None
-        await self._load(identity)
-        return None
+        return "This layout does not exist." if tail != "new" and not self.layout_id else ""
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
@@ -229,12 +208,10 @@ class LayoutEditorState(rx.State):
             self.sections = [SectionDraft("Stalls", "Standard")]
             self.loading = False
             return
-        plans = booking.get_layout_plans(
-            self.layout_id, actor_id=identity.user_id, actor_role=identity.role
-        )
+        plans = booking.get_layout_plans(self.layout_id, actor=booking.Actor.of(identity))
         self.name = plans.name
         self.sections = [draft_of(p) for p in plans.sections]
-        summaries = booking.list_layouts(actor_id=identity.user_id, actor_role=identity.role)
+        summaries = booking.list_layouts(actor=booking.Actor.of(identity))
         self.upcoming_shows = next(
             (s.upcoming_shows for s in summaries if s.id == self.layout_id), 0
         )
@@ -397,8 +374,7 @@ class LayoutEditorState(rx.State):
             saved = booking.save_layout(
                 self.name,
                 [plan_of(d) for d in self.sections],
-                actor_id=identity.user_id,
-                actor_role=identity.role,
+                actor=booking.Actor.of(identity),
                 layout_id=self.layout_id or None,
             )
         except booking.BookingError as exc:

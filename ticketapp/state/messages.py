@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ticketapp import auth
-from ticketapp.booking.errors import BookingError, SeatsUnavailable
+from ticketapp.booking import BookingError, SeatsUnavailable
 
 
 def friendly(error: Exception) -> str:

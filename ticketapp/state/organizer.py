@@ -18,7 +18,6 @@ import reflex as rx
 from ticketapp import auth, booking, routes
 from ticketapp.booking import OrganizerOverview, SalesCounts
 from ticketapp.formatting import money, percent, show_time
-from ticketapp.models import Role
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import identity_or_login
 
@@ -34,7 +33,7 @@ async def organizer_identity(state: rx.State) -> tuple[auth.Identity | None, lis
     identity, login = await identity_or_login(state)
     if login is not None:
         return None, [login]
-    if identity.role not in (Role.ORGANIZER, Role.ADMIN):
+    if not booking.Actor.of(identity).is_organizer:
         logger.info("user %s (%s) refused at %s", identity.user_id, identity.role, "dashboard")
         return None, [rx.toast.error(DENIED, id="dashboard-denied"), rx.redirect(routes.HOME)]
     return identity, []
@@ -65,6 +64,38 @@ def guarded(load: Callable) -> Callable:
 
     run.__name__ = load.__name__
     return run
+
+
+class DashboardPage(rx.State, mixin=True):
+    """What every dashboard page's state does on load, written once: read the address,
+    re-verify the organizer (`organizer_identity`), then load under `guarded`.
+
+    A page overrides `_prepare` (read its ids from the address, reset its form; return a
+    message if the address names nothing) and `_load`, decorated `@guarded` (fetch through
+    the engine, which checks ownership again).
+    """
+
+    loading: bool = True
+    error: str = ""
+
+    def _prepare(self) -> str:
+        return ""
+
+    async def _load(self, identity: auth.Identity) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    async def load(self):
+        self.loading, self.error = True, ""
+        problem = self._prepare()
+        identity, refusal = await organizer_identity(self)
+        if refusal:
+            return refusal
+        if problem:
+            self.error, self.loading = problem, False
+            return None
+        await self._load(identity)
+        return None
 
 
 @dataclasses.dataclass
@@ -130,28 +161,15 @@ class ShowLine:
     url: str
 
 
-class OverviewState(rx.State):
+class OverviewState(DashboardPage, rx.State):
     stats: list[Stat] = []
     shows: list[ShowLine] = []
     daily: list[dict] = []
     categories: list[CategoryLine] = []
-    loading: bool = True
-    error: str = ""
-
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
-        overview: OrganizerOverview = booking.organizer_overview(
-            actor_id=identity.user_id, actor_role=identity.role
-        )
+        overview: OrganizerOverview = booking.organizer_overview(actor=booking.Actor.of(identity))
         currency = overview.currency
         self.stats = stats_of(overview.counts, currency)
         self.shows = [
@@ -187,23 +205,12 @@ class EventLine:
     url: str
 
 
-class EventsState(rx.State):
+class EventsState(DashboardPage, rx.State):
     events: list[EventLine] = []
-    loading: bool = True
-    error: str = ""
-
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
-        rows = booking.organizer_events(actor_id=identity.user_id, actor_role=identity.role)
+        rows = booking.organizer_events(actor=booking.Actor.of(identity))
         self.events = [
             EventLine(
                 id=e.id,

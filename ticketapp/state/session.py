@@ -23,8 +23,8 @@ from typing import Any
 import reflex as rx
 
 from ticketapp import auth, routes
-from ticketapp.booking.access import Actor
-from ticketapp.models import Role, User
+from ticketapp.booking import Actor
+from ticketapp.models import User
 
 TOKEN_STORAGE_NAME = "ticketapp_token"
 
@@ -56,7 +56,7 @@ class SessionState(rx.State):
 
     @rx.var
     def is_organizer(self) -> bool:
-        return self.user_role in (Role.ORGANIZER, Role.ADMIN)
+        return Actor(self.user_id, self.user_role).is_organizer
 
     def _show_user(self, user: User | Actor | None) -> None:
         self.user_id = user.id if user else 0
@@ -102,11 +102,9 @@ async def verified_viewer(state: rx.State) -> auth.Identity | None:
     return (await state.get_state(SessionState)).identity()
 
 
-def viewer_args(identity: auth.Identity | None) -> dict[str, int | str | None]:
-    """The engine's `viewer_id`/`viewer_role` keywords for `identity` (None: a visitor)."""
-    if identity is None:
-        return {"viewer_id": None, "viewer_role": None}
-    return {"viewer_id": identity.user_id, "viewer_role": identity.role}
+def viewer_args(identity: auth.Identity | None) -> dict[str, Actor | None]:
+    """The engine's `viewer` keyword for `identity` (None: a visitor)."""
+    return {"viewer": Actor.of(identity) if identity is not None else None}
 
 
 async def identity_or_login(

@@ -14,13 +14,10 @@ import time
 
 import reflex as rx
 
-from ticketapp import booking
-from ticketapp.booking import catalog
-from ticketapp.booking.compact import compact_layout, layout_url, seat_positions
-from ticketapp.booking.quotes import quote_seats
+from ticketapp import booking, routes
+from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_positions
 from ticketapp.formatting import money, show_time
 from ticketapp.live import hub
-from ticketapp.models import Show, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import identity_or_login, verified_viewer, viewer_args
 
@@ -59,6 +56,18 @@ def path_id(path: str, prefix: str) -> int:
     """The numeric id in `/prefix/123`; 0 when there is none."""
     tail = path.rstrip("/").removeprefix(prefix).strip("/")
     return int(tail) if tail.isdigit() and len(tail) < 10 else 0
+
+
+async def _tab_connected(token: str) -> bool:
+    """Is the browser tab behind `token` still connected (to any worker)? A watcher that
+    outlives its tab would push every change of the hall into the void for hours, and Reflex
+    logs each such push as "send delta to disconnected client"."""
+    from ticketapp.ticketapp import app  # the app imports this module: resolve at call time
+
+    tokens = getattr(app.event_namespace, "_token_manager", None)
+    if tokens is None:
+        return True  # not served by a running app (tests): keep watching
+    return await tokens.is_token_connected(token)
 
 
 class ShowState(rx.State):
@@ -114,7 +123,7 @@ class ShowState(rx.State):
 
     @rx.event
     async def load(self):
-        show_id = path_id(self.router.url.path, "/shows")
+        show_id = path_id(self.router.url.path, routes.SHOWS)
         # A message handed over by checkout (expired hold) survives exactly one load.
         self.message, self.message_is_error, self.flash = self.flash, bool(self.flash), ""
         self.loading, self.not_found, self.current_show_id = True, False, show_id
@@ -122,8 +131,8 @@ class ShowState(rx.State):
         identity = await verified_viewer(self)
         viewer = viewer_args(identity)
         try:
-            summary = catalog.get_show(show_id, **viewer)
-            event = catalog.get_event(summary.show.event_id, **viewer)
+            summary = booking.get_show(show_id, **viewer)
+            event = booking.get_event(summary.show.event_id, **viewer)
         except booking.NotFound:
             self.not_found, self.loading = True, False
             return None
@@ -132,7 +141,7 @@ class ShowState(rx.State):
         self.starts = show_time(show.starts_at)
         self.hold_minutes = max(1, show.hold_seconds // 60)
         self.cap = show.max_seats_per_customer
-        self.sales_note = _sales_note(show, event.status)
+        self.sales_note = _sales_note(summary)
         self.currency = summary.prices[0].currency if summary.prices else "EUR"
         self.legend = [
             Legend(c.id, c.name, c.color, money(c.price_cents, c.currency)) for c in summary.prices
@@ -198,11 +207,14 @@ class ShowState(rx.State):
             if not show_id or self._watching == show_id or self.is_general_admission:
                 return
             self._watching = show_id
+            token = self.router.session.client_token
         seen = hub.version(show_id)
         deadline = time.monotonic() + WATCH_SECONDS
         try:
             while time.monotonic() < deadline:
                 version = await hub.wait_for_change(show_id, seen, timeout=20)
+                if not await _tab_connected(token):
+                    return  # the tab is closed: nobody to push the hall to
                 if version is None:
                     async with self:
                         if self.current_show_id != show_id:
@@ -320,7 +332,7 @@ class ShowState(rx.State):
             self.busy = False
             return
         self.busy = False
-        yield rx.redirect(f"/checkout/{self.hold_id}")
+        yield rx.redirect(routes.checkout_url(self.hold_id))
 
     @rx.event
     async def best_available(self, form: dict):
@@ -334,17 +346,16 @@ class ShowState(rx.State):
         except ValueError:
             self._say("Please choose a number of seats.", error=True)
             return None
-        if self.hold_id and booking.current_hold(identity.user_id, self.current_show_id):
-            # Best available starts a fresh cart: let go of what was held before.
-            booking.release_hold(self.hold_id, user_id=identity.user_id)
-            self.hold_id = 0
         try:
+            # Best available starts a fresh cart; the engine lets go of what was held before
+            # only if it finds the new seats.
             result = booking.hold_best_available(
                 identity.user_id,
                 self.current_show_id,
                 quantity,
                 category_id=category_id,
                 accessible=accessible,
+                replace_hold=True,
             )
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
@@ -379,21 +390,23 @@ class ShowState(rx.State):
             self._say(friendly(exc), error=True)
             await self._refresh_statuses()
             return None
-        return rx.redirect(f"/checkout/{result.hold_id}")
+        return rx.redirect(routes.checkout_url(result.hold_id))
 
     @rx.event
     async def refresh(self) -> None:
         await self._refresh_statuses()
 
 
-def _sales_note(show: Show, event_status: str) -> str:
-    now = utcnow()
-    if show.status == "cancelled" or event_status == "cancelled":
-        return "This show has been cancelled."
-    if show.starts_at <= now:
-        return "This show has already started."
-    if show.sales_open_at and show.sales_open_at > now:
+def _sales_note(summary: booking.ShowSummary) -> str:
+    """The engine's sales status in the buyer's words (nothing while it sells)."""
+    show = summary.show
+    if summary.sales == booking.SalesStatus.NOT_YET and show.sales_open_at:
         return f"Sales open {show_time(show.sales_open_at)}."
-    if show.sales_close_at and show.sales_close_at <= now:
-        return "Sales for this show have closed."
-    return ""
+    return SALES_NOTES.get(summary.sales, "")
+
+
+SALES_NOTES = {
+    booking.SalesStatus.CANCELLED: "This show has been cancelled.",
+    booking.SalesStatus.STARTED: "This show has already started.",
+    booking.SalesStatus.CLOSED: "Sales for this show have closed.",
+}

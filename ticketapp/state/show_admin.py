@@ -12,12 +12,11 @@ import dataclasses
 import reflex as rx
 
 from ticketapp import auth, booking, routes
-from ticketapp.booking import catalog
-from ticketapp.booking.compact import compact_layout, layout_url, status_string
+from ticketapp.booking import compact_layout, layout_url, status_string
 from ticketapp.formatting import money, percent, show_time
-from ticketapp.models import utcnow
+from ticketapp.models import ShowStatus, utcnow
 from ticketapp.state.messages import friendly
-from ticketapp.state.organizer import Stat, guarded, organizer_identity, stats_of
+from ticketapp.state.organizer import DashboardPage, Stat, guarded, organizer_identity, stats_of
 from ticketapp.state.show import path_id
 
 VERDICTS = {
@@ -40,7 +39,7 @@ class CategoryRow:
     revenue: str
 
 
-class ShowAdminState(rx.State):
+class ShowAdminState(DashboardPage, rx.State):
     show_id: int = 0
     event_id: int = 0
     event_title: str = ""
@@ -57,8 +56,6 @@ class ShowAdminState(rx.State):
     scan_detail: str = ""
     scan_color: str = "gray"
     scans: int = 0  # bumped on every scan: the code input is cleared for the next ticket
-    loading: bool = True
-    error: str = ""
 
     @rx.var
     def event_url(self) -> str:
@@ -68,32 +65,20 @@ class ShowAdminState(rx.State):
     def bookings_url(self) -> str:
         return routes.organizer_bookings_url(self.event_id, self.show_id)
 
-    @rx.event
-    async def load(self):
-        self.loading, self.error = True, ""
+    def _prepare(self) -> str:
         self._scanned("", "", "", "gray")
-        self.show_id = path_id(self.router.url.path, "/organizer/shows")
-        identity, refusal = await organizer_identity(self)
-        if refusal:
-            return refusal
-        await self._load(identity)
-        return None
+        self.show_id = path_id(self.router.url.path, routes.ORGANIZER_SHOWS)
+        return ""
 
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
-        sales = booking.show_report(
-            self.show_id, actor_id=identity.user_id, actor_role=identity.role
-        )
-        summary = catalog.get_show(
-            self.show_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
-        event = catalog.get_event(
-            summary.show.event_id, viewer_id=identity.user_id, viewer_role=identity.role
-        )
+        sales = booking.show_sales(self.show_id, actor=booking.Actor.of(identity))
+        summary = booking.get_show(self.show_id, viewer=booking.Actor.of(identity))
+        event = booking.get_event(summary.show.event_id, viewer=booking.Actor.of(identity))
         self.event_id, self.event_title = event.id, event.title
         self.starts = show_time(sales.starts_at)
         self.status = sales.status
-        if sales.status == "scheduled" and sales.starts_at <= utcnow():
+        if sales.status == ShowStatus.SCHEDULED and sales.starts_at <= utcnow():
             self.status = "started"
         self.stats = stats_of(sales.counts, sales.currency)
         self.categories = [
@@ -138,9 +123,7 @@ class ShowAdminState(rx.State):
             self._scanned("empty", "Type or paste a ticket code first.", "", "gray")
             return None
         try:
-            result = booking.check_in(
-                code, show_id=self.show_id, actor_id=identity.user_id, actor_role=identity.role
-            )
+            result = booking.check_in(code, show_id=self.show_id, actor=booking.Actor.of(identity))
         except booking.BookingError as exc:
             self._scanned("error", friendly(exc), "", "red")
             return None

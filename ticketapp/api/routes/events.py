@@ -1,6 +1,7 @@
 """Events: the public catalogue (search, filters, pages) and the organizer's edits.
 
-Who may see a draft and when an edit or delete is refused is `ticketapp.booking.catalog`.
+Who may see a draft is `ticketapp.booking.catalog`; when an edit or delete is refused,
+`ticketapp.booking.events`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from ticketapp import booking
 from ticketapp.api.deps import OPTIONAL_AUTH, Db, EventId, Now, OptionalUser, OrganizerUser
 from ticketapp.api.schemas import (
     NO_NUL,
@@ -19,7 +21,6 @@ from ticketapp.api.schemas import (
     EventSummaryOut,
     EventUpdateIn,
 )
-from ticketapp.booking import catalog
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -39,7 +40,7 @@ def list_events(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> EventPage:
     """Published events with a show still to come, soonest first."""
-    events, total = catalog.list_upcoming_events(
+    events, total = booking.list_upcoming_events(
         now=now,
         text=q,
         category=category,
@@ -57,10 +58,9 @@ def list_events(
 @router.get("/{event_id:int}", openapi_extra=OPTIONAL_AUTH)
 def get_event(event_id: EventId, db: Db, viewer: OptionalUser) -> EventOut:
     """A published event, or one of your own drafts."""
-    event = catalog.get_event(
+    event = booking.get_event(
         event_id,
-        viewer_id=viewer.id if viewer else None,
-        viewer_role=viewer.role if viewer else None,
+        viewer=booking.Actor.of(viewer) if viewer else None,
         db=db,
     )
     return EventOut.model_validate(event)
@@ -68,7 +68,7 @@ def get_event(event_id: EventId, db: Db, viewer: OptionalUser) -> EventOut:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_event(body: EventCreateIn, organizer: OrganizerUser, db: Db) -> EventOut:
-    event = catalog.create_event(organizer.id, db=db, **body.model_dump())
+    event = booking.create_event(booking.Actor.of(organizer), db=db, **body.model_dump())
     return EventOut.model_validate(event)
 
 
@@ -77,10 +77,9 @@ def update_event(
     event_id: EventId, body: EventUpdateIn, organizer: OrganizerUser, db: Db
 ) -> EventOut:
     """Change the fields sent; `{"status": "published"}` publishes the event."""
-    event = catalog.update_event(
+    event = booking.update_event(
         event_id,
-        actor_id=organizer.id,
-        actor_role=organizer.role,
+        actor=booking.Actor.of(organizer),
         db=db,
         **body.model_dump(exclude_unset=True),
     )
@@ -90,5 +89,5 @@ def update_event(
 @router.delete("/{event_id:int}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_event(event_id: EventId, organizer: OrganizerUser, db: Db) -> Response:
     """Delete an event that has never had a booking (409 otherwise)."""
-    catalog.delete_event(event_id, actor_id=organizer.id, actor_role=organizer.role, db=db)
+    booking.delete_event(event_id, actor=booking.Actor.of(organizer), db=db)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,8 +1,8 @@
 """The organizer's desk: own events, bookings of an event, sales, check-in at the door, and
 mails to buyers that could not be delivered.
 
-Ownership is checked by the engine (`ensure_can_manage_event`, `catalog.show_for_organizer`,
-`check_in`): an organizer sees only their own events' data; admins see everything.
+Ownership is checked by the engine (every report and `check_in` checks its `Actor`): an
+organizer sees only their own events' data; admins see everything.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from ticketapp.api.schemas import (
     MailOut,
     ShowSalesOut,
 )
-from ticketapp.booking import catalog
 
 router = APIRouter(prefix="/organizer", tags=["organizer"])
 
@@ -34,7 +33,7 @@ router = APIRouter(prefix="/organizer", tags=["organizer"])
 @router.get("/events")
 def my_events(organizer: OrganizerUser, db: Db) -> list[EventOut]:
     """Your events, drafts included, newest first."""
-    events = catalog.list_organizer_events(organizer.id, organizer.role, db=db)
+    events = booking.list_organizer_events(booking.Actor.of(organizer), db=db)
     return [EventOut.model_validate(e) for e in events]
 
 
@@ -51,11 +50,9 @@ def event_bookings(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> BookingRowPage:
-    booking.ensure_can_manage_event(
-        event_id, actor_id=organizer.id, actor_role=organizer.role, db=db
-    )
     rows, total = booking.event_bookings(
         event_id,
+        actor=booking.Actor.of(organizer),
         show_id=show_id,
         status=status,
         search=search,
@@ -70,25 +67,21 @@ def event_bookings(
 @router.get("/events/{event_id:int}/sales")
 def event_sales(event_id: EventId, organizer: OrganizerUser, db: Db, now: Now) -> EventSalesOut:
     """Seats sold, held and left, and revenue: per event, show and price category."""
-    booking.ensure_can_manage_event(
-        event_id, actor_id=organizer.id, actor_role=organizer.role, db=db
-    )
-    return EventSalesOut.model_validate(booking.event_sales(event_id, now=now, db=db))
+    sales = booking.event_sales(event_id, actor=booking.Actor.of(organizer), now=now, db=db)
+    return EventSalesOut.model_validate(sales)
 
 
 @router.get("/events/{event_id:int}/sales/daily")
 def event_sales_by_day(event_id: EventId, organizer: OrganizerUser, db: Db) -> list[DailySalesOut]:
     """Confirmed bookings, tickets and revenue per UTC day, oldest first."""
-    booking.ensure_can_manage_event(
-        event_id, actor_id=organizer.id, actor_role=organizer.role, db=db
-    )
-    return [DailySalesOut.model_validate(d) for d in booking.sales_over_time(event_id, db=db)]
+    days = booking.sales_over_time(event_id, actor=booking.Actor.of(organizer), db=db)
+    return [DailySalesOut.model_validate(d) for d in days]
 
 
 @router.get("/shows/{show_id:int}/sales")
 def show_sales(show_id: ShowId, organizer: OrganizerUser, db: Db, now: Now) -> ShowSalesOut:
-    catalog.show_for_organizer(show_id, actor_id=organizer.id, actor_role=organizer.role, db=db)
-    return ShowSalesOut.model_validate(booking.show_sales(show_id, now=now, db=db))
+    sales = booking.show_sales(show_id, actor=booking.Actor.of(organizer), now=now, db=db)
+    return ShowSalesOut.model_validate(sales)
 
 
 @router.post("/check-in")
@@ -97,8 +90,7 @@ def check_in(body: CheckInIn, organizer: OrganizerUser, db: Db, now: Now) -> Che
     result = booking.check_in(
         body.ticket_code,
         show_id=body.show_id,
-        actor_id=organizer.id,
-        actor_role=organizer.role,
+        actor=booking.Actor.of(organizer),
         now=now,
         db=db,
     )
@@ -111,7 +103,7 @@ def failed_mail(organizer: OrganizerUser, db: Db) -> list[MailOut]:
 
     At most 200; each names its event and booking, so a dashboard can group them.
     """
-    mails = booking.failed_mails(organizer.id, organizer.role, db=db)
+    mails = booking.failed_mails(booking.Actor.of(organizer), db=db)
     return [MailOut.model_validate(m) for m in mails]
 
 
@@ -124,7 +116,5 @@ def retry_mail(
 ) -> MailOut:
     """Send a failed mail again (after fixing the address or the mail server)."""
     return MailOut.model_validate(
-        booking.retry_mail(
-            mail_id, actor_id=organizer.id, actor_role=organizer.role, now=now, db=db
-        )
+        booking.retry_mail(mail_id, actor=booking.Actor.of(organizer), now=now, db=db)
     )

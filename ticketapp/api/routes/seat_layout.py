@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from ticketapp import booking
 from ticketapp.api.deps import OPTIONAL_AUTH, Db, OptionalUser, ShowId
-from ticketapp.booking import catalog
-from ticketapp.booking.compact import compact_layout
+from ticketapp.booking import compact_layout
 
 router = APIRouter(tags=["shows"])
 
@@ -29,8 +29,8 @@ def seat_layout(
     the answer may be cached when it is the version asked for (`?v=`, or no `v` while the
     show is still at version 0); statuses come from `GET /shows/{show_id}/seats`.
     """
-    viewer_args = {"viewer_id": viewer.id, "viewer_role": viewer.role} if viewer else {}
-    catalog.get_show(show_id, db=db, **viewer_args)  # drafts stay private
+    viewer_args = {"viewer": booking.Actor.of(viewer) if viewer else None}
+    booking.get_show(show_id, db=db, **viewer_args)  # drafts stay private
     layout = compact_layout(show_id, db=db)
     current = v == layout["version"] or (v is None and layout["version"] == 0)
     # With a token the caller may be seeing a draft: keep that out of shared caches.

@@ -17,20 +17,19 @@ from ticketapp.api.schemas import (
     ShowOut,
     ShowUpdateIn,
 )
-from ticketapp.booking import catalog
-from ticketapp.booking.access import Actor
+from ticketapp.booking import Actor
 
 router = APIRouter(tags=["shows"])
 
 
-def _viewer(user: Actor | None) -> dict[str, int | str | None]:
-    return {"viewer_id": user.id if user else None, "viewer_role": user.role if user else None}
+def _viewer(user: Actor | None) -> dict[str, Actor | None]:
+    return {"viewer": user}
 
 
 @router.get("/events/{event_id:int}/shows", openapi_extra=OPTIONAL_AUTH)
 def list_event_shows(event_id: EventId, db: Db, now: Now, viewer: OptionalUser) -> list[ShowOut]:
     """Every show of the event, earliest first, with prices and places left."""
-    shows = catalog.list_event_shows(event_id, now=now, db=db, **_viewer(viewer))
+    shows = booking.list_event_shows(event_id, now=now, db=db, **_viewer(viewer))
     return [ShowOut.of(s) for s in shows]
 
 
@@ -39,13 +38,12 @@ def create_show(
     event_id: EventId, body: ShowCreateIn, organizer: OrganizerUser, db: Db, now: Now
 ) -> ShowOut:
     """Add a showtime; its seats are copied from the layout, priced per section category."""
-    show = catalog.create_show(
+    show = booking.create_show(
         event_id,
         body.starts_at,
         body.layout_id,
-        [catalog.PriceSpec(**p.model_dump()) for p in body.prices],
-        actor_id=organizer.id,
-        actor_role=organizer.role,
+        [booking.PriceSpec(**p.model_dump()) for p in body.prices],
+        actor=booking.Actor.of(organizer),
         sales_open_at=body.sales_open_at,
         sales_close_at=body.sales_close_at,
         hold_seconds=body.hold_seconds,
@@ -53,12 +51,12 @@ def create_show(
         now=now,
         db=db,
     )
-    return ShowOut.of(catalog.get_show(show.id, now=now, db=db, **_viewer(organizer)))
+    return ShowOut.of(booking.get_show(show.id, now=now, db=db, **_viewer(organizer)))
 
 
 @router.get("/shows/{show_id:int}", openapi_extra=OPTIONAL_AUTH)
 def get_show(show_id: ShowId, db: Db, now: Now, viewer: OptionalUser) -> ShowOut:
-    return ShowOut.of(catalog.get_show(show_id, now=now, db=db, **_viewer(viewer)))
+    return ShowOut.of(booking.get_show(show_id, now=now, db=db, **_viewer(viewer)))
 
 
 @router.patch("/shows/{show_id:int}")
@@ -66,28 +64,27 @@ def update_show(
     show_id: ShowId, body: ShowUpdateIn, organizer: OrganizerUser, db: Db, now: Now
 ) -> ShowOut:
     """Reschedule, change the sales window or limits, or cancel a show without bookings."""
-    catalog.update_show(
+    booking.edit_show(
         show_id,
-        actor_id=organizer.id,
-        actor_role=organizer.role,
+        actor=booking.Actor.of(organizer),
         now=now,
         db=db,
         **body.model_dump(exclude_unset=True),
     )
-    return ShowOut.of(catalog.get_show(show_id, now=now, db=db, **_viewer(organizer)))
+    return ShowOut.of(booking.get_show(show_id, now=now, db=db, **_viewer(organizer)))
 
 
 @router.get("/shows/{show_id:int}/seat-map", openapi_extra=OPTIONAL_AUTH)
 def seat_map(show_id: ShowId, db: Db, viewer: OptionalUser) -> SeatMapOut:
     """The static seat map: sections, seats with grid positions, price categories."""
-    catalog.get_show(show_id, db=db, **_viewer(viewer))  # drafts stay private
+    booking.get_show(show_id, db=db, **_viewer(viewer))  # drafts stay private
     return SeatMapOut.of(booking.seat_map(show_id, db=db))
 
 
 @router.get("/shows/{show_id:int}/seats", openapi_extra=OPTIONAL_AUTH)
 def seat_statuses(show_id: ShowId, db: Db, now: Now, viewer: OptionalUser) -> SeatStatusesOut:
     """Live status per seat id: available, held, booked, blocked — and `mine` for your hold."""
-    catalog.get_show(show_id, now=now, db=db, **_viewer(viewer))
+    booking.get_show(show_id, now=now, db=db, **_viewer(viewer))
     statuses = booking.seat_statuses(
         show_id, viewer_id=viewer.id if viewer else None, now=now, db=db
     )

@@ -1,0 +1,121 @@
+"""Checkout of a hold: the buyer's name and e-mail, confirm, or let the seats go."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from datetime import UTC
+
+import reflex as rx
+
+from ticketapp import booking, routes
+from ticketapp.formatting import money, show_time
+from ticketapp.state.messages import friendly
+from ticketapp.state.session import SessionState, identity_or_login, verified_viewer
+from ticketapp.state.show import ShowState, path_id
+
+
+@dataclasses.dataclass
+class Line:
+    label: str
+    category: str
+    price: str
+
+
+class CheckoutState(rx.State):
+    hold_id: int = 0
+    show_id: int = 0
+    event_title: str = ""
+    venue: str = ""
+    starts: str = ""
+    expires_at: str = ""
+    lines: list[Line] = []
+    total: str = ""
+    buyer_name: str = ""
+    buyer_email: str = ""
+    error: str = ""
+    loading: bool = True
+    busy: bool = False
+
+    @rx.event
+    async def load(self):
+        self.loading, self.error = True, ""
+        self.hold_id = path_id(self.router.url.path, routes.CHECKOUT)
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            return login
+        try:
+            hold = booking.get_hold(self.hold_id, user_id=identity.user_id)
+        except booking.BookingError:
+            self.loading = False
+            self.error = "This checkout does not exist."
+            return None
+        if not hold.live:
+            return await self._back_to_map(
+                hold.show_id, "Your hold has expired; please pick again."
+            )
+        self.show_id = hold.show_id
+        self.event_title, self.venue = hold.event_title, hold.venue_name
+        self.starts = show_time(hold.starts_at)
+        self.expires_at = hold.expires_at.astimezone(UTC).isoformat()
+        self.lines = [
+            Line(s.label, s.category_name, money(s.price_cents, hold.currency)) for s in hold.seats
+        ]
+        self.total = money(hold.total_cents, hold.currency)
+        session = await self.get_state(SessionState)  # identity() just refreshed these
+        self.buyer_name, self.buyer_email = session.user_name, session.user_email
+        self.loading = False
+        return None
+
+    async def _back_to_map(self, show_id: int, text: str):
+        show = await self.get_state(ShowState)
+        show.flash = text
+        return [rx.toast.warning(text), rx.redirect(routes.show_url(show_id))]
+
+    @rx.event
+    async def confirm(self, form: dict):
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            yield login
+            return
+        self.busy, self.error = True, ""
+        yield  # the button shows it is working while the booking is made
+        try:
+            # The engine checks the buyer's name and address (booking.buyers): one rule.
+            result = booking.confirm_hold(
+                self.hold_id,
+                user_id=identity.user_id,
+                buyer_name=form.get("buyer_name") or "",
+                buyer_email=form.get("buyer_email") or "",
+            )
+        except booking.HoldExpired:
+            self.busy = False
+            yield await self._back_to_map(
+                self.show_id, "Your hold expired; the seats were released."
+            )
+            return
+        except booking.BookingError as exc:
+            self.busy, self.error = False, friendly(exc)
+            return
+        self.busy = False
+        yield [
+            rx.toast.success("Booked! Your tickets are below."),
+            rx.redirect(routes.booking_url(result.id)),
+        ]
+
+    @rx.event
+    async def expired(self):
+        if identity := await verified_viewer(self):
+            # Already released or confirmed: nothing left to free.
+            with contextlib.suppress(booking.BookingError):
+                booking.release_hold(self.hold_id, user_id=identity.user_id)
+        return await self._back_to_map(
+            self.show_id, "Your hold expired and the seats were released. Please pick again."
+        )
+
+    @rx.event
+    async def give_up(self):
+        if identity := await verified_viewer(self):
+            with contextlib.suppress(booking.BookingError):
+                booking.release_hold(self.hold_id, user_id=identity.user_id)
+        return rx.redirect(routes.show_url(self.show_id))
