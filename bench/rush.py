@@ -95,7 +95,7 @@ from bench.harness import PROJECT_DIR, free_port
 from tests import dbutil
 from tests.appserver import start_server, stop_app, worker_pids
 from tests.owned_services import OwnedPostgres, OwnedRedis
-from ticketapp.booking import catalog, check_invariants
+from ticketapp import booking
 from ticketapp.db import make_engine
 from ticketapp.models import Role, User, utcnow
 
@@ -174,25 +174,23 @@ def seed(db: Any, customers: int) -> Stage:
                 for i, email in enumerate(emails)
             ],
         )
-    layout_id = catalog.create_layout(
-        organizer_id,
+    organizer = booking.Actor(organizer_id, Role.ORGANIZER)
+    layout_id = booking.create_layout(
+        organizer,
         "Rush hall",
         [
-            catalog.grid_section("Hall", "Seated", catalog.row_labels(ROWS), SEATS_PER_ROW),
-            catalog.SectionSpec("Standing", "Standing", general_admission_capacity=STANDING),
+            booking.grid_section("Hall", "Seated", booking.row_labels(ROWS), SEATS_PER_ROW),
+            booking.SectionSpec("Standing", "Standing", general_admission_capacity=STANDING),
         ],
         db=db,
     )
-    event = catalog.create_event(
-        organizer_id, "On-sale rush", "Rush hall", status="published", db=db
-    )
-    show = catalog.create_show(
+    event = booking.create_event(organizer, "On-sale rush", "Rush hall", status="published", db=db)
+    show = booking.create_show(
         event.id,
         utcnow().replace(microsecond=0) + timedelta(days=10),
         layout_id,
-        [catalog.PriceSpec("Seated", 4000, rank=0), catalog.PriceSpec("Standing", 2000, rank=1)],
-        actor_id=organizer_id,
-        actor_role=Role.ORGANIZER,
+        [booking.PriceSpec("Seated", 4000, rank=0), booking.PriceSpec("Standing", 2000, rank=1)],
+        actor=organizer,
         hold_seconds=HOLD_SECONDS,
         max_seats_per_customer=10,
         db=db,
@@ -1006,7 +1004,7 @@ def main(argv: list[str] | None = None) -> int:
         stop_app(server)
         server = None
         db = make_engine(db_url)
-        violations = check_invariants(db)
+        violations = booking.check_invariants(db)
         double_booked = count_double_booked(db)
         judged = judge_database(db, rush, stage.show_id)
         db.dispose()
