@@ -29,6 +29,7 @@ from ticketapp.booking import (
     release_hold,
     seat_statuses,
 )
+from ticketapp.booking.access import Actor
 from ticketapp.booking.codes import BOOKING_CODE_ALPHABET
 from ticketapp.db import session_scope
 from ticketapp.models import Role, User
@@ -75,7 +76,7 @@ def test_confirming_a_hold_books_its_seats_with_one_ticket_each(engine, buyers):
     assert all(t.live and t.checked_in_at is None for t in booking.tickets)
     statuses = seat_statuses(venue.show_id, viewer_id=buyers[0], now=NOW, db=engine)
     assert {statuses[s] for s in held.seat_ids} == {"booked"}
-    assert get_hold(held.hold_id, user_id=buyers[0], now=NOW, db=engine).status == "confirmed"
+    assert get_hold(held.hold_id, actor=Actor(buyers[0]), now=NOW, db=engine).status == "confirmed"
     assert check_invariants(engine, now=NOW) == []
 
 
@@ -105,7 +106,7 @@ def test_an_expired_hold_cannot_be_confirmed_and_its_seats_go_back_on_sale(engin
     # The release was committed, so the rows themselves say "available", even at NOW.
     statuses = seat_statuses(venue.show_id, now=NOW, db=engine)
     assert {statuses[s] for s in held.seat_ids} == {"available"}
-    assert get_hold(held.hold_id, user_id=buyers[0], now=NOW, db=engine).status == "expired"
+    assert get_hold(held.hold_id, actor=Actor(buyers[0]), now=NOW, db=engine).status == "expired"
     with pytest.raises(HoldExpired):
         confirm_hold(held.hold_id, user_id=buyers[0], now=NOW, db=engine)
     assert list_user_bookings(buyers[0], db=engine) == []
@@ -151,7 +152,7 @@ def test_no_confirmation_once_the_show_has_started(engine, buyers):
 
 def test_owner_cancels_and_every_seat_is_for_sale_again(engine, venue, buyers, booked):
     cancelled = cancel_booking(
-        booked.id, actor_id=buyers[0], actor_role=Role.CUSTOMER, reason="ill", now=NOW, db=engine
+        booked.id, actor=Actor(buyers[0], Role.CUSTOMER), reason="ill", now=NOW, db=engine
     )
 
     assert cancelled.status == "cancelled" and cancelled.cancelled_at == NOW
@@ -165,12 +166,10 @@ def test_owner_cancels_and_every_seat_is_for_sale_again(engine, venue, buyers, b
 
 
 def test_cancelling_twice_is_harmless(engine, buyers, booked):
-    first = cancel_booking(booked.id, actor_id=buyers[0], actor_role="customer", now=NOW, db=engine)
+    first = cancel_booking(booked.id, actor=Actor(buyers[0], "customer"), now=NOW, db=engine)
     later = NOW + timedelta(hours=1)
 
-    again = cancel_booking(
-        booked.id, actor_id=buyers[0], actor_role="customer", now=later, db=engine
-    )
+    again = cancel_booking(booked.id, actor=Actor(buyers[0], "customer"), now=later, db=engine)
 
     assert again == first
     assert check_invariants(engine, now=later) == []
@@ -184,32 +183,27 @@ def test_the_organizer_and_an_admin_may_cancel_but_nobody_else(engine, venue, bu
     other_organizer = make_users(engine, 1, Role.ORGANIZER, "rival")[0]
 
     with pytest.raises(NotAllowed):
-        cancel_booking(
-            bookings[0].id, actor_id=buyers[2], actor_role="customer", now=NOW, db=engine
-        )
+        cancel_booking(bookings[0].id, actor=Actor(buyers[2], "customer"), now=NOW, db=engine)
     with pytest.raises(NotAllowed):
         cancel_booking(
-            bookings[0].id, actor_id=other_organizer, actor_role="organizer", now=NOW, db=engine
+            bookings[0].id, actor=Actor(other_organizer, "organizer"), now=NOW, db=engine
         )
 
     by_organizer = cancel_booking(
         bookings[0].id,
-        actor_id=venue.organizer_id,
-        actor_role=Role.ORGANIZER,
+        actor=Actor(venue.organizer_id, Role.ORGANIZER),
         now=NOW,
         db=engine,
     )
-    by_admin = cancel_booking(
-        bookings[1].id, actor_id=admin, actor_role="admin", now=NOW, db=engine
-    )
+    by_admin = cancel_booking(bookings[1].id, actor=Actor(admin, "admin"), now=NOW, db=engine)
     assert by_organizer.status == by_admin.status == "cancelled"
     assert check_invariants(engine, now=NOW) == []
 
 
 def test_no_cancellation_once_the_show_has_started(engine, buyers, booked):
     with pytest.raises(SalesClosed):
-        cancel_booking(booked.id, actor_id=buyers[0], actor_role="customer", now=STARTS, db=engine)
-    assert get_booking(booked.id, actor_id=buyers[0], actor_role="customer", db=engine) == booked
+        cancel_booking(booked.id, actor=Actor(buyers[0], "customer"), now=STARTS, db=engine)
+    assert get_booking(booked.id, actor=Actor(buyers[0], "customer"), db=engine) == booked
 
 
 def test_a_booking_with_a_checked_in_ticket_cannot_be_cancelled(engine, venue, buyers, booked):
@@ -222,7 +216,7 @@ def test_a_booking_with_a_checked_in_ticket_cannot_be_cancelled(engine, venue, b
     )
 
     with pytest.raises(Conflict):
-        cancel_booking(booked.id, actor_id=buyers[0], actor_role="customer", now=NOW, db=engine)
+        cancel_booking(booked.id, actor=Actor(buyers[0], "customer"), now=NOW, db=engine)
     assert check_invariants(engine, now=NOW) == []
 
 
@@ -234,25 +228,23 @@ def test_a_booking_is_visible_to_owner_organizer_and_admin_only(
         (venue.organizer_id, "organizer"),
         (admin, "admin"),
     ):
-        assert get_booking(booked.id, actor_id=actor, actor_role=role, db=engine) == booked
+        assert get_booking(booked.id, actor=Actor(actor, role), db=engine) == booked
     with pytest.raises(NotAllowed):
-        get_booking(booked.id, actor_id=buyers[1], actor_role="customer", db=engine)
+        get_booking(booked.id, actor=Actor(buyers[1], "customer"), db=engine)
     with pytest.raises(NotFound):
-        get_booking(999_999, actor_id=admin, actor_role="admin", db=engine)
+        get_booking(999_999, actor=Actor(admin, "admin"), db=engine)
 
 
 def test_a_booking_is_found_by_its_code_however_it_is_typed(engine, buyers, booked):
     code = booked.code
     typed = f" {code[:4].lower()}-{code[4:]} "
 
-    assert (
-        get_booking_by_code(typed, actor_id=buyers[0], actor_role="customer", db=engine) == booked
-    )
+    assert get_booking_by_code(typed, actor=Actor(buyers[0], "customer"), db=engine) == booked
     # To anyone else a real code looks exactly like a wrong one.
     with pytest.raises(NotFound):
-        get_booking_by_code(code, actor_id=buyers[1], actor_role="customer", db=engine)
+        get_booking_by_code(code, actor=Actor(buyers[1], "customer"), db=engine)
     with pytest.raises(NotFound):
-        get_booking_by_code("ZZZZZZZZ", actor_id=buyers[0], actor_role="customer", db=engine)
+        get_booking_by_code("ZZZZZZZZ", actor=Actor(buyers[0], "customer"), db=engine)
 
 
 def test_a_customer_lists_own_bookings_newest_first(engine, venue, buyers):

@@ -65,7 +65,7 @@ def test_a_ticket_for_another_show_is_refused_without_revealing_it(engine, venue
 
 
 def test_a_cancelled_ticket_is_refused(engine, venue, buyers, ticket):
-    cancel_booking(ticket.id, actor_id=buyers[0], actor_role="customer", now=NOW, db=engine)
+    cancel_booking(ticket.id, actor=Actor(buyers[0], "customer"), now=NOW, db=engine)
 
     result = scan(venue, ticket.tickets[0].code)
 

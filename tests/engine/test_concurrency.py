@@ -40,6 +40,7 @@ from ticketapp.booking import (
     row_labels,
     show_sales,
 )
+from ticketapp.booking.access import Actor
 from ticketapp.db import session_scope
 from ticketapp.models import Role, SeatStatus, ShowSeat
 
@@ -243,15 +244,14 @@ def test_cancel_racing_a_confirm_and_other_buyers_never_loses_or_doubles_a_seat(
         b_hold = hold_seats(b, venue.show_id, b_seats, now=NOW, db=race_db)
         moves: list[Callable[[], Any]] = [
             lambda bk=a_booking: cancel_booking(
-                bk.id, actor_id=a, actor_role="customer", now=NOW, db=race_db
+                bk.id, actor=Actor(a, "customer"), now=NOW, db=race_db
             ),
             lambda h=b_hold: confirm_hold(h.hold_id, user_id=b, now=NOW, db=race_db),
             lambda s=a_seats: hold_seats(c, venue.show_id, s, now=NOW, db=race_db),
             lambda s=b_seats: hold_seats(d, venue.show_id, s, now=NOW, db=race_db),
             lambda bk=a_booking: cancel_booking(
                 bk.id,
-                actor_id=venue.organizer_id,
-                actor_role=Role.ORGANIZER,
+                actor=Actor(venue.organizer_id, Role.ORGANIZER),
                 now=NOW,
                 db=race_db,
             ),

@@ -30,6 +30,7 @@ from ticketapp.booking import (
     seat_map,
     seat_statuses,
 )
+from ticketapp.booking.access import Actor
 from ticketapp.db import session_scope
 from ticketapp.models import Event, Hold, Role, Show, utcnow
 
@@ -112,7 +113,7 @@ def test_cap_frees_up_when_the_hold_expires(engine, buyers):
     statuses = seat_statuses(venue.show_id, viewer_id=buyers[0], now=later, db=engine)
     assert statuses[venue.seats["A1"]] == "available"
     assert statuses[venue.seats["B1"]] == "mine"
-    assert get_hold(first.hold_id, user_id=buyers[0], now=later, db=engine).status == "expired"
+    assert get_hold(first.hold_id, actor=Actor(buyers[0]), now=later, db=engine).status == "expired"
     assert check_invariants(engine, now=later) == []
 
 
@@ -187,7 +188,7 @@ def test_seats_of_an_expired_hold_can_be_taken_by_another_buyer(engine, venue, b
     taken = hold_seats(buyers[1], venue.show_id, venue.ids("A2", "A3"), now=at_expiry, db=engine)
 
     assert taken.seat_ids == tuple(venue.ids("A2", "A3"))
-    mine = get_hold(first.hold_id, user_id=buyers[0], now=at_expiry, db=engine)
+    mine = get_hold(first.hold_id, actor=Actor(buyers[0]), now=at_expiry, db=engine)
     assert not mine.live and mine.seat_ids == tuple(venue.ids("A1"))
     assert check_invariants(engine, now=at_expiry) == []
 
@@ -203,7 +204,7 @@ def test_releasing_some_seats_keeps_the_rest_and_an_emptied_hold_is_released(eng
         held.hold_id, venue.ids("A1", "A3"), user_id=buyers[0], now=NOW, db=engine
     )
     assert empty.seat_ids == ()
-    assert get_hold(held.hold_id, user_id=buyers[0], now=NOW, db=engine).status == "released"
+    assert get_hold(held.hold_id, actor=Actor(buyers[0]), now=NOW, db=engine).status == "released"
     assert check_invariants(engine, now=NOW) == []
 
 
@@ -228,15 +229,15 @@ def test_someone_elses_hold_cannot_be_seen_or_changed_but_an_admin_may_look(
     held = hold_seats(buyers[0], venue.show_id, venue.ids("A1"), now=NOW, db=engine)
 
     with pytest.raises(NotAllowed):
-        get_hold(held.hold_id, user_id=buyers[1], now=NOW, db=engine)
+        get_hold(held.hold_id, actor=Actor(buyers[1]), now=NOW, db=engine)
     with pytest.raises(NotAllowed):
         release_hold(held.hold_id, user_id=buyers[1], now=NOW, db=engine)
     with pytest.raises(NotAllowed):
         release_seats(held.hold_id, venue.ids("A1"), user_id=buyers[1], now=NOW, db=engine)
-    view = get_hold(held.hold_id, user_id=admin, user_role=Role.ADMIN, now=NOW, db=engine)
+    view = get_hold(held.hold_id, actor=Actor(admin, Role.ADMIN), now=NOW, db=engine)
     assert view.seat_ids == held.seat_ids
     with pytest.raises(NotFound):
-        get_hold(999_999, user_id=buyers[0], now=NOW, db=engine)
+        get_hold(999_999, actor=Actor(buyers[0]), now=NOW, db=engine)
 
 
 def test_hold_view_lists_seats_with_categories_and_prices(engine, buyers):
@@ -249,7 +250,7 @@ def test_hold_view_lists_seats_with_categories_and_prices(engine, buyers):
     )
     held = hold_seats(buyers[0], venue.show_id, venue.ids("A1", "K1"), now=NOW, db=engine)
 
-    view = get_hold(held.hold_id, user_id=buyers[0], now=NOW, db=engine)
+    view = get_hold(held.hold_id, actor=Actor(buyers[0]), now=NOW, db=engine)
 
     assert view.live and view.status == "active"
     assert [(s.label, s.category_name, s.price_cents) for s in view.seats] == [

@@ -263,7 +263,7 @@ def test_a_removed_place_with_a_cancelled_ticket_stays_blocked_for_the_record(
     engine, venue, buyers
 ):
     booking = sell(venue, buyers[0], "C1")
-    cancel_booking(booking.id, actor_id=buyers[0], actor_role="customer", now=NOW, db=engine)
+    cancel_booking(booking.id, actor=Actor(buyers[0], "customer"), now=NOW, db=engine)
 
     saved = save(venue, stalls(rows=("A", "B")))
 
@@ -367,7 +367,7 @@ def test_a_show_moved_to_another_layout_gets_its_places_unless_sold_ones_would_g
 
     with pytest.raises(LayoutConflict, match="Stalls row B seat 1"):
         move()
-    cancel_booking(booking.id, actor_id=buyers[0], actor_role="customer", now=NOW, db=engine)
+    cancel_booking(booking.id, actor=Actor(buyers[0], "customer"), now=NOW, db=engine)
     assert move().layout_id == small
     left = places(engine, venue.show_id)
     assert len(left) == 6  # A1-A5, and B1 that keeps its cancelled ticket's record

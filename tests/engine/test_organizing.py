@@ -73,7 +73,7 @@ def test_cancelling_an_event_cancels_every_booking_of_its_coming_shows_once(engi
     first_booking = sell(venue, buyers[0], "A1", "A2")
     second_booking = sell(second, buyers[1], "B1")
     already = sell(venue, buyers[2], "C1")
-    cancel_booking(already.id, actor_id=buyers[2], actor_role="customer", now=NOW, db=engine)
+    cancel_booking(already.id, actor=Actor(buyers[2], "customer"), now=NOW, db=engine)
     hold_seats(buyers[2], second.show_id, second.ids("C5"), now=NOW, db=engine)
 
     result = cancel_event(venue.event_id, actor=venue.organizer, now=NOW, db=engine)
@@ -85,7 +85,7 @@ def test_cancelling_an_event_cancels_every_booking_of_its_coming_shows_once(engi
         # One "show cancelled" mail per booking this cancel cancelled, written with it.
         assert sorted(m.booking_id for m in mails) == sorted(b.id for b in result.bookings)
     assert sorted(result.show_ids) == sorted([venue.show_id, second.show_id])
-    view = get_booking(first_booking.id, actor_id=buyers[0], actor_role="customer", db=engine)
+    view = get_booking(first_booking.id, actor=Actor(buyers[0], "customer"), db=engine)
     assert view.status == "cancelled" and not any(t.live for t in view.tickets)
     for show_id in (venue.show_id, second.show_id):
         assert seat_statuses_of(engine, show_id) == {SeatStatus.AVAILABLE}
@@ -118,7 +118,7 @@ def test_a_show_that_has_started_keeps_its_bookings_when_the_event_is_cancelled(
     result = cancel_event(venue.event_id, actor=venue.organizer, now=after_first, db=engine)
 
     assert [b.id for b in result.bookings] == [coming.id]
-    view = get_booking(played.id, actor_id=buyers[0], actor_role="customer", db=engine)
+    view = get_booking(played.id, actor=Actor(buyers[0], "customer"), db=engine)
     assert view.status == "confirmed"
     assert check_invariants(engine, now=after_first) == []
 

@@ -88,7 +88,7 @@ def test_event_bookings_filter_search_and_page(engine, hall, buyers):
     first = sell(engine, hall, buyers[0], "A1", name="Ada Lovelace")
     second = sell(engine, hall, buyers[1], "K1", "K2", when=NOW + timedelta(minutes=1))
     third = sell(engine, hall, buyers[2], "A2", when=NOW + timedelta(minutes=2), name="Bob_%")
-    cancel_booking(second.id, actor_id=buyers[1], actor_role="customer", now=NOW, db=engine)
+    cancel_booking(second.id, actor=Actor(buyers[1], "customer"), now=NOW, db=engine)
 
     rows, total = event_bookings(hall.event_id, actor=hall.organizer, db=engine)
     assert total == 3 and [r.code for r in rows] == [third.code, second.code, first.code]
@@ -142,7 +142,7 @@ def test_sales_over_time_counts_confirmed_bookings_per_day(engine, hall, buyers)
     sell(engine, hall, buyers[0], "A1")
     sell(engine, hall, buyers[1], "K1", "K2", when=NOW + timedelta(days=1))
     dropped = sell(engine, hall, buyers[2], "A2", when=NOW + timedelta(days=1))
-    cancel_booking(dropped.id, actor_id=buyers[2], actor_role="customer", now=NOW, db=engine)
+    cancel_booking(dropped.id, actor=Actor(buyers[2], "customer"), now=NOW, db=engine)
 
     days = sales_over_time(hall.event_id, actor=hall.organizer, db=engine)
 
@@ -173,8 +173,10 @@ def test_the_sweeper_releases_only_holds_past_their_time(engine, hall, buyers):
     released = expire_stale_holds(now=sweep_at, db=engine)
 
     assert released == [(hall.show_id, old.seat_ids), (other.show_id, elsewhere.seat_ids)]
-    assert get_hold(old.hold_id, user_id=buyers[0], now=sweep_at, db=engine).status == "expired"
-    assert get_hold(fresh.hold_id, user_id=buyers[1], now=sweep_at, db=engine).live
+    assert (
+        get_hold(old.hold_id, actor=Actor(buyers[0]), now=sweep_at, db=engine).status == "expired"
+    )
+    assert get_hold(fresh.hold_id, actor=Actor(buyers[1]), now=sweep_at, db=engine).live
     statuses = seat_statuses(hall.show_id, now=NOW, db=engine)  # even by the old clock
     assert statuses[hall.seats["A1"]] == "available" and statuses[hall.seats["K1"]] == "held"
     with pytest.raises(HoldExpired):

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from tests.engine.conftest import NOW
 from tests.mail.conftest import MAIL_FROM, book, buyer, make_sender, stage
 from ticketapp.booking import cancel_booking, outbox
+from ticketapp.booking.access import Actor
 from ticketapp.db import session_scope
 from ticketapp.mail.render import qr_png
 from ticketapp.models import OutboxMail, Role
@@ -70,8 +71,7 @@ def test_an_organizer_cancellation_arrives_with_the_reason_and_no_scannable_code
 
     cancel_booking(
         booked.id,
-        actor_id=venue.organizer_id,
-        actor_role=Role.ORGANIZER,
+        actor=Actor(venue.organizer_id, Role.ORGANIZER),
         reason="Sold twice <by mistake>",
         now=NOW,
         db=pg_engine,

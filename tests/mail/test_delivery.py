@@ -26,6 +26,7 @@ from tests.mail.conftest import (
     stage,
 )
 from ticketapp.booking import cancel_booking, failed_mails, retry_mail
+from ticketapp.booking.access import Actor
 from ticketapp.db import session_scope
 from ticketapp.mail.sender import (
     MAX_ATTEMPTS,
@@ -139,9 +140,7 @@ def test_two_senders_at_once_deliver_every_mail_exactly_once(pg_engine, smtp):
     expected = []
     for customer, seat in zip(customers, ["A1", "A2", "A3", "A4", "A5", "A6"], strict=False):
         booked = book(pg_engine, venue, customer, seat)
-        cancel_booking(
-            booked.id, actor_id=customer, actor_role=Role.CUSTOMER, now=NOW, db=pg_engine
-        )
+        cancel_booking(booked.id, actor=Actor(customer, Role.CUSTOMER), now=NOW, db=pg_engine)
         expected += [f"booking-confirmed:{booked.id}", f"booking-cancelled:{booked.id}"]
     for customer, seat in zip(customers[6:], ["K1", "K2", "K3", "K4", "K5", "K6"], strict=True):
         expected.append(f"booking-confirmed:{book(pg_engine, venue, customer, seat).id}")
@@ -256,9 +255,7 @@ def test_every_change_has_its_mail_even_when_the_sender_first_sees_it_late(pg_en
     customer = buyer(pg_engine)
     booked = book(pg_engine, venue, customer, "A1")
     if kind == "cancelled":
-        cancel_booking(
-            booked.id, actor_id=customer, actor_role=Role.CUSTOMER, now=NOW, db=pg_engine
-        )
+        cancel_booking(booked.id, actor=Actor(customer, Role.CUSTOMER), now=NOW, db=pg_engine)
 
     make_sender(pg_engine, smtp).run_once(now=NOW + timedelta(days=3))
 

@@ -125,7 +125,7 @@ def test_cancelling_queues_one_cancellation_mail_however_often_it_is_asked(engin
 
     for _ in range(2):
         cancel_booking(
-            booked.id, actor_id=customer, actor_role=Role.CUSTOMER, reason="Ill", now=NOW, db=engine
+            booked.id, actor=Actor(customer, Role.CUSTOMER), reason="Ill", now=NOW, db=engine
         )
 
     confirmation, cancellation = outbox_rows(engine)
@@ -145,8 +145,7 @@ def test_an_organizer_cancelling_is_told_to_the_buyer_with_the_reason(engine):
 
     cancel_booking(
         booked.id,
-        actor_id=venue.organizer_id,
-        actor_role=Role.ORGANIZER,
+        actor=Actor(venue.organizer_id, Role.ORGANIZER),
         reason="Double booking at the box office",
         now=NOW,
         db=engine,
@@ -167,8 +166,7 @@ def test_cancelling_a_booking_of_a_cancelled_event_says_the_show_is_off(engine):
         cancel_booking_in(
             session,
             booked.id,
-            actor_id=venue.organizer_id,
-            actor_role=Role.ORGANIZER,
+            actor=Actor(venue.organizer_id, Role.ORGANIZER),
             reason="The band split up",
             now=NOW,
         )
@@ -186,8 +184,7 @@ def test_an_explicit_mail_kind_wins(engine):
 
     cancel_booking(
         booked.id,
-        actor_id=venue.organizer_id,
-        actor_role=Role.ORGANIZER,
+        actor=Actor(venue.organizer_id, Role.ORGANIZER),
         mail_kind=MailKind.SHOW_CANCELLED,
         now=NOW,
         db=engine,
@@ -202,11 +199,9 @@ def test_a_refused_or_rolled_back_cancellation_sends_nothing(engine):
     booked = book(engine, venue, customer, "A1")
 
     with pytest.raises(SalesClosed):
-        cancel_booking(
-            booked.id, actor_id=customer, actor_role=Role.CUSTOMER, now=STARTS, db=engine
-        )
+        cancel_booking(booked.id, actor=Actor(customer, Role.CUSTOMER), now=STARTS, db=engine)
     with pytest.raises(RuntimeError), session_scope(engine) as session:
-        cancel_booking_in(session, booked.id, actor_id=customer, actor_role=Role.CUSTOMER, now=NOW)
+        cancel_booking_in(session, booked.id, actor=Actor(customer, Role.CUSTOMER), now=NOW)
         raise RuntimeError("the event-wide cancel fails on a later booking")
 
     assert [r.kind for r in outbox_rows(engine)] == [MailKind.BOOKING_CONFIRMED]

@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 from ticketapp.booking import idempotency, outbox
 from ticketapp.booking import tables as t
 from ticketapp.booking._tx import moment, run, run_core
+from ticketapp.booking.access import Actor, can_manage
 from ticketapp.booking.buyers import clean_buyer
 from ticketapp.booking.codes import new_booking_code, new_ticket_code, normalize_booking_code
 from ticketapp.booking.errors import (
@@ -59,16 +60,16 @@ from ticketapp.booking.results import BookingView, TicketView
 from ticketapp.db import Batch, batch, fresh_ids, insert_rows, rows_params
 from ticketapp.models import (
     Booking,
+    BookingStatus,
     Event,
     PriceCategory,
-    Role,
     SeatStatus,
     Show,
     ShowSeat,
     Ticket,
 )
 
-CONFIRMED_BOOKING, CANCELLED_BOOKING = "confirmed", "cancelled"
+CONFIRMED_BOOKING, CANCELLED_BOOKING = BookingStatus.CONFIRMED, BookingStatus.CANCELLED
 
 
 def confirm_hold(
@@ -360,15 +361,15 @@ def _booking_of_hold(conn: Connection, hold_id: int) -> BookingView:
         return booking_views(session, [booking])[0]
 
 
-def _may_see(booking: Booking, event: Event, actor_id: int, actor_role: str) -> bool:
-    return actor_role == Role.ADMIN or actor_id in (booking.user_id, event.organizer_id)
+def _may_see(booking: Booking, event: Event, actor: Actor) -> bool:
+    """The buyer, the event's organizer, or an admin."""
+    return actor.id == booking.user_id or can_manage(actor, event.organizer_id)
 
 
 def cancel_booking(
     booking_id: int,
     *,
-    actor_id: int,
-    actor_role: str,
+    actor: Actor,
     reason: str = "",
     mail_kind: str | None = None,
     now: datetime | None = None,
@@ -384,8 +385,7 @@ def cancel_booking(
         lambda session: cancel_booking_in(
             session,
             booking_id,
-            actor_id=actor_id,
-            actor_role=actor_role,
+            actor=actor,
             reason=reason,
             mail_kind=mail_kind,
             now=now,
@@ -397,8 +397,7 @@ def cancel_booking_in(
     session: Session,
     booking_id: int,
     *,
-    actor_id: int,
-    actor_role: str,
+    actor: Actor,
     reason: str = "",
     mail_kind: str | None = None,
     now: datetime,
@@ -416,7 +415,7 @@ def cancel_booking_in(
     if booking is None:
         raise NotFound("No such booking.")
     show, event = load_show(session, booking.show_id)
-    if not _may_see(booking, event, actor_id, actor_role):
+    if not _may_see(booking, event, actor):
         raise NotAllowed("You cannot cancel this booking.")
     if booking.status == CANCELLED_BOOKING:
         return booking_views(session, [booking])[0]
@@ -459,45 +458,39 @@ def cancel_booking_in(
         view,
         now=now,
         reason=booking.cancel_reason,
-        cancelled_by_buyer=actor_id == booking.user_id,
+        cancelled_by_buyer=actor.id == booking.user_id,
     )
     return view
 
 
-def get_booking(
-    booking_id: int, *, actor_id: int, actor_role: str, db: Engine | None = None
-) -> BookingView:
+def get_booking(booking_id: int, *, actor: Actor, db: Engine | None = None) -> BookingView:
     """A booking, for its owner, the event's organizer or an admin."""
 
     def work(session: Session) -> BookingView:
         booking = session.get(Booking, booking_id)
-        return _visible(session, booking, actor_id, actor_role, hide=False)
+        return _visible(session, booking, actor, hide=False)
 
     return run(db, work)
 
 
-def get_booking_by_code(
-    code: str, *, actor_id: int, actor_role: str, db: Engine | None = None
-) -> BookingView:
+def get_booking_by_code(code: str, *, actor: Actor, db: Engine | None = None) -> BookingView:
     """A booking by its code (spaces, dashes and case are forgiven)."""
     code = normalize_booking_code(code)
 
     def work(session: Session) -> BookingView:
         booking = session.exec(select(Booking).where(Booking.code == code)).first()
-        return _visible(session, booking, actor_id, actor_role, hide=True)
+        return _visible(session, booking, actor, hide=True)
 
     return run(db, work)
 
 
-def _visible(
-    session: Session, booking: Booking | None, actor_id: int, actor_role: str, *, hide: bool
-) -> BookingView:
+def _visible(session: Session, booking: Booking | None, actor: Actor, *, hide: bool) -> BookingView:
     if booking is None:
         raise NotFound("No such booking.")
     event = session.exec(
         select(Event).join(Show, Show.event_id == Event.id).where(Show.id == booking.show_id)
     ).one()
-    if not _may_see(booking, event, actor_id, actor_role):
+    if not _may_see(booking, event, actor):
         if hide:  # a guessed code must not learn that it exists
             raise NotFound("No such booking.")
         raise NotAllowed("This is not your booking.")

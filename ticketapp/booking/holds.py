@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking import idempotency, tables
 from ticketapp.booking._tx import moment, run, run_core
+from ticketapp.booking.access import Actor
 from ticketapp.booking.errors import (
     Conflict,
     HoldLimitExceeded,
@@ -60,7 +61,7 @@ from ticketapp.booking.inventory import (
 )
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
 from ticketapp.db import Batch, batch, fresh_ids
-from ticketapp.models import Hold, PriceCategory, Role, SeatStatus, ShowSeat
+from ticketapp.models import Hold, PriceCategory, SeatStatus, ShowSeat
 
 
 def hold_seats(
@@ -371,8 +372,7 @@ def release_hold(
 def get_hold(
     hold_id: int,
     *,
-    user_id: int,
-    user_role: str = Role.CUSTOMER,
+    actor: Actor,
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> HoldView:
@@ -383,7 +383,7 @@ def get_hold(
         hold = session.get(Hold, hold_id)
         if hold is None:
             raise NotFound("No such hold.")
-        if hold.user_id != user_id and user_role != Role.ADMIN:
+        if hold.user_id != actor.id and not actor.is_admin:
             raise NotAllowed("This is not your hold.")
         return hold_view(session, hold, now)
 

@@ -48,6 +48,7 @@ from ticketapp.booking.tables import seat as seats
 from ticketapp.models import (
     Event,
     Hold,
+    HoldStatus,
     PriceCategory,
     SeatStatus,
     Show,
@@ -55,7 +56,13 @@ from ticketapp.models import (
     User,
 )
 
-ACTIVE, RELEASED, CONFIRMED, EXPIRED = "active", "released", "confirmed", "expired"
+# Short names for the hold statuses this module and its neighbours use most.
+ACTIVE, RELEASED, CONFIRMED, EXPIRED = (
+    HoldStatus.ACTIVE,
+    HoldStatus.RELEASED,
+    HoldStatus.CONFIRMED,
+    HoldStatus.EXPIRED,
+)
 MAX_SEATS_PER_REQUEST = 100
 
 

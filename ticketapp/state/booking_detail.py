@@ -9,6 +9,7 @@ import reflex as rx
 import segno
 
 from ticketapp import booking, routes
+from ticketapp.booking.access import Actor
 from ticketapp.formatting import money, show_time
 from ticketapp.models import BookingStatus, utcnow
 from ticketapp.state.session import identity_or_login
@@ -77,9 +78,7 @@ class BookingState(rx.State):
             return login
         booking_id = path_id(self.router.url.path, routes.MY_BOOKINGS)
         try:
-            view = booking.get_booking(
-                booking_id, actor_id=identity.user_id, actor_role=identity.role
-            )
+            view = booking.get_booking(booking_id, actor=Actor.of(identity))
         except booking.BookingError:
             self.error, self.loading = "This booking does not exist.", False
             return None

@@ -12,6 +12,7 @@ import dataclasses
 import reflex as rx
 
 from ticketapp import auth, booking, routes
+from ticketapp.booking.access import Actor
 from ticketapp.formatting import money, show_time
 from ticketapp.models import BookingStatus
 from ticketapp.state.messages import friendly
@@ -175,8 +176,7 @@ class BookingsAdminState(DashboardPage, rx.State):
             booking_id = int(form.get("booking_id") or 0)
             view = booking.cancel_booking(
                 booking_id,
-                actor_id=identity.user_id,
-                actor_role=identity.role,
+                actor=Actor.of(identity),
                 reason=str(form.get("reason") or "").strip() or "Cancelled by the organizer",
             )
         except ValueError:

@@ -45,7 +45,7 @@ class CheckoutState(rx.State):
         if login is not None:
             return login
         try:
-            hold = booking.get_hold(self.hold_id, user_id=identity.user_id)
+            hold = booking.get_hold(self.hold_id, actor=booking.Actor.of(identity))
         except booking.BookingError:
             self.loading = False
             self.error = "This checkout does not exist."

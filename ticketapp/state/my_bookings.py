@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp import booking, routes
+from ticketapp.booking.access import Actor
 from ticketapp.models import utcnow
 from ticketapp.state.booking_detail import BookingCard, booking_card
 from ticketapp.state.messages import friendly
@@ -37,8 +38,7 @@ class MyBookingsState(rx.State):
         try:
             view = booking.cancel_booking(
                 int(booking_id),
-                actor_id=identity.user_id,
-                actor_role=identity.role,
+                actor=Actor.of(identity),
                 reason="Cancelled by the customer",
             )
         except booking.BookingError as exc:

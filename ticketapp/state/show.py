@@ -360,7 +360,7 @@ class ShowState(rx.State):
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
             return None
-        hold = booking.get_hold(result.hold_id, user_id=identity.user_id)
+        hold = booking.get_hold(result.hold_id, actor=booking.Actor.of(identity))
         self._take_hold(hold)
         self.ack_seq += 1
         self._say(

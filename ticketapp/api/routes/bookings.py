@@ -80,9 +80,7 @@ def list_my_bookings(user: CurrentUser, db: Db) -> list[BookingOut]:
 
 @router.get("/{booking_id:int}")
 def get_booking(booking_id: BookingId, user: CurrentUser, db: Db) -> BookingOut:
-    return BookingOut.model_validate(
-        booking.get_booking(booking_id, actor_id=user.id, actor_role=user.role, db=db)
-    )
+    return BookingOut.model_validate(booking.get_booking(booking_id, actor=user, db=db))
 
 
 @router.post("/{booking_id:int}/cancel")
@@ -93,8 +91,7 @@ def cancel_booking(
     return BookingOut.model_validate(
         booking.cancel_booking(
             booking_id,
-            actor_id=user.id,
-            actor_role=user.role,
+            actor=user,
             reason=body.reason,
             now=now,
             db=db,

@@ -79,9 +79,7 @@ def hold_general_admission(
 
 @router.get("/{hold_id:int}")
 def get_hold(hold_id: HoldId, user: CurrentUser, db: Db, now: Now) -> HoldViewOut:
-    return HoldViewOut.model_validate(
-        booking.get_hold(hold_id, user_id=user.id, user_role=user.role, now=now, db=db)
-    )
+    return HoldViewOut.model_validate(booking.get_hold(hold_id, actor=user, now=now, db=db))
 
 
 @router.delete("/{hold_id:int}")
