@@ -57,8 +57,10 @@ def make_engine(url: str, limits: Settings | None = None) -> Engine:
         def _sqlite_begin(conn) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+        event.listen(engine, "begin", _forget_writes)
+        event.listen(engine, "before_cursor_execute", _note_writes)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=limits.db_pool_size,
         max_overflow=limits.db_max_overflow,
@@ -70,6 +72,27 @@ def make_engine(url: str, limits: Settings | None = None) -> Engine:
         # connect_timeout: an unreachable server (not a refusing one) must not hang a worker.
         connect_args={"options": postgres_session_options(limits), "connect_timeout": 5},
     )
+    event.listen(engine, "begin", _forget_writes)
+    event.listen(engine, "before_cursor_execute", _note_writes)
+    return engine
+
+
+def _forget_writes(conn) -> None:
+    conn.info.pop("ticketapp_wrote", None)
+
+
+def _note_writes(conn, _cursor, statement: str, *_args) -> None:
+    if not statement.lstrip()[:6].upper().startswith("SELECT"):
+        conn.info["ticketapp_wrote"] = True
+
+
+def wrote(conn: Connection) -> bool:
+    """Did this transaction send anything but SELECTs? (And forget it for the next one.)
+
+    A COMMIT that fails after writes may or may not have happened; one that fails after
+    reads only changed nothing. The engine tells the two apart with this.
+    """
+    return conn.info.pop("ticketapp_wrote", False)
 
 
 def postgres_session_options(limits: Settings) -> str:

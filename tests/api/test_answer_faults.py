@@ -195,3 +195,24 @@ def test_a_retry_after_the_worker_died_mid_confirm_gets_a_definite_answer(
     finally:
         _kill(doomed)
         _kill(survivor)
+
+
+def test_a_read_whose_commit_fails_is_simply_run_again_never_an_unknown_outcome(
+    client: TestClient, db: Engine, customer: Account
+) -> None:
+    lost: list[str] = []
+
+    def lose_the_connection_at_commit(conn) -> None:
+        if not lost:
+            conn.connection.dbapi_connection.close()
+            lost.append("lost")
+
+    event.listen(db, "commit", lose_the_connection_at_commit)
+    try:
+        r = client.get(BOOKINGS, headers=customer.headers)
+    finally:
+        event.remove(db, "commit", lose_the_connection_at_commit)
+    assert lost == ["lost"]
+    # A read changed nothing: its connection was found dead, so it ran again on a fresh one.
+    assert r.status_code == 200, r.text
+    assert r.json() == []

@@ -163,6 +163,7 @@ def run(
             except BaseException:
                 session.rollback()
                 raise
+            wrote = databases.wrote(session.connection())
             try:
                 session.commit()
             except IntegrityError as exc:
@@ -170,6 +171,8 @@ def run(
                     raise KeyTaken() from exc
                 raise
             except DBAPIError as exc:
+                if not wrote:  # a read: nothing can have been done
+                    raise
                 raise _CommitFailed(exc) from exc
             return outcome
 
@@ -201,9 +204,12 @@ def run_core(
             except BaseException:
                 conn.rollback()
                 raise
+            wrote = databases.wrote(conn)
             try:
                 conn.commit()
             except DBAPIError as exc:
+                if not wrote:  # a read: nothing can have been done
+                    raise
                 raise _CommitFailed(exc) from exc
             return outcome
 
