@@ -43,6 +43,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -451,9 +452,9 @@ def load(
     return stats, elapsed, server_cpu
 
 
-def process_group_cpu(pgid: int) -> float:
-    """CPU seconds (user + system) used so far by the live processes of a process group,
-    read from /proc: the server's own account of its work, whatever the client does."""
+def _cpu_seconds(wanted: Callable[[str, list[str]], bool]) -> float:
+    """CPU seconds (user + system) used so far by the live processes `wanted(comm, stat
+    fields)` picks, read from /proc: each process's own account of its work."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in os.listdir("/proc"):
@@ -461,32 +462,24 @@ def process_group_cpu(pgid: int) -> float:
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+                head, tail = f.read().rsplit(")", 1)
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # field 5 of stat: the process group
+        fields = tail.split()
+        if wanted(head.split("(", 1)[1], fields):
             total += int(fields[11]) + int(fields[12])  # utime + stime
     return total / ticks
 
 
+def process_group_cpu(pgid: int) -> float:
+    """CPU seconds of the server: the processes of its process group."""
+    return _cpu_seconds(lambda _comm, fields: int(fields[2]) == pgid)
+
+
 def postgres_cpu() -> float:
-    """CPU seconds used so far by every PostgreSQL process (the server is ours alone in a
-    benchmark run on a quiet machine)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/comm") as f:
-                if f.read().strip() != "postgres":
-                    continue
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+    """CPU seconds of every PostgreSQL process (the server is ours alone in a benchmark run
+    on a quiet machine)."""
+    return _cpu_seconds(lambda comm, _fields: comm == "postgres")
 
 
 def percentile(values: list[float], q: float) -> float:

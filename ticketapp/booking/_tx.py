@@ -134,6 +134,38 @@ def _key_taken(exc: IntegrityError, once: Once | None) -> bool:
     return once is not None and idempotency.is_key_taken(exc)
 
 
+def _in_transaction(
+    conn: Connection,
+    work: Callable[[], Any],
+    rollback: Callable[[], None],
+    commit: Callable[[], None],
+    once: Once | None,
+) -> Any:
+    """Run `work`, then commit; sort what goes wrong into the runners' signals."""
+    try:
+        outcome = work()
+    except IntegrityError as exc:
+        rollback()
+        if _key_taken(exc, once):
+            raise KeyTaken() from exc
+        raise
+    except BaseException:
+        rollback()
+        raise
+    wrote = databases.wrote(conn)
+    try:
+        commit()
+    except IntegrityError as exc:
+        if _key_taken(exc, once):
+            raise KeyTaken() from exc
+        raise
+    except DBAPIError as exc:
+        if not wrote:  # a read: nothing can have been done
+            raise
+        raise _CommitFailed(exc) from exc
+    return outcome
+
+
 def run(
     db: Engine | None,
     work: Callable[[Session], T],
@@ -147,7 +179,8 @@ def run(
 
     def transaction() -> Any:
         with Session(engine, expire_on_commit=False) as session:
-            try:
+
+            def guarded() -> Any:
                 if once is not None:
                     replay = idempotency.lookup(session.connection(), once)
                     if replay is not None:
@@ -155,26 +188,11 @@ def run(
                 outcome = work(session)
                 if once is not None:
                     idempotency.record(session.connection(), once, outcome, moment(now))
-            except IntegrityError as exc:
-                session.rollback()
-                if _key_taken(exc, once):
-                    raise KeyTaken() from exc
-                raise
-            except BaseException:
-                session.rollback()
-                raise
-            wrote = databases.wrote(session.connection())
-            try:
-                session.commit()
-            except IntegrityError as exc:
-                if _key_taken(exc, once):
-                    raise KeyTaken() from exc
-                raise
-            except DBAPIError as exc:
-                if not wrote:  # a read: nothing can have been done
-                    raise
-                raise _CommitFailed(exc) from exc
-            return outcome
+                return outcome
+
+            return _in_transaction(
+                session.connection(), guarded, session.rollback, session.commit, once
+            )
 
     return _attempts(engine, transaction, once, now, attempts)
 
@@ -194,23 +212,6 @@ def run_core(
     def transaction() -> Any:
         with engine.connect() as conn:
             conn.begin()
-            try:
-                outcome = work(conn)
-            except IntegrityError as exc:
-                conn.rollback()
-                if _key_taken(exc, once):
-                    raise KeyTaken() from exc
-                raise
-            except BaseException:
-                conn.rollback()
-                raise
-            wrote = databases.wrote(conn)
-            try:
-                conn.commit()
-            except DBAPIError as exc:
-                if not wrote:  # a read: nothing can have been done
-                    raise
-                raise _CommitFailed(exc) from exc
-            return outcome
+            return _in_transaction(conn, lambda: work(conn), conn.rollback, conn.commit, once)
 
     return _attempts(engine, transaction, once, now, attempts)
