@@ -25,7 +25,6 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
-    text,
 )
 from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Connection, Engine
@@ -134,17 +133,6 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
-
-
-def commit_without_flush_wait(session: Session) -> None:
-    """Let this transaction's commit return before its WAL reaches disk (PostgreSQL only).
-
-    For bookkeeping that may be lost in a crash without harm: a later synchronous commit
-    (any engine write) flushes it anyway, since the WAL is written in order. Saves one fsync
-    wait per such commit; SQLite has no equivalent and needs none here.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def fresh_ids(table: str, dialect: str, *, order_by: Any = None) -> ColumnElement[int]:
