@@ -44,9 +44,11 @@ from ticketapp.booking.errors import (
     SalesClosed,
 )
 from ticketapp.booking.results import HoldResult
+from ticketapp.booking.sales_status import SalesStatus, sales_status
 from ticketapp.booking.tables import seat as seats
 from ticketapp.models import (
     Event,
+    EventStatus,
     Hold,
     HoldStatus,
     PriceCategory,
@@ -213,17 +215,29 @@ def check_sales_open(
     sales_close_at: datetime | None,
     now: datetime,
 ) -> None:
-    """`check_on_sale` for callers that read the columns, not the rows."""
-    if event_status != "published":
+    """`check_on_sale` for callers that read the columns, not the rows: the refusal for
+    whatever `sales_status` says, when it says anything but on sale."""
+    status = sales_status(
+        show_status=show_status,
+        event_status=event_status,
+        starts_at=starts_at,
+        sales_open_at=sales_open_at,
+        sales_close_at=sales_close_at,
+        now=now,
+    )
+    if status == SalesStatus.ON_SALE:
+        return
+    if event_status != EventStatus.PUBLISHED:
         raise SalesClosed("This event is not on sale.")
-    if show_status != "scheduled":
-        raise SalesClosed("This show has been cancelled.")
-    if now >= starts_at:
-        raise SalesClosed("This show has already started.")
-    if sales_open_at is not None and now < sales_open_at:
-        raise SalesClosed("Sales for this show have not opened yet.")
-    if sales_close_at is not None and now >= sales_close_at:
-        raise SalesClosed("Sales for this show have closed.")
+    raise SalesClosed(_CLOSED_BECAUSE[status])
+
+
+_CLOSED_BECAUSE = {
+    SalesStatus.CANCELLED: "This show has been cancelled.",
+    SalesStatus.STARTED: "This show has already started.",
+    SalesStatus.NOT_YET: "Sales for this show have not opened yet.",
+    SalesStatus.CLOSED: "Sales for this show have closed.",
+}
 
 
 def show_on_sale(session: Session, show_id: int, now: datetime) -> Show:

@@ -4,7 +4,7 @@ A show is on sale while its event is published, it is scheduled, it has not star
 is inside its sales window [sales_open_at, sales_close_at). `sales_status` names which of those
 holds, in the order a buyer is told: a cancelled show (or event) is cancelled whatever its
 dates. The engine's summaries carry the answer (`ShowSummary.sales`), so no door re-derives it;
-the claim itself checks the same window in SQL-free Python (`inventory.check_on_sale`).
+the engine's own refusal (`inventory.check_sales_open`) is built on it too.
 """
 
 from __future__ import annotations
