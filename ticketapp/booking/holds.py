@@ -57,6 +57,7 @@ from ticketapp.booking.inventory import (
     load_show,
     release_hold_seats,
     seats_of_hold,
+    sellable,
     show_currency,
 )
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
@@ -111,7 +112,7 @@ def hold_seats_in(
         raise HoldLimitExceeded(buyer.max_seats_per_customer, len(mine), len(new))
     # Seats already sold or held live in this statement's snapshot are lost for sure: say so
     # without queueing for their row locks (under a rush most conflicts end here).
-    taken = [seat_id for seat_id in new if not places[seat_id].sellable(now)]
+    taken = [seat_id for seat_id in new if not places[seat_id].sellable]
     if taken:
         raise SeatsUnavailable(taken, [places[seat_id].label for seat_id in sorted(taken)])
     hold_id = live_id if live_id is not None else buyer.fresh_hold_id
@@ -139,8 +140,9 @@ def hold_seats_in(
     }
     if once is not None:
         params.update(idempotency.record_params(once, result, now))
-    got = set(_claim_batch(conn.dialect.name, live_id is None, once is not None).run(conn, params))
-    lost = sorted(set(new) - {row[0] for row in got})
+    claim = _claim_batch(conn.dialect.name, live_id is None, once is not None)
+    got = {row[0] for row in claim.run(conn, params)}
+    lost = sorted(set(new) - got)
     if lost:  # raising rolls the whole statement back: the new hold and the record included
         raise SeatsUnavailable(lost, [places[seat_id].label for seat_id in lost])
     return result
@@ -188,19 +190,10 @@ class _Place:
     number: int
     x: int | None
     y: int | None
-    status: str
     hold_id: int | None
-    held_until: datetime | None
     price_cents: int
     currency: str
-
-    def sellable(self, now: datetime) -> bool:
-        """The SQL rule of `inventory.sellable`, on a row already read."""
-        if self.status == SeatStatus.AVAILABLE:
-            return True
-        return self.status == SeatStatus.HELD and (
-            self.held_until is None or self.held_until <= now
-        )
+    sellable: bool  # `inventory.sellable`, decided by the statement that read the row
 
 
 def _seat_order(place: _Place) -> tuple:
@@ -263,7 +256,7 @@ def _hold_and_wanted_seats(
         _HOLD_AND_WANTED,
         {"p_user_id": user_id, "p_show_id": show_id, "p_now": now, "p_seat_ids": wanted},
     ).all()
-    places = {row.id: _Place(*row[:12]) for row in rows}
+    places = {row.id: _Place(*row[:11]) for row in rows}
     if not rows:
         return places, None, None
     return places, rows[0].live_id, rows[0].live_until
@@ -294,11 +287,10 @@ def _hold_and_wanted_statement() -> Any:
             st.c.number,
             st.c.x,
             st.c.y,
-            st.c.status,
             st.c.hold_id,
-            st.c.held_until,
             c.c.price_cents,
             c.c.currency,
+            sellable(bindparam("p_now")).label("sellable"),
             live_id.label("live_id"),
             select(live.c.expires_at).scalar_subquery().label("live_until"),
         )
