@@ -52,8 +52,8 @@ from ticketapp.booking.inventory import (
     CONFIRMED,
     EXPIRED,
     check_sales_open,
+    expire_hold_in,
     load_show,
-    release_statement,
     seat_update,
 )
 from ticketapp.booking.results import BookingView, TicketView
@@ -118,9 +118,7 @@ def confirm_hold_in(
         return _remembered(conn, once, now, _booking_of_hold(conn, hold_id))
     if hold.status == EXPIRED or (hold.status == ACTIVE and hold.expires_at <= now):
         if hold.status == ACTIVE:
-            conn.execute(update(t.hold).where(t.hold.c.id == hold_id).values(status=EXPIRED))
-            # SKIP LOCKED: a locked seat of an expired hold is being taken by another buyer.
-            conn.execute(release_statement(hold_id, skip_locked=True))
+            expire_hold_in(conn, hold_id)
         return _remembered(conn, once, now, HoldExpired())
     if hold.status != ACTIVE:
         raise Conflict("This hold was released; choose your seats again.")
@@ -146,8 +144,9 @@ def confirm_hold_in(
         currency=seats[0].currency,
         created_at=now,
         cancelled_at=None,
-        buyer_name=(buyer_name.strip() or hold.user_name)[:120],
-        buyer_email=(buyer_email.strip() or hold.user_email)[:254],
+        # Already clean (clean_buyer); empty means the account's own.
+        buyer_name=buyer_name or hold.user_name,
+        buyer_email=buyer_email or hold.user_email,
         tickets=tuple(
             TicketView(
                 id=s.fresh_ticket_id,

@@ -35,6 +35,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from ticketapp.booking.errors import (
@@ -45,6 +47,7 @@ from ticketapp.booking.errors import (
 )
 from ticketapp.booking.results import HoldResult
 from ticketapp.booking.sales_status import SalesStatus, sales_status
+from ticketapp.booking.tables import hold as holds
 from ticketapp.booking.tables import seat as seats
 from ticketapp.models import (
     Event,
@@ -259,10 +262,16 @@ def lock_customer(session: Session, user_id: int) -> None:
 
 def expire_hold(session: Session, hold: Hold) -> list[int]:
     """Mark a hold past its time as expired and put its remaining seats back on sale."""
-    hold.status = EXPIRED
-    session.add(hold)
+    released = expire_hold_in(session.connection(), hold.id)
+    set_committed_value(hold, "status", EXPIRED)  # the row is written; keep the object in step
+    return released
+
+
+def expire_hold_in(conn: Connection, hold_id: int) -> list[int]:
+    """`expire_hold` on a Core connection: mark it expired, put its seats back on sale."""
+    conn.execute(update(holds).where(holds.c.id == hold_id).values(status=EXPIRED))
     # SKIP LOCKED: a locked seat of an expired hold is being taken by another buyer right now.
-    return release_hold_seats(session, hold.id, skip_locked=True)
+    return list(conn.execute(release_statement(hold_id, skip_locked=True)).scalars())
 
 
 def seats_of_hold(session: Session, hold_id: int) -> list[int]:
