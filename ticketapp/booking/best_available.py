@@ -237,9 +237,7 @@ def hold_best_available(
     they keep the seats they had.
     """
     now = moment(now)
-    check_quantity(quantity)
-    if not 0 <= accessible <= quantity:
-        raise InvalidRequest("Accessible seats must be between 0 and the quantity.", "accessible")
+    check_request(quantity, accessible)
 
     def work(session: Session) -> HoldResult:
         if replace_hold:
@@ -247,6 +245,13 @@ def hold_best_available(
         return best_available_in(session, user_id, show_id, quantity, category_id, accessible, now)
 
     return run(db, work, once=once, now=now)
+
+
+def check_request(quantity: int, accessible: int) -> None:
+    """A best-available request the search can answer: 1..max seats, 0..quantity accessible."""
+    check_quantity(quantity)
+    if not 0 <= accessible <= quantity:
+        raise InvalidRequest("Accessible seats must be between 0 and the quantity.", "accessible")
 
 
 def best_available_in(

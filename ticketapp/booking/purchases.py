@@ -18,13 +18,13 @@ from sqlmodel import Session
 
 from ticketapp.booking import idempotency
 from ticketapp.booking._tx import moment, run, run_core
-from ticketapp.booking.best_available import best_available_in
+from ticketapp.booking.best_available import best_available_in, check_request
 from ticketapp.booking.bookings import confirm_hold_in
 from ticketapp.booking.errors import HoldExpired, InvalidRequest
 from ticketapp.booking.general_admission import general_admission_in
 from ticketapp.booking.holds import hold_seats_in
 from ticketapp.booking.idempotency import Once, Replay
-from ticketapp.booking.inventory import check_quantity, distinct_ids
+from ticketapp.booking.inventory import distinct_ids
 from ticketapp.booking.results import BookingView
 
 
@@ -71,9 +71,7 @@ def purchase_best_available(
 ) -> BookingView | Replay:
     """Buy the best `quantity` seats left (or standing places of `section`), or nothing."""
     now = moment(now)
-    check_quantity(quantity)
-    if not 0 <= accessible <= quantity:
-        raise InvalidRequest("Accessible seats must be between 0 and the quantity.", "accessible")
+    check_request(quantity, accessible)
     if section is not None and (category_id is not None or accessible):
         raise InvalidRequest("A standing section has no categories or seats to choose.", "section")
 
