@@ -51,15 +51,16 @@ from typing import Any
 
 import bcrypt
 import httpx
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from bench.accounts import seed_accounts
 from bench.harness import free_port, stop_app
 from tests import dbutil
 from ticketapp import booking
 from ticketapp.booking import check_invariants
 from ticketapp.db import make_engine
-from ticketapp.models import Role, User, utcnow
+from ticketapp.models import utcnow
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
@@ -97,35 +98,8 @@ class Seed:
 def seed(db: Engine, clients: int, shows: int) -> Seed:
     """An event with `shows` shows of ROWS x SEATS_PER_ROW seats and one account per client."""
     password_hash = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=12)).decode()
-    run_id = uuid.uuid4().hex[:6]
-    emails = [f"bench-{run_id}-{i}@example.com" for i in range(clients)]
-    with db.begin() as conn:
-        organizer_id = conn.execute(
-            insert(User).returning(User.id),
-            [
-                {
-                    "email": f"bench-{run_id}-organizer@example.com",
-                    "name": "Bench Organizer",
-                    "password_hash": password_hash,
-                    "role": Role.ORGANIZER,
-                    "created_at": utcnow(),
-                }
-            ],
-        ).scalar_one()
-        conn.execute(
-            insert(User),
-            [
-                {
-                    "email": email,
-                    "name": f"Customer {i}",
-                    "password_hash": password_hash,
-                    "role": Role.CUSTOMER,
-                    "created_at": utcnow(),
-                }
-                for i, email in enumerate(emails)
-            ],
-        )
-    organizer = booking.Actor(organizer_id, Role.ORGANIZER)
+    accounts = seed_accounts(db, f"bench-{uuid.uuid4().hex[:6]}", clients, password_hash)
+    organizer, emails = accounts.organizer, accounts.emails
     layout_id = booking.create_layout(
         organizer,
         "Bench hall",
@@ -140,7 +114,7 @@ def seed(db: Engine, clients: int, shows: int) -> Seed:
             utcnow().replace(microsecond=0) + timedelta(days=10 + day),
             layout_id,
             [booking.PriceSpec("Standard", 2500)],
-            actor=booking.Actor(organizer_id, Role.ORGANIZER),
+            actor=organizer,
             db=db,
         )
         with db.connect() as conn:

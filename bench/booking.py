@@ -37,15 +37,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import psycopg
-from sqlalchemy import create_engine, event, insert, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
+from bench.accounts import seed_accounts
 from bench.api import count_double_booked
 from tests import dbutil
 from ticketapp import booking
 from ticketapp.booking import MailKind, check_invariants, confirm_hold, hold_seats
 from ticketapp.booking.codes import new_booking_code, new_ticket_code
-from ticketapp.models import Role, User, utcnow
+from ticketapp.models import Role, utcnow
 
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 ROWS, SEATS_PER_ROW = 50, 100
@@ -64,32 +65,16 @@ class Stage:
 
 
 def seed(db: Engine, workers: int) -> Stage:
-    with db.begin() as conn:
-        ids = conn.execute(
-            insert(User).returning(User.id),
-            [
-                {
-                    "email": f"bench-{i}@example.com",
-                    "name": f"Customer {i}",
-                    "password_hash": "x",
-                    "role": Role.ORGANIZER if i == 0 else Role.CUSTOMER,
-                    "created_at": utcnow(),
-                }
-                for i in range(workers + 1)
-            ],
-        ).scalars()
-        ids = list(ids)
-    organizer = ids[0]
+    accounts = seed_accounts(db, "bench", workers, password_hash="x")
+    organizer = accounts.organizer
     layout_id = booking.create_layout(
-        booking.Actor(organizer, Role.ORGANIZER),
+        organizer,
         "Arena floor",
         [booking.grid_section("Floor", "Standard", booking.row_labels(ROWS), SEATS_PER_ROW)],
         db=db,
     )
-    event_id = booking.create_event(
-        booking.Actor(organizer, Role.ORGANIZER), "Bench", "Arena", status="published", db=db
-    ).id
-    return Stage(organizer, event_id, layout_id, ids[1:])
+    event_id = booking.create_event(organizer, "Bench", "Arena", status="published", db=db).id
+    return Stage(organizer.id, event_id, layout_id, accounts.customer_ids)
 
 
 def new_show(db: Engine, stage: Stage, day: int) -> list[tuple[int, int, int]]:

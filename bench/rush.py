@@ -88,8 +88,9 @@ from typing import Any
 
 import bcrypt
 import httpx
-from sqlalchemy import insert, text
+from sqlalchemy import text
 
+from bench.accounts import seed_accounts
 from bench.api import client_address, count_double_booked, process_group_cpu
 from bench.harness import PROJECT_DIR, free_port
 from tests import dbutil
@@ -97,7 +98,7 @@ from tests.appserver import start_server, stop_app, worker_pids
 from tests.owned_services import OwnedPostgres, OwnedRedis
 from ticketapp import booking
 from ticketapp.db import make_engine
-from ticketapp.models import Role, User, utcnow
+from ticketapp.models import utcnow
 
 PASSWORD = "rush-password-123"
 ROWS, SEATS_PER_ROW, STANDING = 10, 10, 50
@@ -147,34 +148,8 @@ class Stage:
 
 def seed(db: Any, customers: int) -> Stage:
     password_hash = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
-    emails = [f"rush-{i}@example.com" for i in range(customers)]
-    with db.begin() as conn:
-        organizer_id = conn.execute(
-            insert(User).returning(User.id),
-            [
-                {
-                    "email": "rush-organizer@example.com",
-                    "name": "Rush Organizer",
-                    "password_hash": password_hash,
-                    "role": Role.ORGANIZER,
-                    "created_at": utcnow(),
-                }
-            ],
-        ).scalar_one()
-        conn.execute(
-            insert(User),
-            [
-                {
-                    "email": email,
-                    "name": f"Customer {i}",
-                    "password_hash": password_hash,
-                    "role": Role.CUSTOMER,
-                    "created_at": utcnow(),
-                }
-                for i, email in enumerate(emails)
-            ],
-        )
-    organizer = booking.Actor(organizer_id, Role.ORGANIZER)
+    accounts = seed_accounts(db, "rush", customers, password_hash)
+    organizer, emails = accounts.organizer, accounts.emails
     layout_id = booking.create_layout(
         organizer,
         "Rush hall",
