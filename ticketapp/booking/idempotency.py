@@ -133,15 +133,16 @@ _LOOKUP = select(
 # Stores the answer inside the operation's transaction. A plain INSERT: if another request
 # with the key committed first, the unique index raises and the whole transaction (the
 # duplicate change included) rolls back; see `is_key_taken`.
-RECORD = insert(record_table).values(
-    user_id=bindparam("p_once_user_id"),
-    scope=bindparam("p_once_scope"),
-    key=bindparam("p_once_key"),
-    request_hash=bindparam("p_once_hash"),
-    status_code=bindparam("p_once_status"),
-    response_json=bindparam("p_once_body"),
-    created_at=bindparam("p_once_at"),
-)
+_RECORD_VALUES = {
+    "user_id": bindparam("p_once_user_id"),
+    "scope": bindparam("p_once_scope"),
+    "key": bindparam("p_once_key"),
+    "request_hash": bindparam("p_once_hash"),
+    "status_code": bindparam("p_once_status"),
+    "response_json": bindparam("p_once_body"),
+    "created_at": bindparam("p_once_at"),
+}
+RECORD = insert(record_table).values(**_RECORD_VALUES)
 
 
 def record_params(once: Once, outcome: Any, now: datetime) -> dict[str, Any]:
@@ -173,25 +174,17 @@ def is_key_taken(exc: IntegrityError) -> bool:
 
 def remember_refusal(db: Engine, once: Once, refusal: BookingError, now: datetime) -> None:
     """Store a 4xx answer after its transaction rolled back (it changed nothing)."""
-    status, body = once.encode(refusal)
-    if status >= 500:
+    params = record_params(once, refusal, now)
+    if params["p_once_status"] >= 500:
         return
     dialect = postgresql if db.dialect.name == "postgresql" else sqlite
     stmt = (
         dialect.insert(record_table)
-        .values(
-            user_id=once.user_id,
-            scope=once.scope,
-            key=once.key,
-            request_hash=once.request_hash,
-            status_code=status,
-            response_json=body,
-            created_at=now,
-        )
+        .values(**_RECORD_VALUES)
         .on_conflict_do_nothing(index_elements=["user_id", "scope", "key"])
     )
     try:
         with db.begin() as conn:
-            conn.execute(stmt)
+            conn.execute(stmt, params)
     except Exception:  # bookkeeping: losing it only means the retry runs for real
         return
