@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+
+from ticketapp.timezones import DEFAULT_ZONE, to_local, to_utc
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 
@@ -13,14 +15,13 @@ def money(cents: int, currency: str = "EUR") -> str:
     return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
 
 
-def show_time(when: datetime) -> str:
-    """E.g. 'Sat 28 Nov 2026, 19:30 UTC' — times are shown in UTC until users pick a zone."""
-    when = when.astimezone(UTC)
-    return when.strftime("%a %-d %b %Y, %H:%M UTC")
+def show_time(when: datetime, zone: str = DEFAULT_ZONE) -> str:
+    """E.g. 'Sat 28 Nov 2026, 19:30 CET': the venue's wall clock and its zone's abbreviation."""
+    return to_local(when, zone).strftime("%a %-d %b %Y, %H:%M %Z")
 
 
-def short_date(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("%a %-d %b")
+def short_date(when: datetime, zone: str = DEFAULT_ZONE) -> str:
+    return to_local(when, zone).strftime("%a %-d %b")
 
 
 def percent(part: int, whole: int) -> int:
@@ -28,17 +29,19 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def input_time(when: datetime | None) -> str:
-    """The value of an <input type="datetime-local"> (times are UTC, like everywhere here)."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if when else ""
+def input_time(when: datetime | None, zone: str = DEFAULT_ZONE) -> str:
+    """The value of an <input type="datetime-local">: the venue's wall clock."""
+    return to_local(when, zone).strftime("%Y-%m-%dT%H:%M") if when else ""
 
 
-def parse_input_time(text: str) -> datetime | None:
-    """A datetime-local input's value as aware UTC; None when empty. ValueError if garbled."""
+def parse_input_time(text: str, zone: str = DEFAULT_ZONE) -> datetime | None:
+    """A datetime-local input's value (the venue's wall clock) as aware UTC; None when empty.
+
+    ValueError if garbled; TimeZoneError (a ValueError) for a time the venue's clocks skip."""
     text = (text or "").strip()
     if not text:
         return None
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    return to_utc(datetime.fromisoformat(text).replace(tzinfo=None), zone)
 
 
 def parse_money(text: str) -> int:

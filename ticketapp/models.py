@@ -124,6 +124,8 @@ class Event(SQLModel, table=True):
     description: str = ""
     venue_name: str = Field(max_length=200)
     venue_address: str = ""
+    # The venue's IANA time zone: times are stored in UTC and entered and shown in this zone.
+    timezone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
     category: str = Field(default="other", max_length=40)
     banner_url: str = ""
     status: str = Field(default="draft", max_length=16)  # draft|published|cancelled
