@@ -24,6 +24,11 @@ def short_date(when: datetime, zone: str = DEFAULT_ZONE) -> str:
     return to_local(when, zone).strftime("%a %-d %b")
 
 
+def plural(count: int, singular: str, plural_form: str = "") -> str:
+    """'1 seat', '2 seats', '0 seats' (English: one is singular, every other count plural)."""
+    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
+
+
 def percent(part: int, whole: int) -> int:
     """Whole percent, 0 for an empty whole."""
     return round(100 * part / whole) if whole else 0

@@ -173,6 +173,8 @@ class Hold(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     status: str = Field(default="active", max_length=16)  # active|released|confirmed|expired
+    # When the customer extended it (once at most: `booking.hold_extension`); None: never.
+    extended_at: datetime | None = None
 
 
 class Booking(SQLModel, table=True):

@@ -27,7 +27,11 @@ from ticketapp.state.connection import NewConnectionMiddleware
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    head_components=[rx.el.link(rel="icon", href="/favicon.svg")],
+    head_components=[
+        rx.el.link(rel="icon", href="/favicon.svg"),
+        # Fills the "your time" beside a venue's time (components.common.your_time).
+        rx.el.script(src="/your_time.js", defer=True),
+    ],
     api_transformer=api_app,
 )
 register_pages(app)  # once per process, whatever compiles the app again (pages/registry.py)

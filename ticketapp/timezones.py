@@ -73,3 +73,11 @@ def to_utc(local: datetime, zone_name: str, field: str = "starts_at") -> datetim
             field=field,
         )
     return as_utc
+
+
+def suggested_names() -> list[str]:
+    """Zone names to offer an organizer: the Region/City ones (and UTC), sorted; legacy
+    aliases such as "GB" or "Etc/GMT+2" still validate but are not suggested."""
+    regions = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/")
+    regions += ("Europe/", "Indian/", "Pacific/")
+    return [DEFAULT_ZONE, *sorted(n for n in _known_names() if n.startswith(regions))]

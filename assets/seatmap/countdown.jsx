@@ -1,20 +1,28 @@
 // A hold's countdown: ticks in the browser (no server round trip per second) and tells the
-// server once, when the time is up.
+// server once when the last minute starts (onWarn) and once when the time is up (onExpire).
 import React, { useEffect, useRef, useState } from "react";
 
 function left(expiresAt) {
   return Math.max(0, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
 }
 
-export function Countdown({ expiresAt, onExpire, id }) {
+const WARN_SECONDS = 60;
+
+export function Countdown({ expiresAt, onExpire, onWarn, id }) {
   const [seconds, setSeconds] = useState(() => left(expiresAt));
   const fired = useRef(false);
+  const warned = useRef(false);
   useEffect(() => {
     fired.current = false;
+    warned.current = false;
     setSeconds(left(expiresAt));
     const timer = setInterval(() => {
       const s = left(expiresAt);
       setSeconds(s);
+      if (s <= WARN_SECONDS && s > 0 && !warned.current) {
+        warned.current = true;
+        if (onWarn) onWarn();
+      }
       if (s <= 0 && !fired.current) {
         fired.current = true;
         clearInterval(timer);

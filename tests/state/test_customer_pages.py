@@ -13,6 +13,31 @@ from ticketapp.state.new_event import NewEventState
 from ticketapp.state.show import ShowState
 
 
+def test_best_available_asks_before_it_lets_held_seats_go(db):  # noqa: F811
+    venue = build_show(db)
+    buyer = make_users(db, 1)[0]
+    held = booking.hold_seats(buyer, venue.show_id, venue.ids("C1"), db=db)
+    root = tab(f"/shows/{venue.show_id}", buyer)
+
+    call(
+        root,
+        ShowState,
+        "best_available",
+        ({"quantity": "2"},),
+        {"current_show_id": venue.show_id, "hold_id": held.hold_id},
+    )
+
+    state = on_own_loop(root.get_state(ShowState))
+    assert state.confirm_replace and "row C seat 1" in state.replace_text
+    still = booking.current_hold(buyer, venue.show_id, db=db)
+    assert still is not None and still.seat_ids == (venue.seats["C1"],)
+
+    call(root, ShowState, "keep_held")
+    assert not on_own_loop(root.get_state(ShowState)).confirm_replace
+    still = booking.current_hold(buyer, venue.show_id, db=db)
+    assert still is not None and still.seat_ids == (venue.seats["C1"],)
+
+
 def test_best_available_that_finds_nothing_leaves_the_customer_their_seats(db):  # noqa: F811
     venue = build_show(db)  # 30 seats in rows of 10
     buyer = make_users(db, 1)[0]
@@ -26,6 +51,7 @@ def test_best_available_that_finds_nothing_leaves_the_customer_their_seats(db): 
         ({"quantity": "10", "accessible": "1"},),  # no wheelchair spaces in this hall
         {"current_show_id": venue.show_id, "hold_id": held.hold_id},
     )
+    call(root, ShowState, "replace_with_best")
 
     state = on_own_loop(root.get_state(ShowState))
     assert state.message_is_error and state.message
@@ -33,7 +59,7 @@ def test_best_available_that_finds_nothing_leaves_the_customer_their_seats(db): 
     assert still is not None and set(still.seat_ids) == set(venue.ids("A1", "A2"))
 
 
-def test_best_available_replaces_the_cart_when_it_finds_seats(db):  # noqa: F811
+def test_best_available_replaces_the_cart_when_the_customer_says_so(db):  # noqa: F811
     venue = build_show(db)
     buyer = make_users(db, 1)[0]
     held = booking.hold_seats(buyer, venue.show_id, venue.ids("C1"), db=db)
@@ -46,6 +72,7 @@ def test_best_available_replaces_the_cart_when_it_finds_seats(db):  # noqa: F811
         ({"quantity": "2"},),
         {"current_show_id": venue.show_id, "hold_id": held.hold_id},
     )
+    call(root, ShowState, "replace_with_best")
 
     now_held = booking.current_hold(buyer, venue.show_id, db=db)
     assert now_held is not None and len(now_held.seat_ids) == 2

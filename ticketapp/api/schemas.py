@@ -171,6 +171,14 @@ Description = text(20_000)
 Address = text(500)
 Category = text(40)
 BannerUrl = Annotated[text(2000), AfterValidator(_banner)]
+TimeZone = Annotated[
+    text(64, min_length=1),
+    Field(
+        description="The venue's IANA time zone, e.g. Europe/Vienna (default UTC): shows' "
+        "times are shown to customers, on tickets, in mails and exports on this clock.",
+        examples=["Europe/Vienna"],
+    ),
+]
 EventStatus = Literal["draft", "published"]
 
 
@@ -182,6 +190,7 @@ class EventCreateIn(Input):
     category: Category = "other"
     banner_url: BannerUrl = ""
     status: EventStatus = "draft"
+    timezone: TimeZone = "UTC"
 
 
 class EventUpdateIn(Input):
@@ -194,6 +203,7 @@ class EventUpdateIn(Input):
     category: Category | None = None
     banner_url: BannerUrl | None = None
     status: EventStatus | None = None
+    timezone: TimeZone | None = None
 
 
 class EventOut(Output):
@@ -207,6 +217,9 @@ class EventOut(Output):
     banner_url: str
     status: str
     created_at: datetime
+    timezone: str = Field(
+        description="The venue's IANA time zone; times are UTC, shown on its clock."
+    )
 
 
 class EventSummaryOut(Output):
@@ -223,6 +236,9 @@ class EventSummaryOut(Output):
     places_left: int
     sold_out: bool
     few_left: bool
+    timezone: str = Field(
+        description="The venue's IANA time zone; times are UTC, shown on its clock."
+    )
 
 
 class EventPage(BaseModel):
@@ -329,6 +345,9 @@ class ShowInfoOut(Output):
     status: str
     event_status: str
     organizer_id: int
+    timezone: str = Field(
+        description="The venue's IANA time zone; times are UTC, shown on its clock."
+    )
 
 
 class CategoryOut(Output):
@@ -446,6 +465,12 @@ class HoldViewOut(Output):
     event_title: str
     venue_name: str
     starts_at: datetime
+    timezone: str = Field(
+        description="The venue's IANA time zone; times are UTC, shown on its clock."
+    )
+    extendable: bool = Field(
+        description="POST /holds/{id}/extend would add time now (once, in the last minute)."
+    )
 
 
 class ReleasedOut(BaseModel):
@@ -520,6 +545,10 @@ class BookingOut(Output):
     event_title: str
     venue_name: str
     starts_at: datetime
+    timezone: str = Field(
+        description="The venue's IANA time zone; times are UTC, shown on its clock."
+    )
+    cancel_reason: str = Field(description="The organizer's reason, for a cancelled booking.")
 
 
 # --- organizer --------------------------------------------------------------------------------
@@ -539,6 +568,9 @@ class BookingRowOut(Output):
     currency: str
     created_at: datetime
     cancelled_at: datetime | None
+    timezone: str = Field(
+        description="The venue's IANA time zone; times are UTC, shown on its clock."
+    )
 
 
 class BookingRowPage(BaseModel):

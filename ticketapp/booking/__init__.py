@@ -76,6 +76,7 @@ from ticketapp.booking.events import (
 )
 from ticketapp.booking.exports import BookingsExport, bookings_csv
 from ticketapp.booking.general_admission import hold_general_admission
+from ticketapp.booking.hold_extension import EXTEND_WINDOW, extend_hold
 from ticketapp.booking.holds import (
     current_hold,
     get_hold,
@@ -183,6 +184,7 @@ __all__ = [
     "ACCESSIBLE",
     "BLOCKED",
     "COMPANION",
+    "EXTEND_WINDOW",
     "GAP",
     "MAX_ROWS",
     "MAX_SEATS",
@@ -274,6 +276,7 @@ __all__ = [
     "event_report",
     "event_sales",
     "expire_stale_holds",
+    "extend_hold",
     "failed_mails",
     "general_admission_available",
     "get_booking",

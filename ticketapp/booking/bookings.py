@@ -164,6 +164,8 @@ def confirm_hold_in(
         event_title=hold.event_title,
         venue_name=hold.venue_name,
         starts_at=hold.starts_at,
+        timezone=hold.timezone,
+        cancel_reason="",
     )
     booked = _write_booking(conn, view, hold_id, hold.venue_address, now, once)
     if booked != len(seats):
@@ -204,6 +206,7 @@ def _hold_statement(dialect: str, keyed: bool) -> Any:
             e.c.title.label("event_title"),
             e.c.venue_name,
             e.c.venue_address,
+            e.c.timezone,
             u.c.name.label("user_name"),
             u.c.email.label("user_email"),
             fresh_ids("booking", dialect).label("fresh_booking_id"),
@@ -565,6 +568,8 @@ def booking_views(session: Session, bookings: Sequence[Booking]) -> list[Booking
                 event_title=event.title,
                 venue_name=event.venue_name,
                 starts_at=show.starts_at,
+                timezone=event.timezone,
+                cancel_reason=b.cancel_reason,
             )
         )
     return views

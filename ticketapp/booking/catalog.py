@@ -143,6 +143,7 @@ def list_upcoming_events(
                     currency=currencies.get(event_id, "EUR"),
                     places_total=total_places,
                     places_left=left,
+                    timezone=event.timezone,
                 )
             )
         return summaries, total

@@ -59,7 +59,7 @@ def organizer_overview(
 
     def work(session: Session) -> OrganizerOverview:
         upcoming = (
-            select(Show.id, Show.event_id, Event.title, Show.starts_at)
+            select(Show.id, Show.event_id, Event.title, Show.starts_at, Event.timezone)
             .join(Event, Event.id == Show.event_id)
             .where(
                 Show.event_id.in_(_events_of(actor)),
@@ -115,8 +115,8 @@ def organizer_overview(
         ranked = sorted(by_name.items(), key=lambda kv: (-kv[1][2], kv[0]))
         return OrganizerOverview(
             shows=tuple(
-                UpcomingShow(show_id, event_id, title, starts_at, currency, per_show[show_id])
-                for show_id, event_id, title, starts_at in shows[:limit]
+                UpcomingShow(show_id, event_id, title, starts_at, currency, per_show[show_id], zone)
+                for show_id, event_id, title, starts_at, zone in shows[:limit]
             ),
             counts=total,
             categories=tuple(
@@ -198,6 +198,7 @@ def organizer_events(
                     revenue_cents=revenue,
                     currency=currency,
                     bookings=bookings.get(e.id, 0),
+                    timezone=e.timezone,
                 )
             )
         return rows

@@ -40,10 +40,20 @@ from ticketapp.models import (
     ShowSeat,
     ShowStatus,
 )
+from ticketapp.timezones import DEFAULT_ZONE, TimeZoneError, check_zone
 
 EVENT_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)  # what the doors may set
 EDITABLE_EVENT_FIELDS = frozenset(
-    {"title", "description", "venue_name", "venue_address", "category", "banner_url", "status"}
+    {
+        "title",
+        "description",
+        "venue_name",
+        "venue_address",
+        "category",
+        "banner_url",
+        "status",
+        "timezone",
+    }
 )
 EVENT_CANCELLED_REASON = "The event was cancelled by the organizer."
 NOT_YOUR_EVENT = "You can only change your own events and layouts."
@@ -65,6 +75,11 @@ def _clean_event_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise InvalidRequest("Banner URL must start with http:// or https://.", "banner_url")
     if "category" in out:
         out["category"] = (out["category"] or "").strip().lower() or "other"
+    if "timezone" in out:
+        try:
+            out["timezone"] = check_zone(out["timezone"])
+        except TimeZoneError as exc:
+            raise InvalidRequest(exc.message, "timezone") from None
     if "status" in out and out["status"] not in EVENT_STATUSES:
         raise InvalidRequest("Status must be draft or published.", "status")
     return out
@@ -80,9 +95,11 @@ def create_event(
     category: str = "other",
     banner_url: str = "",
     status: str = EventStatus.DRAFT,
+    timezone: str = DEFAULT_ZONE,
     db: Engine | None = None,
 ) -> EventDetails:
-    """A new event organized by `actor` (a draft unless said otherwise)."""
+    """A new event organized by `actor` (a draft unless said otherwise), its times read on
+    the venue's clock (`timezone`, an IANA name)."""
     require_organizer(actor)
     fields = _clean_event_fields(
         {
@@ -93,6 +110,7 @@ def create_event(
             "category": category,
             "banner_url": banner_url,
             "status": status,
+            "timezone": timezone,
         }
     )
 

@@ -34,6 +34,7 @@ from ticketapp.booking.reports import (
 )
 from ticketapp.booking.results import BookingRow
 from ticketapp.models import ShowSeat, Ticket
+from ticketapp.timezones import to_local
 
 COLUMNS = (
     "booking_code",
@@ -61,8 +62,9 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.isoformat(timespec="seconds") if moment else ""
+def _when(moment: datetime | None, zone: str) -> str:
+    """ISO 8601 on the venue's clock, with its offset: what the hall's staff read, and exact."""
+    return to_local(moment, zone).isoformat(timespec="seconds") if moment else ""
 
 
 def _seat_labels(session: Session, booking_ids: list[int]) -> dict[int, list[str]]:
@@ -103,7 +105,7 @@ def bookings_csv(
         writer.writerow(
             [
                 r.code,
-                _when(r.starts_at),
+                _when(r.starts_at, r.timezone),
                 _cell(r.buyer_name),
                 _cell(r.buyer_email),
                 r.status,
@@ -111,8 +113,8 @@ def bookings_csv(
                 _cell("; ".join(seats.get(r.id, []))),
                 f"{r.total_cents // 100}.{r.total_cents % 100:02d}",
                 r.currency,
-                _when(r.created_at),
-                _when(r.cancelled_at),
+                _when(r.created_at, r.timezone),
+                _when(r.cancelled_at, r.timezone),
             ]
         )
     suffix = f"-show-{show_id}" if show_id else ""

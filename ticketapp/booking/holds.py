@@ -44,6 +44,7 @@ from ticketapp.booking.errors import (
     NotFound,
     SeatsUnavailable,
 )
+from ticketapp.booking.hold_extension import can_extend
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     ACTIVE,
@@ -440,4 +441,6 @@ def hold_view(session: Session, hold: Hold, now: datetime) -> HoldView:
         event_title=event.title,
         venue_name=event.venue_name,
         starts_at=show.starts_at,
+        timezone=event.timezone,
+        extendable=can_extend(hold, show, now),
     )

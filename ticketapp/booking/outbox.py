@@ -71,6 +71,7 @@ class BookingMail:
     tickets: tuple[MailTicket, ...]
     reason: str = ""
     cancelled_by_buyer: bool = False
+    timezone: str = "UTC"  # the venue's: mails read the show's time on its clock (older: UTC)
 
     def to_json(self) -> str:
         # Field by field, not dataclasses.asdict: that deep-copies every value and was the
@@ -98,7 +99,7 @@ def dedupe_key(kind: str, booking_id: int) -> str:
 
 
 def subject_of(mail: BookingMail) -> str:
-    when = show_time(mail.starts_at)
+    when = show_time(mail.starts_at, mail.timezone)
     title = " ".join(mail.event_title.split())  # a header must not carry a line break
     if mail.kind == MailKind.BOOKING_CONFIRMED:
         subject = f"Your tickets: {title}, {when} (booking {mail.booking_code})"
@@ -166,6 +167,7 @@ def mail_row(
         ),
         reason=reason,
         cancelled_by_buyer=cancelled_by_buyer,
+        timezone=view.timezone,
     )
     return {
         "dedupe_key": dedupe_key(kind, view.id),

@@ -152,7 +152,8 @@ def event_sales(
 def bookings_query(
     event_id: int, *, show_id: int | None = None, status: str | None = None, search: str = ""
 ):
-    """An event's bookings matching the filter, newest first: (Booking, starts_at, tickets).
+    """An event's bookings matching the filter, newest first: (Booking, starts_at, tickets,
+    the event's time zone).
 
     `search` matches the booking code, the buyer's name or e-mail (case-insensitive). The
     screen pages through it (`event_bookings`); the CSV export reads it whole.
@@ -164,8 +165,9 @@ def bookings_query(
         .scalar_subquery()
     )
     query = (
-        select(Booking, Show.starts_at, tickets)
+        select(Booking, Show.starts_at, tickets, Event.timezone)
         .join(Show, Show.id == Booking.show_id)
+        .join(Event, Event.id == Show.event_id)
         .where(Show.event_id == event_id)
     )
     if show_id is not None:
@@ -204,8 +206,9 @@ def booking_rows(rows) -> list[BookingRow]:
             currency=b.currency,
             created_at=b.created_at,
             cancelled_at=b.cancelled_at,
+            timezone=zone,
         )
-        for b, starts_at, count in rows
+        for b, starts_at, count, zone in rows
     ]
 
 

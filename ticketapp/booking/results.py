@@ -37,6 +37,7 @@ class EventDetails:
     banner_url: str
     status: str  # draft|published|cancelled
     created_at: datetime
+    timezone: str  # the venue's IANA zone: every time of the event is shown on its clock
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class EventSummary:
     currency: str
     places_total: int
     places_left: int
+    timezone: str
 
     @property
     def sold_out(self) -> bool:
@@ -140,6 +142,7 @@ class ShowInfo:
     status: str  # the show's: scheduled|cancelled
     event_status: str  # draft|published|cancelled
     organizer_id: int
+    timezone: str
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,8 @@ class HoldView:
     event_title: str
     venue_name: str
     starts_at: datetime
+    timezone: str
+    extendable: bool  # `holds.extend_hold` would add time now (see `hold_extension`)
 
     @property
     def seat_ids(self) -> tuple[int, ...]:
@@ -268,6 +273,8 @@ class BookingView:
     event_title: str
     venue_name: str
     starts_at: datetime
+    timezone: str
+    cancel_reason: str  # the organizer's words when they cancelled it ("" otherwise)
 
 
 @dataclass(frozen=True)
@@ -370,6 +377,7 @@ class BookingRow:
     currency: str
     created_at: datetime
     cancelled_at: datetime | None
+    timezone: str
 
     @property
     def cancellable(self) -> bool:
@@ -398,6 +406,7 @@ class UpcomingShow:
     starts_at: datetime
     currency: str
     counts: SalesCounts
+    timezone: str
 
 
 @dataclass(frozen=True)
@@ -434,6 +443,7 @@ class OrganizerEvent:
     revenue_cents: int
     currency: str
     bookings: int  # confirmed and cancelled: any booking makes an event undeletable
+    timezone: str
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ def seat_map(show_id: int, *, db: Engine | None = None) -> SeatMap:
                 status=show.status,
                 event_status=event.status,
                 organizer_id=event.organizer_id,
+                timezone=event.timezone,
             ),
             categories=tuple(
                 CategoryInfo(c.id, c.name, c.price_cents, c.currency, c.color, c.rank)

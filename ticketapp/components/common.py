@@ -37,3 +37,10 @@ def not_found(what: str) -> rx.Component:
         ),
         padding="4em",
     )
+
+
+def your_time(utc_iso: rx.Var | str, zone: rx.Var | str) -> rx.Component:
+    """Beside a time shown on the venue's clock (`zone`): the same moment on the reader's own
+    clock when that reads differently (filled in the browser by assets/your_time.js, which
+    knows the reader's zone); empty otherwise."""
+    return rx.el.span(data_utc=utc_iso, data_zone=zone, class_name="your-time")

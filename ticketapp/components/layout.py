@@ -91,7 +91,7 @@ def navbar() -> rx.Component:
 def footer() -> rx.Component:
     return rx.box(
         rx.text(
-            "ticketapp — open-source ticket booking. Times are shown in UTC.",
+            "ticketapp — open-source ticket booking.",
             size="1",
             color_scheme="gray",
         ),

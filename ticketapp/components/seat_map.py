@@ -34,13 +34,15 @@ seat_map = SeatMap.create
 
 
 class Countdown(rx.Component):
-    """Minutes and seconds left on a hold; fires `on_expire` once when the time is up."""
+    """Minutes and seconds left on a hold; fires `on_warn` once when its last minute starts
+    (`booking.EXTEND_WINDOW`) and `on_expire` once when the time is up."""
 
     library = "$/public/seatmap/countdown.jsx"
     tag = "Countdown"
 
     expires_at: rx.Var[str]
     on_expire: rx.EventHandler[lambda: []]
+    on_warn: rx.EventHandler[lambda: []]
 
 
 countdown = Countdown.create

@@ -60,7 +60,7 @@ def _one_line(text: str) -> str:
 
 def _lead(mail: BookingMail) -> list[str]:
     """The opening sentences, as plain text (escaped later for HTML)."""
-    when = show_time(mail.starts_at)
+    when = show_time(mail.starts_at, mail.timezone)
     if mail.kind == MailKind.BOOKING_CONFIRMED:
         lines = [
             "Your booking is confirmed. Show the QR code of each ticket at the entrance;",
@@ -91,7 +91,7 @@ def _facts(mail: BookingMail) -> list[tuple[str, str]]:
     return [
         ("Booking code", mail.booking_code),
         ("Event", mail.event_title),
-        ("When", show_time(mail.starts_at)),
+        ("When", show_time(mail.starts_at, mail.timezone)),
         ("Where", where),
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp import routes
-from ticketapp.components.common import loading_block
+from ticketapp.components.common import loading_block, your_time
 from ticketapp.components.layout import template
 from ticketapp.models import BookingStatus
 from ticketapp.pages.registry import page
@@ -18,12 +18,24 @@ from ticketapp.state.session import SessionState
 def _ticket(ticket: TicketCard) -> rx.Component:
     return rx.card(
         rx.flex(
-            rx.image(src=ticket.qr, alt="QR code of ticket " + ticket.code, class_name="ticket-qr"),
+            rx.cond(
+                ticket.live,
+                rx.image(
+                    src=ticket.qr, alt="QR code of ticket " + ticket.code, class_name="ticket-qr"
+                ),
+                rx.center(
+                    rx.text("VOID", weight="bold", color_scheme="red"),
+                    class_name="ticket-qr ticket-void",
+                    width="116px",
+                    height="116px",
+                    border="2px dashed var(--red-8)",
+                ),
+            ),
             rx.vstack(
                 rx.text(ticket.label, weight="bold", size="3"),
                 rx.text(ticket.category, " · ", ticket.price, size="2", color_scheme="gray"),
                 rx.code(ticket.code, class_name="ticket-code", size="2"),
-                rx.cond(~ticket.live, rx.badge("Cancelled", color_scheme="red")),
+                rx.cond(~ticket.live, rx.badge("Void: not valid for entry", color_scheme="red")),
                 rx.cond(
                     ticket.checked_in != "",
                     rx.badge("Checked in " + ticket.checked_in, color_scheme="green"),
@@ -44,12 +56,15 @@ def _booking_detail() -> rx.Component:
         rx.flex(
             rx.heading("Your booking", size="7"),
             rx.spacer(),
-            rx.button(
-                rx.icon("printer", size=16),
-                "Print tickets",
-                variant="soft",
-                on_click=rx.call_script("window.print()"),
-                class_name="no-print",
+            rx.cond(
+                b.status == BookingStatus.CONFIRMED.value,
+                rx.button(
+                    rx.icon("printer", size=16),
+                    "Print tickets",
+                    variant="soft",
+                    on_click=rx.call_script("window.print()"),
+                    class_name="no-print",
+                ),
             ),
             width="100%",
             align="center",
@@ -70,8 +85,33 @@ def _booking_detail() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.heading(b.event_title, size="5"),
-                rx.text(b.starts, " · ", b.venue, color_scheme="gray"),
+                rx.text(
+                    b.starts,
+                    your_time(b.starts_utc, b.zone),
+                    " · ",
+                    b.venue,
+                    color_scheme="gray",
+                    id="booking-when",
+                ),
                 rx.text("Total ", rx.text.strong(b.total)),
+                rx.cond(
+                    b.cancelled != "",
+                    rx.callout(
+                        rx.vstack(
+                            rx.text("This booking was cancelled on ", b.cancelled, "."),
+                            rx.cond(
+                                b.cancel_reason != "",
+                                rx.text("Reason given: ", rx.text.em(b.cancel_reason)),
+                            ),
+                            rx.text("Its tickets are void and no longer admit anybody."),
+                            spacing="1",
+                        ),
+                        icon="ban",
+                        color_scheme="red",
+                        id="booking-cancelled",
+                        width="100%",
+                    ),
+                ),
                 spacing="2",
             ),
             width="100%",

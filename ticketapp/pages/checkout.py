@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp import routes
-from ticketapp.components.common import loading_block
+from ticketapp.components.common import loading_block, your_time
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import countdown
 from ticketapp.pages.registry import page
@@ -56,12 +56,23 @@ def _form() -> rx.Component:
                 loading=CheckoutState.busy,
                 id="confirm-button",
             ),
+            # Going back keeps the hold: the map shows these seats as yours.
+            rx.link(
+                "Back to the seat map (your seats stay held)",
+                href=routes.show_url(CheckoutState.show_id),
+                size="2",
+                id="back-to-map",
+                align="center",
+                width="100%",
+            ),
             rx.button(
-                "Back to the seat map",
+                "Release my seats",
                 variant="ghost",
+                color_scheme="gray",
                 type="button",
                 on_click=CheckoutState.give_up,
                 width="100%",
+                id="release-seats",
             ),
             spacing="2",
             width="100%",
@@ -82,12 +93,38 @@ def _content() -> rx.Component:
                 countdown(
                     expires_at=CheckoutState.expires_at,
                     on_expire=CheckoutState.expired,
+                    on_warn=CheckoutState.warn,
                     id="hold-countdown",
                 ),
                 align="center",
                 spacing="2",
             ),
             width="100%",
+        ),
+        rx.cond(
+            CheckoutState.last_minute,
+            rx.callout(
+                rx.flex(
+                    rx.text("Less than a minute left: your seats are released when it runs out."),
+                    rx.cond(
+                        CheckoutState.extendable,
+                        rx.button(
+                            "Keep my seats longer",
+                            size="2",
+                            on_click=CheckoutState.extend,
+                            id="extend-hold",
+                        ),
+                    ),
+                    gap="3",
+                    align="center",
+                    wrap="wrap",
+                ),
+                icon="timer",
+                color_scheme="orange",
+                role="alert",
+                id="hold-warning",
+                width="100%",
+            ),
         ),
         rx.cond(
             CheckoutState.error != "",
@@ -103,7 +140,14 @@ def _content() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.heading(CheckoutState.event_title, size="5"),
-                    rx.text(CheckoutState.starts, " · ", CheckoutState.venue, color_scheme="gray"),
+                    rx.text(
+                        CheckoutState.starts,
+                        your_time(CheckoutState.starts_utc, CheckoutState.zone),
+                        " · ",
+                        CheckoutState.venue,
+                        color_scheme="gray",
+                        id="checkout-when",
+                    ),
                     rx.table.root(
                         rx.table.header(
                             rx.table.row(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp import routes
-from ticketapp.components.common import loading_block, not_found
+from ticketapp.components.common import loading_block, not_found, your_time
 from ticketapp.components.layout import template
 from ticketapp.pages.registry import page
 from ticketapp.state.event import EventState, ShowRow
@@ -18,8 +18,14 @@ def _show_row(show: ShowRow) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.vstack(
-                rx.text(show.starts, weight="bold", size="3"),
+                rx.text(
+                    show.starts,
+                    your_time(show.starts_utc, EventState.timezone),
+                    weight="bold",
+                    size="3",
+                ),
                 rx.text(show.prices, size="2", color_scheme="gray"),
+                rx.cond(show.note != "", rx.text(show.note, size="2", class_name="sales-note")),
                 spacing="1",
             ),
             rx.spacer(),

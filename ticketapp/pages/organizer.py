@@ -22,6 +22,9 @@ from ticketapp.pages.registry import page
 from ticketapp.state.new_event import NewEventState
 from ticketapp.state.organizer import EventLine, EventsState, OverviewState, ShowLine
 from ticketapp.state.session import SessionState
+from ticketapp.timezones import suggested_names
+
+ZONE_NAMES = suggested_names()
 
 
 def _new_event_button() -> rx.Component:
@@ -205,6 +208,22 @@ def event_fields(
             width="100%",
         ),
         text("venue_address", "Venue address", "Street, city"),
+        field(
+            "Venue time zone",
+            rx.input(
+                name="timezone",
+                id=f"{prefix}-timezone",
+                default_value=values.get("timezone", ""),
+                placeholder="e.g. Europe/Vienna (empty: UTC)",
+                list="timezone-names",
+                auto_complete="off",
+                aria_label="Venue time zone",
+                color_scheme=rx.cond(error_field == "timezone", "red", "gray"),
+                width="100%",
+            ),
+            "Showtimes are entered and shown on the venue's clock.",
+        ),
+        rx.el.datalist(*[rx.el.option(value=name) for name in ZONE_NAMES], id="timezone-names"),
         text("banner_url", "Banner image URL", "https://…", type="url"),
         field(
             "Description",

@@ -58,7 +58,7 @@ def _show_form() -> rx.Component:
                 rx.vstack(
                     form_error(ShowFormState.error, id="show-form-error"),
                     field(
-                        "Starts (UTC)",
+                        "Starts (" + ShowFormState.zone + " time)",
                         rx.input(
                             type="datetime-local",
                             name="starts_at",
@@ -311,6 +311,7 @@ def _details() -> rx.Component:
         "title": S.title,
         "venue_name": S.venue_name,
         "venue_address": S.venue_address,
+        "timezone": S.timezone,
         "category": S.category,
         "banner_url": S.banner_url,
         "description": S.description,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp import routes
-from ticketapp.components.common import message_box, not_found
+from ticketapp.components.common import message_box, not_found, your_time
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import seat_map
 from ticketapp.pages.registry import page
@@ -110,7 +110,9 @@ def _pick_row(pick: Pick) -> rx.Component:
 def _summary() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Your seats", size="4"),
+            rx.heading(
+                rx.cond(ShowState.is_general_admission, "Your places", "Your seats"), size="4"
+            ),
             rx.cond(
                 ShowState.count > 0,
                 rx.vstack(
@@ -119,7 +121,15 @@ def _summary() -> rx.Component:
                     spacing="2",
                     id="picked-seats",
                 ),
-                rx.text("No seats selected yet.", size="2", color_scheme="gray"),
+                rx.text(
+                    rx.cond(
+                        ShowState.is_general_admission,
+                        "No places chosen yet.",
+                        "No seats selected yet.",
+                    ),
+                    size="2",
+                    color_scheme="gray",
+                ),
             ),
             rx.separator(),
             rx.hstack(
@@ -128,17 +138,9 @@ def _summary() -> rx.Component:
                 rx.text(ShowState.total, weight="bold", id="selection-total"),
                 width="100%",
             ),
-            rx.text(
-                "Up to ",
-                ShowState.cap,
-                " seats per customer. Seats are held for ",
-                ShowState.hold_minutes,
-                " minutes while you check out.",
-                size="1",
-                color_scheme="gray",
-            ),
+            rx.text(ShowState.rules_text, size="1", color_scheme="gray", id="hold-rules"),
             rx.button(
-                "Continue",
+                ShowState.continue_text,
                 size="3",
                 width="100%",
                 on_click=ShowState.hold_selection,
@@ -149,7 +151,11 @@ def _summary() -> rx.Component:
             rx.cond(
                 ShowState.count > 0,
                 rx.button(
-                    "Clear selection", variant="ghost", size="1", on_click=ShowState.clear_selection
+                    "Clear selection",
+                    variant="ghost",
+                    size="1",
+                    on_click=ShowState.clear_selection,
+                    id="clear-selection",
                 ),
             ),
             spacing="3",
@@ -167,19 +173,29 @@ def _standing() -> rx.Component:
                     rx.vstack(
                         rx.text(a.section, weight="bold"),
                         rx.text(a.category, " · ", a.price, size="2", color_scheme="gray"),
-                        rx.text(a.left, " places left", size="2", class_name="places-left"),
+                        rx.text(a.left_text, size="2", class_name="places-left"),
                         spacing="1",
                     ),
                     rx.spacer(),
                     rx.el.input(type="hidden", name="section", value=a.section),
                     rx.el.select(
-                        *[rx.el.option(str(n), value=str(n)) for n in range(1, 11)],
+                        *[
+                            rx.el.option(f"{n} place{'s' if n > 1 else ''}", value=str(n))
+                            for n in range(1, 11)
+                        ],
                         name="quantity",
-                        aria_label="Number of places",
-                        class_name="native-select",
-                        id="ga-quantity",
+                        aria_label="Number of standing places in " + a.section,
+                        class_name="native-select ga-quantity",
                     ),
-                    rx.button("Continue", type="submit", disabled=a.left == 0, id="ga-continue"),
+                    # Adds to "Your places"; the one Continue of the summary checks out.
+                    rx.button(
+                        "Add",
+                        type="submit",
+                        variant="soft",
+                        disabled=a.left == 0,
+                        aria_label="Add standing places in " + a.section,
+                        class_name="ga-add",
+                    ),
                     gap="3",
                     align="center",
                     wrap="wrap",
@@ -191,31 +207,33 @@ def _standing() -> rx.Component:
         )
 
     return rx.vstack(
-        rx.text("Standing only: choose how many places you want.", color_scheme="gray"),
+        rx.heading(
+            rx.cond(ShowState.is_general_admission, "Standing places", "Standing areas"),
+            size="4",
+        ),
+        rx.text(
+            rx.cond(
+                ShowState.is_general_admission,
+                "This show is standing only: choose how many places you want.",
+                "Besides the seats below, this hall has standing areas.",
+            ),
+            color_scheme="gray",
+            size="2",
+        ),
         rx.foreach(ShowState.areas, area),
         width="100%",
         spacing="3",
     )
 
 
-def _content() -> rx.Component:
-    return rx.vstack(
-        rx.link("← ", ShowState.event_title, href=routes.event_url(ShowState.event_id), size="2"),
-        rx.skeleton(
-            rx.heading(ShowState.event_title, size="7", min_height="1.2em"),
-            loading=ShowState.loading,
-        ),
-        rx.text(ShowState.starts, " · ", ShowState.venue, color_scheme="gray", id="show-when"),
-        rx.cond(
-            ShowState.sales_note != "",
-            rx.callout(ShowState.sales_note, icon="clock", color_scheme="orange"),
-        ),
-        message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
-        rx.cond(ShowState.areas.length() > 0, _standing()),
-        rx.cond(
-            ShowState.is_general_admission,
-            rx.fragment(),
-            rx.flex(
+def _buying() -> rx.Component:
+    """Everything that sells: only for a show on sale (the engine's sales status)."""
+    return rx.flex(
+        rx.vstack(
+            rx.cond(ShowState.areas.length() > 0, _standing()),
+            rx.cond(
+                ShowState.is_general_admission,
+                rx.fragment(),
                 rx.vstack(
                     _legend(),
                     _best_available(),
@@ -228,17 +246,83 @@ def _content() -> rx.Component:
                         on_toggle=ShowState.toggle_seat,
                         id="seat-map",
                     ),
-                    flex="3 1 560px",
-                    min_width="0",
+                    width="100%",
                     spacing="3",
                 ),
-                rx.box(_summary(), flex="1 1 260px", position="sticky", top="80px"),
-                gap="5",
-                wrap="wrap",
-                align="start",
-                width="100%",
+            ),
+            flex="3 1 560px",
+            min_width="0",
+            spacing="3",
+        ),
+        rx.box(_summary(), flex="1 1 260px", position="sticky", top="80px"),
+        gap="5",
+        wrap="wrap",
+        align="start",
+        width="100%",
+    )
+
+
+def _replace_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Replace your held seats?"),
+            rx.alert_dialog.description(ShowState.replace_text, id="replace-text"),
+            rx.flex(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Keep my seats",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=ShowState.keep_held,
+                        id="keep-held",
+                    )
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Find new seats",
+                        on_click=ShowState.replace_with_best,
+                        id="replace-held",
+                    )
+                ),
+                gap="3",
+                justify="end",
+                margin_top="16px",
             ),
         ),
+        open=ShowState.confirm_replace,
+    )
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        rx.link("← ", ShowState.event_title, href=routes.event_url(ShowState.event_id), size="2"),
+        rx.skeleton(
+            rx.heading(ShowState.event_title, size="7", min_height="1.2em"),
+            loading=ShowState.loading,
+        ),
+        rx.text(
+            ShowState.starts,
+            your_time(ShowState.starts_utc, ShowState.zone),
+            " · ",
+            ShowState.venue,
+            color_scheme="gray",
+            id="show-when",
+        ),
+        rx.cond(
+            ShowState.sales_note != "",
+            rx.callout(
+                ShowState.sales_note,
+                icon="circle-alert",
+                color_scheme="orange",
+                size="3",
+                id="sales-note",
+            ),
+        ),
+        message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
+        # The map mounts at once (it fetches its layout while the state loads) unless the
+        # show turns out not to be on sale.
+        rx.cond(ShowState.loading | ShowState.on_sale, _buying()),
+        _replace_dialog(),
         spacing="3",
         width="100%",
     )

@@ -33,12 +33,16 @@ class BookingCard:
     code: str
     event_title: str
     venue: str
-    starts: str
+    starts: str  # on the venue's clock
+    starts_utc: str  # ISO, for the reader's own clock
+    zone: str
     status: str
     total: str
     seats: str
     upcoming: bool
     cancellable: bool
+    cancelled: str  # when it was cancelled, on the venue's clock ("" while confirmed)
+    cancel_reason: str
 
 
 def qr_data_uri(code: str) -> str:
@@ -53,12 +57,16 @@ def booking_card(view: booking.BookingView, now) -> BookingCard:
         code=view.code,
         event_title=view.event_title,
         venue=view.venue_name,
-        starts=show_time(view.starts_at),
+        starts=show_time(view.starts_at, view.timezone),
+        starts_utc=view.starts_at.isoformat(),
+        zone=view.timezone,
         status=view.status,
         total=money(view.total_cents, view.currency),
         seats=", ".join(t.label for t in live),
         upcoming=upcoming,
         cancellable=upcoming and view.status == BookingStatus.CONFIRMED,
+        cancelled=show_time(view.cancelled_at, view.timezone) if view.cancelled_at else "",
+        cancel_reason=view.cancel_reason,
     )
 
 
@@ -89,8 +97,9 @@ class BookingState(rx.State):
                 label=t.label,
                 category=t.category_name,
                 price=money(t.price_cents, view.currency),
-                qr=qr_data_uri(t.code),
-                checked_in=show_time(t.checked_in_at) if t.checked_in_at else "",
+                # A void ticket gets no code to scan: only a live one admits anybody.
+                qr=qr_data_uri(t.code) if t.live else "",
+                checked_in=show_time(t.checked_in_at, view.timezone) if t.checked_in_at else "",
                 live=t.live,
             )
             for t in view.tickets

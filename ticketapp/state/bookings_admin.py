@@ -86,7 +86,7 @@ class BookingsAdminState(DashboardPage, rx.State):
         event = booking.get_event(self.event_id, viewer=booking.Actor.of(identity))
         self.event_title = event.title
         self.shows = [
-            ShowOption(str(s.show.id), show_time(s.show.starts_at))
+            ShowOption(str(s.show.id), show_time(s.show.starts_at, event.timezone))
             for s in booking.list_event_shows(self.event_id, viewer=booking.Actor.of(identity))
         ]
         self._fetch(identity)
@@ -121,11 +121,11 @@ class BookingsAdminState(DashboardPage, rx.State):
                 code=r.code,
                 buyer_name=r.buyer_name,
                 buyer_email=r.buyer_email,
-                show=show_time(r.starts_at),
+                show=show_time(r.starts_at, r.timezone),
                 tickets=r.ticket_count,
                 total=money(r.total_cents, r.currency),
                 status=r.status,
-                booked=show_time(r.created_at),
+                booked=show_time(r.created_at, r.timezone),
                 cancellable=r.cancellable,
             )
             for r in rows

@@ -38,8 +38,8 @@ def _card(summary: booking.EventSummary) -> EventCard:
         venue=summary.venue_name,
         category=summary.category,
         banner_url=summary.banner_url,
-        next_date=short_date(summary.next_show_at),
-        next_date_long=show_time(summary.next_show_at),
+        next_date=short_date(summary.next_show_at, summary.timezone),
+        next_date_long=show_time(summary.next_show_at, summary.timezone),
         show_count=summary.show_count,
         price_from=(
             money(summary.price_from_cents, summary.currency)

@@ -10,6 +10,7 @@ import reflex as rx
 
 from ticketapp import booking, routes
 from ticketapp.formatting import money, show_time
+from ticketapp.models import utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import SessionState, identity_or_login, verified_viewer
 from ticketapp.state.show import ShowState, path_id
@@ -29,6 +30,10 @@ class CheckoutState(rx.State):
     venue: str = ""
     starts: str = ""
     expires_at: str = ""
+    starts_utc: str = ""
+    zone: str = "UTC"
+    last_minute: bool = False  # the countdown entered its last minute
+    extendable: bool = False  # the engine would extend the hold now (once per hold)
     lines: list[Line] = []
     total: str = ""
     buyer_name: str = ""
@@ -54,10 +59,11 @@ class CheckoutState(rx.State):
             return await self._back_to_map(
                 hold.show_id, "Your hold has expired; please pick again."
             )
+        self._fill_hold(hold)
         self.show_id = hold.show_id
         self.event_title, self.venue = hold.event_title, hold.venue_name
-        self.starts = show_time(hold.starts_at)
-        self.expires_at = hold.expires_at.astimezone(UTC).isoformat()
+        self.zone, self.starts_utc = hold.timezone, hold.starts_at.isoformat()
+        self.starts = show_time(hold.starts_at, hold.timezone)
         self.lines = [
             Line(s.label, s.category_name, money(s.price_cents, hold.currency)) for s in hold.seats
         ]
@@ -66,6 +72,41 @@ class CheckoutState(rx.State):
         self.buyer_name, self.buyer_email = session.user_name, session.user_email
         self.loading = False
         return None
+
+    def _fill_hold(self, hold: booking.HoldView) -> None:
+        self.expires_at = hold.expires_at.astimezone(UTC).isoformat()
+        self.last_minute = hold.expires_at - utcnow() <= booking.EXTEND_WINDOW
+        self.extendable = hold.extendable
+
+    @rx.event
+    async def warn(self):
+        """The countdown's last minute: say so, and offer the extension if the engine allows."""
+        self.last_minute = True
+        identity = await verified_viewer(self)
+        if identity is None:
+            return
+        with contextlib.suppress(booking.BookingError):
+            hold = booking.get_hold(self.hold_id, actor=booking.Actor.of(identity))
+            self.extendable = hold.extendable
+
+    @rx.event
+    async def extend(self):
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            return login
+        try:
+            hold = booking.extend_hold(self.hold_id, user_id=identity.user_id)
+        except booking.HoldExpired:
+            return await self._back_to_map(
+                self.show_id, "Your hold expired; the seats were released."
+            )
+        except booking.BookingError as exc:
+            self.extendable = False
+            return rx.toast.error(friendly(exc))
+        self._fill_hold(hold)
+        return rx.toast.success(
+            f"Your seats are held until {show_time(hold.expires_at, hold.timezone)}."
+        )
 
     async def _back_to_map(self, show_id: int, text: str):
         show = await self.get_state(ShowState)
@@ -115,6 +156,7 @@ class CheckoutState(rx.State):
 
     @rx.event
     async def give_up(self):
+        """Let the seats go on purpose (the "Release my seats" button)."""
         if identity := await verified_viewer(self):
             with contextlib.suppress(booking.BookingError):
                 booking.release_hold(self.hold_id, user_id=identity.user_id)

@@ -9,6 +9,7 @@ import reflex as rx
 from ticketapp import booking, routes
 from ticketapp.formatting import money, show_time
 from ticketapp.models import utcnow
+from ticketapp.state.sales_words import sales_note
 from ticketapp.state.session import verified_viewer, viewer_args
 from ticketapp.state.show import path_id
 
@@ -16,7 +17,9 @@ from ticketapp.state.show import path_id
 @dataclasses.dataclass
 class ShowRow:
     id: int
-    starts: str
+    starts: str  # on the venue's clock
+    starts_utc: str  # ISO, for the reader's own clock (components.common.your_time)
+    note: str  # why it cannot be bought now, e.g. "Sales open on …" ("" while on sale)
     prices: str
     left: int
     total: int
@@ -32,6 +35,7 @@ class EventState(rx.State):
     address: str = ""
     category: str = ""
     banner_url: str = ""
+    timezone: str = "UTC"
     shows: list[ShowRow] = []
     not_found: bool = False
     loading: bool = True
@@ -50,6 +54,7 @@ class EventState(rx.State):
         self.title, self.description = event.title, event.description
         self.venue, self.address = event.venue_name, event.venue_address
         self.category, self.banner_url = event.category, event.banner_url
+        self.timezone = event.timezone
         now = utcnow()
         rows = []
         for summary in summaries:
@@ -70,7 +75,9 @@ class EventState(rx.State):
             rows.append(
                 ShowRow(
                     id=show.id,
-                    starts=show_time(show.starts_at),
+                    starts=show_time(show.starts_at, event.timezone),
+                    starts_utc=show.starts_at.isoformat(),
+                    note=sales_note(summary, event.timezone),
                     prices=price_text,
                     left=summary.places_left,
                     total=summary.places_total,

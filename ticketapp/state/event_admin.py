@@ -34,6 +34,7 @@ from ticketapp.state.organizer import (
     stats_of,
 )
 from ticketapp.state.show import path_id
+from ticketapp.timezones import TimeZoneError, to_local
 
 
 @dataclasses.dataclass
@@ -56,6 +57,7 @@ class EventAdminState(DashboardPage, rx.State):
     title: str = ""
     venue_name: str = ""
     venue_address: str = ""
+    timezone: str = "UTC"  # the venue's: showtimes are shown and entered on its clock
     category: str = ""
     banner_url: str = ""
     description: str = ""
@@ -95,6 +97,7 @@ class EventAdminState(DashboardPage, rx.State):
         summaries = booking.list_event_shows(self.event_id, viewer=booking.Actor.of(identity))
         self.title, self.status = event.title, event.status
         self.venue_name, self.venue_address = event.venue_name, event.venue_address
+        self.timezone = event.timezone
         self.category, self.banner_url = event.category, event.banner_url
         self.description = event.description
         sales = report.sales
@@ -113,7 +116,7 @@ class EventAdminState(DashboardPage, rx.State):
             self.shows.append(
                 ShowAdminLine(
                     id=show.id,
-                    starts=show_time(show.starts_at),
+                    starts=show_time(show.starts_at, event.timezone),
                     status=status,
                     sold=figures.sold,
                     places=places,
@@ -257,9 +260,10 @@ class ShowFormState(rx.State):
     layouts: list[LayoutOption] = []
     layout_id: str = ""
     prices: list[PriceRow] = []
-    starts: str = ""
+    starts: str = ""  # datetime-local values: the venue's wall clock (`zone`)
     sales_open: str = ""
     sales_close: str = ""
+    zone: str = "UTC"
     hold_minutes: str = "10"
     cap: str = "10"
     error: str = ""
@@ -310,8 +314,10 @@ class ShowFormState(rx.State):
             self.layout_id = str(last.show.layout_id)
         else:
             self.layout_id = self.layouts[0].id if self.layouts else ""
-        start = (utcnow() + timedelta(days=14)).replace(hour=19, minute=30, second=0)
-        self.starts, self.sales_open, self.sales_close = input_time(start), "", ""
+        self.zone = event_state.timezone
+        # A fortnight ahead at 19:30 on the venue's clock (as the organizer will read it).
+        day = to_local(utcnow() + timedelta(days=14), self.zone).date()
+        self.starts, self.sales_open, self.sales_close = f"{day.isoformat()}T19:30", "", ""
         defaults = booking.new_show_defaults()
         self.hold_minutes = str(max(1, defaults.hold_seconds // 60))
         self.cap = str(defaults.max_seats_per_customer)
@@ -338,12 +344,15 @@ class ShowFormState(rx.State):
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
         show = summary.show
+        self.zone = (await self.get_state(EventAdminState)).timezone
         self.show_id = show.id
         self.layout_id = str(show.layout_id or "")
-        self.starts = input_time(show.starts_at)
-        self.sales_open = input_time(show.sales_open_at)
+        self.starts = input_time(show.starts_at, self.zone)
+        self.sales_open = input_time(show.sales_open_at, self.zone)
         self.sales_close = (
-            "" if show.sales_close_at == show.starts_at else input_time(show.sales_close_at)
+            ""
+            if show.sales_close_at == show.starts_at
+            else input_time(show.sales_close_at, self.zone)
         )
         self.hold_minutes = str(max(1, show.hold_seconds // 60))
         self.cap = str(show.max_seats_per_customer)
@@ -427,14 +436,18 @@ class ShowFormState(rx.State):
     def _parse(self, form: dict):
         """Form text -> values, or the message saying which field is not understood."""
         try:
-            starts_at = parse_input_time(form.get("starts_at", ""))
+            starts_at = parse_input_time(form.get("starts_at", ""), self.zone)
+        except TimeZoneError as exc:
+            return exc.message
         except ValueError:
             return "The start time is not a date and time."
         if starts_at is None:
             return "The start time is required."
         try:
-            sales_open_at = parse_input_time(form.get("sales_open_at", ""))
-            sales_close_at = parse_input_time(form.get("sales_close_at", ""))
+            sales_open_at = parse_input_time(form.get("sales_open_at", ""), self.zone)
+            sales_close_at = parse_input_time(form.get("sales_close_at", ""), self.zone)
+        except TimeZoneError as exc:
+            return exc.message
         except ValueError:
             return "The sales window must be dates and times."
         try:

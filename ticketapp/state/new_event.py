@@ -11,7 +11,15 @@ from ticketapp import booking, routes
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import organizer_identity
 
-EVENT_FIELDS = ("title", "venue_name", "venue_address", "category", "banner_url", "description")
+EVENT_FIELDS = (
+    "title",
+    "venue_name",
+    "venue_address",
+    "timezone",
+    "category",
+    "banner_url",
+    "description",
+)
 
 
 def event_form_fields(form: dict) -> dict[str, str]:

@@ -176,7 +176,7 @@ class OverviewState(DashboardPage, rx.State):
             ShowLine(
                 show_id=s.show_id,
                 event_title=s.event_title,
-                starts=show_time(s.starts_at),
+                starts=show_time(s.starts_at, s.timezone),
                 sold=s.counts.sold,
                 held=s.counts.held,
                 available=s.counts.available,
@@ -218,7 +218,7 @@ class EventsState(DashboardPage, rx.State):
                 venue=e.venue_name,
                 status=e.status,
                 shows=e.show_count,
-                next_show=show_time(e.next_show_at) if e.next_show_at else "—",
+                next_show=show_time(e.next_show_at, e.timezone) if e.next_show_at else "—",
                 sold=e.sold,
                 revenue=money(e.revenue_cents, e.currency),
                 url=routes.organizer_event_url(e.id),

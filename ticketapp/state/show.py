@@ -16,9 +16,10 @@ import reflex as rx
 
 from ticketapp import booking, routes
 from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_positions
-from ticketapp.formatting import money, show_time
+from ticketapp.formatting import money, plural, show_time
 from ticketapp.live import hub
 from ticketapp.state.messages import friendly
+from ticketapp.state.sales_words import sales_note
 from ticketapp.state.session import identity_or_login, verified_viewer, viewer_args
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,11 @@ class StandingArea:
     category: str
     price: str
     left: int
+    left_text: str  # "1 place left", "40 places left"
+
+
+def _area(area: StandingArea, left: int) -> StandingArea:
+    return dataclasses.replace(area, left=left, left_text=f"{plural(left, 'place')} left")
 
 
 def path_id(path: str, prefix: str) -> int:
@@ -75,11 +81,16 @@ class ShowState(rx.State):
     event_id: int = 0
     event_title: str = ""
     venue: str = ""
-    starts: str = ""
+    starts: str = ""  # on the venue's clock
+    starts_utc: str = ""  # ISO, for the reader's own clock
+    zone: str = "UTC"
     hold_minutes: int = 10
     cap: int = 10
     is_general_admission: bool = False
-    sales_note: str = ""
+    on_sale: bool = False  # the engine's sales status: only then is anything offered to buy
+    sales_note: str = ""  # why not ("This show was cancelled.", "Sales open on …")
+    confirm_replace: bool = False  # asking before best available replaces the held seats
+    replace_text: str = ""
     legend: list[Legend] = []
     areas: list[StandingArea] = []
     layout_url: str = ""
@@ -98,6 +109,7 @@ class ShowState(rx.State):
     _watching: int = 0  # the show this tab's live watcher follows (0: none)
     _held: list[int] = []  # seats of this customer's live hold
     _layout_version: int = 0  # the version of the layout this tab's map was given
+    _pending_best: dict = {}  # the best-available request waiting for "replace?"
 
     @rx.var
     def total(self) -> str:
@@ -106,6 +118,19 @@ class ShowState(rx.State):
     @rx.var
     def count(self) -> int:
         return len(self.picks)
+
+    @rx.var
+    def rules_text(self) -> str:
+        return (
+            f"Up to {plural(self.cap, 'place')} per customer. They are held for "
+            f"{plural(self.hold_minutes, 'minute')} while you check out."
+        )
+
+    @rx.var
+    def continue_text(self) -> str:
+        if not self.picks:
+            return "Continue"
+        return f"Continue with {plural(len(self.picks), 'place')}"
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message, self.message_is_error = text, error
@@ -119,7 +144,7 @@ class ShowState(rx.State):
             self._apply_statuses(await hub.statuses(self.current_show_id, fresh=True))
         else:
             left = booking.general_admission_available(self.current_show_id)
-            self.areas = [dataclasses.replace(a, left=left.get(a.section, 0)) for a in self.areas]
+            self.areas = [_area(a, left.get(a.section, 0)) for a in self.areas]
 
     @rx.event
     async def load(self):
@@ -128,6 +153,7 @@ class ShowState(rx.State):
         self.message, self.message_is_error, self.flash = self.flash, bool(self.flash), ""
         self.loading, self.not_found, self.current_show_id = True, False, show_id
         self.selected, self.picks, self.hold_id, self._held = [], [], 0, []
+        self.confirm_replace, self._pending_best = False, {}
         identity = await verified_viewer(self)
         viewer = viewer_args(identity)
         try:
@@ -138,10 +164,13 @@ class ShowState(rx.State):
             return None
         show = summary.show
         self.event_id, self.event_title, self.venue = event.id, event.title, event.venue_name
-        self.starts = show_time(show.starts_at)
+        self.zone = event.timezone
+        self.starts = show_time(show.starts_at, event.timezone)
+        self.starts_utc = show.starts_at.isoformat()
         self.hold_minutes = max(1, show.hold_seconds // 60)
         self.cap = show.max_seats_per_customer
-        self.sales_note = _sales_note(summary)
+        self.on_sale = summary.sales == booking.SalesStatus.ON_SALE
+        self.sales_note = sales_note(summary, event.timezone)
         self.currency = summary.prices[0].currency if summary.prices else "EUR"
         self.legend = [
             Legend(c.id, c.name, c.color, money(c.price_cents, c.currency)) for c in summary.prices
@@ -151,10 +180,14 @@ class ShowState(rx.State):
         areas = booking.seat_map(show_id).general_admission if standing else ()
         by_id = {c.id: c for c in summary.prices}
         self.areas = [
-            StandingArea(
-                a.section,
-                by_id[a.category_id].name,
-                money(by_id[a.category_id].price_cents, by_id[a.category_id].currency),
+            _area(
+                StandingArea(
+                    a.section,
+                    by_id[a.category_id].name,
+                    money(by_id[a.category_id].price_cents, by_id[a.category_id].currency),
+                    0,
+                    "",
+                ),
                 standing.get(a.section, 0),
             )
             for a in areas
@@ -163,13 +196,20 @@ class ShowState(rx.State):
         self.is_general_admission = bool(standing) and not compact["seats"]
         self._layout_version = compact["version"]
         self.layout_url = layout_url(show_id, compact["version"])
-        if identity is not None:
+        if identity is not None and self.on_sale:
             hold = booking.current_hold(identity.user_id, show_id)
             if hold is not None:
                 self._take_hold(hold)
+                if not self.message:
+                    self._say(
+                        f"{plural(len(hold.seats), 'place')} held for you until "
+                        f"{show_time(hold.expires_at, event.timezone)}: "
+                        "continue to check out, or change your selection."
+                    )
         await self._refresh_statuses()
         self.loading = False
-        return ShowState.watch_seats
+        # Nothing to buy (cancelled, not yet or no longer on sale): no live map to follow.
+        return ShowState.watch_seats if self.on_sale else None
 
     def _apply_statuses(self, statuses: str) -> None:
         """New statuses; a selected seat someone else just took leaves the selection."""
@@ -346,6 +386,43 @@ class ShowState(rx.State):
         except ValueError:
             self._say("Please choose a number of seats.", error=True)
             return None
+        live = booking.current_hold(identity.user_id, self.current_show_id)
+        if live is not None and live.seats:
+            # Finding new seats lets the held ones go: ask first, never silently.
+            self._pending_best = {
+                "quantity": quantity,
+                "accessible": accessible,
+                "category_id": category_id,
+            }
+            labels = ", ".join(s.label for s in live.seats)
+            self.replace_text = (
+                f"You are holding {plural(len(live.seats), 'place')} ({labels}). Finding the "
+                f"best {plural(quantity, 'seat')} lets them go, and a checkout page open for "
+                "them will no longer work."
+            )
+            self.confirm_replace = True
+            return None
+        return await self._find_best(identity, quantity, accessible, category_id)
+
+    @rx.event
+    async def replace_with_best(self):
+        identity, redirect = await identity_or_login(self)
+        if redirect:
+            return redirect
+        pending, self._pending_best, self.confirm_replace = self._pending_best, {}, False
+        if not pending:
+            return None
+        return await self._find_best(
+            identity, pending["quantity"], pending["accessible"], pending["category_id"]
+        )
+
+    @rx.event
+    def keep_held(self):
+        self._pending_best, self.confirm_replace = {}, False
+
+    async def _find_best(
+        self, identity, quantity: int, accessible: int, category_id: int | None
+    ) -> None:
         try:
             # Best available starts a fresh cart; the engine lets go of what was held before
             # only if it finds the new seats.
@@ -364,8 +441,8 @@ class ShowState(rx.State):
         self._take_hold(hold)
         self.ack_seq += 1
         self._say(
-            f"We found {len(hold.seats)} seats for you: {', '.join(result.labels)}. "
-            f"They are held for {self.hold_minutes} minutes — continue to check out."
+            f"We found {plural(len(hold.seats), 'seat')} for you: {', '.join(result.labels)}. "
+            f"They are held for {plural(self.hold_minutes, 'minute')}: continue to check out."
         )
         await self._refresh_statuses()
         return None
@@ -390,23 +467,16 @@ class ShowState(rx.State):
             self._say(friendly(exc), error=True)
             await self._refresh_statuses()
             return None
-        return rx.redirect(routes.checkout_url(result.hold_id))
+        # The places join the customer's cart (one hold per show); one Continue checks out.
+        self._take_hold(booking.get_hold(result.hold_id, actor=booking.Actor.of(identity)))
+        self.ack_seq += 1
+        self._say(
+            f"{plural(len(result.added_seat_ids), 'standing place')} added to your places; "
+            "continue to check out."
+        )
+        await self._refresh_statuses()
+        return None
 
     @rx.event
     async def refresh(self) -> None:
         await self._refresh_statuses()
-
-
-def _sales_note(summary: booking.ShowSummary) -> str:
-    """The engine's sales status in the buyer's words (nothing while it sells)."""
-    show = summary.show
-    if summary.sales == booking.SalesStatus.NOT_YET and show.sales_open_at:
-        return f"Sales open {show_time(show.sales_open_at)}."
-    return SALES_NOTES.get(summary.sales, "")
-
-
-SALES_NOTES = {
-    booking.SalesStatus.CANCELLED: "This show has been cancelled.",
-    booking.SalesStatus.STARTED: "This show has already started.",
-    booking.SalesStatus.CLOSED: "Sales for this show have closed.",
-}

@@ -44,6 +44,7 @@ class ShowAdminState(DashboardPage, rx.State):
     event_id: int = 0
     event_title: str = ""
     starts: str = ""
+    zone: str = "UTC"  # the venue's: every time on this page is on its clock
     status: str = ""
     stats: list[Stat] = []
     categories: list[CategoryRow] = []
@@ -76,7 +77,8 @@ class ShowAdminState(DashboardPage, rx.State):
         summary = booking.get_show(self.show_id, viewer=booking.Actor.of(identity))
         event = booking.get_event(summary.show.event_id, viewer=booking.Actor.of(identity))
         self.event_id, self.event_title = event.id, event.title
-        self.starts = show_time(sales.starts_at)
+        self.zone = event.timezone
+        self.starts = show_time(sales.starts_at, event.timezone)
         self.status = sales.status
         if sales.status == ShowStatus.SCHEDULED and sales.starts_at <= utcnow():
             self.status = "started"
@@ -131,7 +133,7 @@ class ShowAdminState(DashboardPage, rx.State):
         detail = {
             "checked_in": f"{result.label} · booking {result.booking_code}",
             "already_checked_in": (
-                f"at {show_time(result.checked_in_at)} · {result.label}"
+                f"at {show_time(result.checked_in_at, self.zone)} · {result.label}"
                 if result.checked_in_at
                 else result.label
             ),

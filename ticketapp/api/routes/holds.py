@@ -97,3 +97,13 @@ def release_seats(
     return HoldOut.model_validate(
         booking.release_seats(hold_id, body.seat_ids, user_id=user.id, now=now, db=db)
     )
+
+
+@router.post("/{hold_id:int}/extend")
+def extend_hold(hold_id: HoldId, user: CurrentUser, db: Db, now: Now) -> HoldViewOut:
+    """Keep your hold for the show's hold time once more: once per hold, in its last minute
+    (`extendable` on the hold says when), never past the end of the show's sales.
+
+    409 `conflict` when it was extended before, is not in its last minute or sales end first;
+    410 `hold_expired` when it has already run out; 409 `sales_closed` when sales are over."""
+    return HoldViewOut.model_validate(booking.extend_hold(hold_id, user_id=user.id, now=now, db=db))
