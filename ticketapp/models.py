@@ -130,6 +130,9 @@ class Event(SQLModel, table=True):
     banner_url: str = ""
     status: str = Field(default="draft", max_length=16)  # draft|published|cancelled
     created_at: datetime = Field(default_factory=utcnow)
+    # Kept by the engine (booking.search): title, venue, description without case or accents.
+    search_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    venue_search: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class Show(SQLModel, table=True):

@@ -2,6 +2,7 @@
 writes a path of the app as a literal."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 HOME = "/"
 LOGIN = "/login"
@@ -36,6 +37,13 @@ def login_url(next_path: str = "") -> str:
 
 
 # The builders take an id, or a Reflex Var holding one (pages build links from state vars).
+
+
+def home_url(**filters: str) -> str:
+    """The event list with its search and filters in the query string (shareable; the back
+    button walks through earlier searches). Empty filters are left out."""
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return f"{HOME}?{query}" if query else HOME
 
 
 def event_url(event_id: Any) -> str:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.access import Actor, can_manage
-from ticketapp.booking.errors import NotFound
+from ticketapp.booking.errors import InvalidRequest, NotFound
 from ticketapp.booking.inventory import sellable
 from ticketapp.booking.results import (
     EventDetails,
@@ -27,6 +27,7 @@ from ticketapp.booking.results import (
     from_row,
 )
 from ticketapp.booking.sales_status import sales_status
+from ticketapp.booking.search import contains_pattern, fold, word_patterns
 from ticketapp.models import (
     Event,
     EventStatus,
@@ -36,12 +37,6 @@ from ticketapp.models import (
     ShowSeat,
     ShowStatus,
 )
-
-
-def _contains(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with % and _ taken literally."""
-    literal = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{literal}%"
 
 
 def list_upcoming_events(
@@ -56,8 +51,13 @@ def list_upcoming_events(
     offset: int = 0,
     db: Engine | None = None,
 ) -> tuple[list[EventSummary], int]:
-    """Published events with a scheduled show still to come, soonest first, and the total."""
+    """Published events with a scheduled show still to come, soonest first, and the total.
+
+    `text` and `venue` match without regard to case or accents (`booking.search`); a `date_to`
+    not after `date_from` is an InvalidRequest, not an empty page."""
     now = moment(now)
+    if date_from and date_to and date_to <= date_from:
+        raise InvalidRequest("The end date is before the start date: swap them.", "date_to")
     shows = select(Show.id).where(Show.status == ShowStatus.SCHEDULED, Show.starts_at > now)
     if date_from:
         shows = shows.where(Show.starts_at >= date_from)
@@ -74,19 +74,12 @@ def list_upcoming_events(
         .where(Event.status == EventStatus.PUBLISHED, show_filter)
         .group_by(Event.id)
     )
-    if text.strip():
-        pattern = _contains(text)
-        query = query.where(
-            or_(
-                func.lower(Event.title).like(pattern, escape="\\"),
-                func.lower(Event.description).like(pattern, escape="\\"),
-                func.lower(Event.venue_name).like(pattern, escape="\\"),
-            )
-        )
+    for pattern in word_patterns(text):
+        query = query.where(Event.search_text.like(pattern, escape="\\"))
     if category.strip():
         query = query.where(Event.category == category.strip().lower())
-    if venue.strip():
-        query = query.where(func.lower(Event.venue_name).like(_contains(venue), escape="\\"))
+    if fold(venue):
+        query = query.where(Event.venue_search.like(contains_pattern(venue), escape="\\"))
 
     def work(session: Session) -> tuple[list[EventSummary], int]:
         total = session.exec(select(func.count()).select_from(query.subquery())).one()

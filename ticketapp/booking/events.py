@@ -28,6 +28,7 @@ from ticketapp.booking._tx import moment, run
 from ticketapp.booking.access import Actor, managed_by, require_manager, require_organizer
 from ticketapp.booking.errors import Conflict, InvalidRequest, NotFound
 from ticketapp.booking.results import Cancellation, EventDetails, from_row
+from ticketapp.booking.search import fold, search_text
 from ticketapp.booking.shows import cancel_shows_with_bookings
 from ticketapp.models import (
     Booking,
@@ -116,11 +117,18 @@ def create_event(
 
     def work(session: Session) -> EventDetails:
         event = Event(organizer_id=actor.id, **fields)
+        _index_for_search(event)
         session.add(event)
         session.flush()
         return from_row(EventDetails, event)
 
     return run(db, work)
+
+
+def _index_for_search(event: Event) -> None:
+    """The folded copies search matches (`booking.search`), from the event's own fields."""
+    event.search_text = search_text(event.title, event.venue_name, event.description)
+    event.venue_search = fold(event.venue_name)
 
 
 def _bookings_exist(session: Session, event_id: int, *, live_only: bool) -> bool:
@@ -171,6 +179,7 @@ def update_event(
             raise Conflict("This event has bookings; it cannot go back to draft.")
         for name, value in fields.items():
             setattr(event, name, value)
+        _index_for_search(event)
         session.add(event)
         session.flush()
         return from_row(EventDetails, event)

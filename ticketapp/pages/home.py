@@ -12,31 +12,75 @@ from ticketapp.state.session import SessionState
 
 
 def _filters() -> rx.Component:
+    """Filters apply as they change (the text ones after a short pause in typing)."""
     return rx.form(
         rx.flex(
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),
                 name="query",
                 placeholder="Search events, artists, venues…",
-                default_value=BrowseState.query,
+                value=BrowseState.query,
+                on_change=BrowseState.set_query,
+                debounce_timeout=400,
                 flex="2 1 240px",
                 size="3",
+                type="search",
+                aria_label="Search events",
                 id="search-input",
             ),
             rx.el.select(
                 rx.el.option("All categories", value=""),
                 rx.foreach(BrowseState.categories, lambda c: rx.el.option(c, value=c)),
                 name="category",
+                value=BrowseState.category,
+                on_change=BrowseState.set_category,
                 aria_label="Category",
                 class_name="native-select",
+                id="category-filter",
             ),
-            rx.input(name="venue", placeholder="Venue", flex="1 1 140px", size="3"),
-            rx.input(name="date_from", type="date", aria_label="From date", size="3"),
-            rx.input(name="date_to", type="date", aria_label="To date", size="3"),
-            rx.button("Search", type="submit", size="3", id="search-button"),
+            rx.input(
+                name="venue",
+                placeholder="Venue",
+                value=BrowseState.venue,
+                on_change=BrowseState.set_venue,
+                debounce_timeout=400,
+                aria_label="Venue",
+                flex="1 1 140px",
+                size="3",
+                id="venue-filter",
+            ),
+            rx.input(
+                name="date_from",
+                type="date",
+                value=BrowseState.date_from,
+                on_change=BrowseState.set_date_from,
+                aria_label="From date",
+                size="3",
+                id="date-from",
+            ),
+            rx.input(
+                name="date_to",
+                type="date",
+                value=BrowseState.date_to,
+                on_change=BrowseState.set_date_to,
+                aria_label="To date",
+                size="3",
+                id="date-to",
+            ),
             gap="2",
             wrap="wrap",
             align="center",
+        ),
+        rx.cond(
+            BrowseState.filter_error != "",
+            rx.callout(
+                BrowseState.filter_error,
+                icon="calendar-x",
+                color_scheme="orange",
+                role="alert",
+                id="filter-error",
+                margin_top="8px",
+            ),
         ),
         on_submit=BrowseState.search,
         reset_on_submit=False,
@@ -51,7 +95,15 @@ def _empty() -> rx.Component:
             rx.cond(
                 BrowseState.filtered,
                 rx.vstack(
-                    rx.text("No events match your search.", size="4", weight="medium"),
+                    rx.text(
+                        rx.cond(
+                            BrowseState.filter_error != "",
+                            "Nothing to show for these dates.",
+                            "No events match your search.",
+                        ),
+                        size="4",
+                        weight="medium",
+                    ),
                     rx.button("Clear filters", variant="soft", on_click=BrowseState.clear_filters),
                     align="center",
                 ),

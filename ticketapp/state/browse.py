@@ -59,7 +59,21 @@ def _parse_day(value: str) -> datetime | None:
         return None
 
 
+# Query-string names of the filters (routes.home_url): the URL is the search.
+FILTER_PARAMS = {
+    "query": "q",
+    "category": "category",
+    "venue": "venue",
+    "date_from": "from",
+    "date_to": "to",
+}
+
+
 class BrowseState(rx.State):
+    """The filters live in the URL: a change navigates (pushing history, or replacing it while
+    someone types), and `load` reads them back — so a link shares the search and Back
+    returns to the previous one."""
+
     events: list[EventCard] = []
     total: int = 0
     query: str = ""
@@ -69,6 +83,7 @@ class BrowseState(rx.State):
     date_to: str = ""
     loading: bool = True
     error: str = ""
+    filter_error: str = ""  # a filter that cannot be applied, e.g. a reversed date range
     categories: list[str] = []
 
     @rx.var
@@ -92,12 +107,22 @@ class BrowseState(rx.State):
         )
         return [_card(s) for s in summaries], total
 
+    def _url(self) -> str:
+        return routes.home_url(
+            **{param: getattr(self, name) for name, param in FILTER_PARAMS.items()}
+        )
+
     @rx.event
     def load(self) -> None:
-        self.loading, self.error = True, ""
+        self.loading, self.error, self.filter_error = True, "", ""
+        params = self.router.url.query_parameters
+        for name, param in FILTER_PARAMS.items():
+            setattr(self, name, str(params.get(param, "")).strip()[:200])
         try:
             self.categories = booking.list_event_categories()
             self.events, self.total = self._fetch(0)
+        except booking.InvalidRequest as exc:
+            self.events, self.total, self.filter_error = [], 0, str(exc)
         except Exception:  # a broken database must not show a stack trace
             logger.exception("loading events failed")
             self.events, self.total = [], 0
@@ -110,16 +135,40 @@ class BrowseState(rx.State):
         more, self.total = self._fetch(len(self.events))
         self.events = self.events + more
 
-    @rx.event
-    def search(self, form: dict) -> None:
-        self.query = form.get("query", "").strip()
-        self.category = form.get("category", "").strip()
-        self.venue = form.get("venue", "").strip()
-        self.date_from = form.get("date_from", "")
-        self.date_to = form.get("date_to", "")
-        self.load()
+    def _apply(self, name: str, value: str, *, typing: bool = False):
+        setattr(self, name, str(value or "").strip()[:200])
+        # Typing replaces the history entry (no entry per keystroke); a pick adds one.
+        return rx.redirect(self._url(), replace=typing)
 
     @rx.event
-    def clear_filters(self) -> None:
+    def set_query(self, value: str):
+        return self._apply("query", value, typing=True)
+
+    @rx.event
+    def set_venue(self, value: str):
+        return self._apply("venue", value, typing=True)
+
+    @rx.event
+    def set_category(self, value: str):
+        return self._apply("category", value)
+
+    @rx.event
+    def set_date_from(self, value: str):
+        return self._apply("date_from", value)
+
+    @rx.event
+    def set_date_to(self, value: str):
+        return self._apply("date_to", value)
+
+    @rx.event
+    def search(self, form: dict):
+        """Enter in the search box: the same as typing, at once."""
+        for name in FILTER_PARAMS:
+            if name in form:
+                setattr(self, name, str(form.get(name) or "").strip()[:200])
+        return rx.redirect(self._url())
+
+    @rx.event
+    def clear_filters(self):
         self.query = self.category = self.venue = self.date_from = self.date_to = ""
-        self.load()
+        return rx.redirect(routes.HOME)

@@ -31,11 +31,22 @@ SearchText = Annotated[str, Query(max_length=200, pattern=NO_NUL)]
 def list_events(
     db: Db,
     now: Now,
-    q: Annotated[SearchText, Query(description="Words in title, description or venue.")] = "",
+    q: Annotated[
+        SearchText,
+        Query(
+            description="Words in title, description or venue; case and accents do not "
+            "matter (Dvorak finds Dvořák)."
+        ),
+    ] = "",
     category: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
-    venue: SearchText = "",
+    venue: Annotated[
+        SearchText, Query(description="Part of the venue's name (any case, accents).")
+    ] = "",
     date_from: Annotated[AwareDatetime | None, Query(description="Shows from here on.")] = None,
-    date_to: Annotated[AwareDatetime | None, Query(description="Shows before this.")] = None,
+    date_to: Annotated[
+        AwareDatetime | None,
+        Query(description="Shows before this; must be after date_from (else 422)."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> EventPage:
