@@ -17,7 +17,13 @@ from ticketapp.booking import (
     row_labels,
     seat_statuses,
 )
-from ticketapp.booking.best_available import Place, choose_block, plan_blocks
+from ticketapp.booking.best_available import (
+    Place,
+    choose_block,
+    group_with_wheelchairs,
+    plan_blocks,
+    what_fits,
+)
 
 
 def row(
@@ -234,3 +240,57 @@ def test_replacing_the_cart_keeps_the_old_seats_when_no_block_is_found(engine):
     assert found.hold_id != kept.hold_id and len(found.seat_ids) == 3
     assert statuses[venue.seats["B5"]] == "available" or venue.seats["B5"] in found.seat_ids
     assert current_hold(buyer, venue.show_id, now=NOW, db=engine).seat_ids == found.seat_ids
+
+
+# --- a party with wheelchair users, when no single block fits -------------------------------
+
+
+def test_picker_seats_a_wheelchair_party_as_space_companion_and_the_nearest_seats():
+    # Row A: ordinary seats; row B: one wheelchair space (B1) with its companion seat (B2),
+    # then an aisle and ordinary seats. No block of 4 has a wheelchair space in it.
+    hall = row("A", 8) + row(
+        "B", 6, y=1, accessible=(1,), companion=(2,), gap_after=(2,), first_id=100
+    )
+    assert choose_block(hall, 4, accessible=1) is None
+
+    group = group_with_wheelchairs(hall, 4, 1)
+
+    assert group is not None and group[:2] == (101, 102)  # the space and its companion
+    rest = [p for p in hall if p.id in group[2:]]
+    assert len(rest) == 2 and not any(p.accessible for p in rest)
+    assert {p.row_label for p in rest} == {"B"}  # the same row, across the aisle
+
+
+def test_picker_says_what_fits_when_nothing_does():
+    hall = row("A", 5, taken=(3,))
+    assert what_fits(hall, 3) == (
+        "No 3 seats are left together for this choice. At most 2 seats together are left: "
+        "try fewer, or another category."
+    )
+    assert what_fits(hall, 2, accessible=1) == (
+        "No 2 seats with 1 wheelchair space are left together for this choice. "
+        "There are no wheelchair spaces left."
+    )
+
+
+def test_best_available_seats_a_party_of_four_with_one_wheelchair_in_a_big_hall(engine, buyers):
+    venue = build_show(
+        engine,
+        [
+            grid_section(
+                "Stalls",
+                "Premium",
+                ["A", "B", "C"],
+                10,
+                accessible={("C", 1)},
+                companion={("C", 2)},
+            )
+        ],
+    )
+
+    result = hold_best_available(buyers[0], venue.show_id, 4, accessible=1, now=NOW, db=engine)
+
+    assert result.labels[:2] == ("Stalls row C seat 1", "Stalls row C seat 2")
+    assert len(result.seat_ids) == 4
+    assert set(result.labels[2:]) <= {f"Stalls row C seat {n}" for n in range(3, 11)}
+    assert check_invariants(engine, now=NOW) == []

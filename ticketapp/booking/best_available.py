@@ -10,6 +10,12 @@ What "best" means, in order of priority:
 4. other requests keep away from accessible and companion seats while anything else fits;
 5. nearest the stage (smallest y), then nearest the middle x of the row, then leftmost.
 
+A party with wheelchair users for whom no single block fits (a hall's wheelchair places sit in
+small groups, one or two with a companion seat) is still seated together as well as the hall
+allows (`group_with_wheelchairs`): the wheelchair spaces with as many companion seats beside
+them as fit, and the rest of the party in one block of ordinary seats nearest to them. Only
+when that fails too is the answer "no", and it says what would fit (`what_fits`).
+
 Seats are adjacent when they are in the same section and row and their x differ by one, so an
 aisle (a missing grid column) splits a row.
 
@@ -169,6 +175,100 @@ def plan_blocks(
     return plan
 
 
+def _nearest_block(
+    places: Sequence[Place], quantity: int, near: Sequence[Place], category_id: int | None
+) -> list[Place] | None:
+    """The block of `quantity` adjacent ordinary free seats closest to the seats `near`:
+    same section first, then fewest rows away, then fewest seats along the row, then the
+    best category (the party's category when none was asked)."""
+    anchor_section, anchor_y = near[0].section, near[0].y
+    anchor_x = sum(p.x for p in near) / len(near)
+    best: tuple[tuple, list[Place]] | None = None
+    for row in _rows(places):
+        for free in _free_runs(row):
+            for start in range(len(free) - quantity + 1):
+                block = free[start : start + quantity]
+                category = block[0].category_id
+                if any(p.category_id != category or p.accessible for p in block):
+                    continue
+                if category_id is not None and category != category_id:
+                    continue
+                middle = (block[0].x + block[-1].x) / 2
+                key = (
+                    block[0].section != anchor_section,
+                    abs(block[0].y - anchor_y),
+                    abs(middle - anchor_x),
+                    category != near[0].category_id,
+                    block[0].rank,
+                    sum(p.companion for p in block),
+                    block[0].x,
+                )
+                if best is None or key < best[0]:
+                    best = (key, block)
+    return best[1] if best else None
+
+
+def group_with_wheelchairs(
+    places: Sequence[Place], quantity: int, accessible: int, *, category_id: int | None = None
+) -> tuple[int, ...] | None:
+    """A party of `quantity` with `accessible` wheelchair users, seated as one group when no
+    single block fits: the wheelchair block (wheelchair spaces plus the companion seats that
+    fit beside them, as many as possible), then the rest in the nearest ordinary block."""
+    by_id = {p.id: p for p in places}
+    for size in range(quantity - 1, accessible - 1, -1):
+        core = choose_block(places, size, category_id=category_id, accessible=accessible)
+        if core is None:
+            continue
+        taken = set(core)
+        rest = [replace(p, free=False) if p.id in taken else p for p in places]
+        near = _nearest_block(rest, quantity - size, [by_id[i] for i in core], category_id)
+        if near is not None:
+            return core + tuple(p.id for p in near)
+    return None
+
+
+def what_fits(
+    places: Sequence[Place], quantity: int, *, category_id: int | None = None, accessible: int = 0
+) -> str:
+    """Why nothing was found, and what would fit instead (for the customer's next try)."""
+    chosen = [p for p in places if category_id is None or p.category_id == category_id]
+    longest = max(
+        (
+            len(run)
+            for row in _rows(chosen)
+            for run in _free_runs(row)
+            if len({p.category_id for p in run}) == 1
+        ),
+        default=0,
+    )
+    longest = max(
+        (
+            n
+            for n in range(min(longest, quantity), 0, -1)
+            if choose_block(chosen, n, category_id=category_id) is not None
+        ),
+        default=0,
+    )
+    wheelchairs = sum(p.free and p.accessible for p in chosen)
+    asked = f"{quantity} seat{'s' if quantity != 1 else ''}"
+    if accessible:
+        asked += f" with {accessible} wheelchair space{'s' if accessible != 1 else ''}"
+    told = f"No {asked} are left together for this choice."
+    if accessible and wheelchairs < accessible:
+        if wheelchairs == 0:
+            return f"{told} There are no wheelchair spaces left."
+        spaces = f"{wheelchairs} wheelchair space{'s' if wheelchairs != 1 else ''}"
+        return f"{told} Only {spaces} {'is' if wheelchairs == 1 else 'are'} left."
+    if longest == 0:
+        return f"{told} No seats are left."
+    if longest >= quantity:  # seats enough, but not near the wheelchair spaces left
+        return f"{told} Try fewer seats, or book the wheelchair spaces on their own."
+    return (
+        f"{told} At most {longest} seat{'s' if longest != 1 else ''} together "
+        f"{'is' if longest == 1 else 'are'} left: try fewer, or another category."
+    )
+
+
 def choose_block(
     places: Sequence[Place],
     quantity: int,
@@ -273,15 +373,15 @@ def best_available_in(
     racing = is_postgres(session.get_bind())
     for attempt in range(MAX_ATTEMPTS):
         spread = min(PLAN_SPREAD, 2**attempt)
-        plan = plan_blocks(
-            _places(session, show_id, now),
-            quantity,
-            spread,
-            category_id=category_id,
-            accessible=accessible,
-        )
+        places = _places(session, show_id, now)
+        plan = plan_blocks(places, quantity, spread, category_id=category_id, accessible=accessible)
+        if not plan and accessible:
+            group = group_with_wheelchairs(places, quantity, accessible, category_id=category_id)
+            plan = [group] if group else []
         if not plan:
-            raise NotEnoughSeats(f"No {quantity} seats together are left for this choice.")
+            raise NotEnoughSeats(
+                what_fits(places, quantity, category_id=category_id, accessible=accessible)
+            )
         block = random.choice(plan) if attempt else plan[0]
         waiting = attempt >= MAX_ATTEMPTS - WAITING_ATTEMPTS
         savepoint = session.begin_nested()
