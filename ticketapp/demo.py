@@ -18,6 +18,7 @@ from ticketapp import auth, booking
 from ticketapp.booking import SectionSpec, grid_section, row_labels
 from ticketapp.db import session_scope
 from ticketapp.models import Event, EventStatus, Role, utcnow
+from ticketapp.timezones import to_local, to_utc
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +33,10 @@ def _account(name: str, email: str, password: str, role: str, db: Engine | None)
     return user.id
 
 
-def _day(days: int, hour: int, minute: int = 0) -> datetime:
-    base = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    return base + timedelta(days=days, hours=hour, minutes=minute)
+def _day(days: int, hour: int, minute: int, zone: str) -> datetime:
+    """`days` from today at hour:minute on the venue's clock (a 19:30 concert reads 19:30)."""
+    day = to_local(utcnow(), zone).date() + timedelta(days=days)
+    return to_utc(datetime(day.year, day.month, day.day, hour, minute), zone)
 
 
 def _concert_hall() -> list[SectionSpec]:
@@ -103,6 +105,7 @@ def _arena() -> list[SectionSpec]:
 DEMO_EVENTS = [
     {
         "title": "Dvořák: New World Symphony",
+        "timezone": "Europe/Vienna",
         "venue_name": "Grand Concert Hall",
         "venue_address": "1 Philharmonic Square",
         "category": "classical",
@@ -118,6 +121,7 @@ DEMO_EVENTS = [
     },
     {
         "title": "Dune: Part Three",
+        "timezone": "Europe/Paris",
         "venue_name": "Lumière Cinema, Screen 1",
         "venue_address": "22 Boulevard des Films",
         "category": "cinema",
@@ -132,6 +136,7 @@ DEMO_EVENTS = [
     },
     {
         "title": "The Midnight Owls — Live",
+        "timezone": "Europe/London",
         "venue_name": "Club Volta",
         "venue_address": "5 Harbour Street",
         "category": "concert",
@@ -146,6 +151,7 @@ DEMO_EVENTS = [
     },
     {
         "title": "A Midsummer Night's Dream",
+        "timezone": "Europe/London",
         "venue_name": "Little Theatre",
         "venue_address": "9 Stage Lane",
         "category": "theatre",
@@ -160,6 +166,7 @@ DEMO_EVENTS = [
     },
     {
         "title": "Arena Spectacular 2027",
+        "timezone": "America/New_York",
         "venue_name": "National Arena",
         "venue_address": "100 Stadium Road",
         "category": "concert",
@@ -206,12 +213,13 @@ def load_demo_data(*, db: Engine | None = None) -> list[str]:
             category=spec["category"],
             banner_url=spec["banner_url"],
             status=EventStatus.PUBLISHED,
+            timezone=spec["timezone"],
             db=db,
         )
         for days, hour, minute in spec["shows"]:
             booking.create_show(
                 event.id,
-                _day(days, hour, minute),
+                _day(days, hour, minute, spec["timezone"]),
                 layout_id,
                 spec["prices"],
                 actor=organizer,

@@ -8,16 +8,21 @@ in". The page only words the answer.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import time
 
 import reflex as rx
 
 from ticketapp import auth, booking, routes
 from ticketapp.booking import compact_layout, layout_url, status_string
 from ticketapp.formatting import money, percent, show_time
+from ticketapp.live import hub
 from ticketapp.models import ShowStatus, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import DashboardPage, Stat, guarded, organizer_identity, stats_of
-from ticketapp.state.show import path_id
+from ticketapp.state.show import WATCH_SECONDS, _tab_connected, path_id
+
+logger = logging.getLogger(__name__)
 
 VERDICTS = {
     "checked_in": ("Valid — checked in", "green"),
@@ -57,6 +62,8 @@ class ShowAdminState(DashboardPage, rx.State):
     scan_detail: str = ""
     scan_color: str = "gray"
     scans: int = 0  # bumped on every scan: the code input is cleared for the next ticket
+    _watching: int = 0  # the show this tab's live watcher follows (0: none)
+    _actor: booking.Actor | None = None  # who loaded the page: the watcher reads as them
 
     @rx.var
     def event_url(self) -> str:
@@ -74,6 +81,7 @@ class ShowAdminState(DashboardPage, rx.State):
     @guarded
     async def _load(self, identity: auth.Identity) -> None:
         sales = booking.show_sales(self.show_id, actor=booking.Actor.of(identity))
+        self._actor = booking.Actor.of(identity)
         summary = booking.get_show(self.show_id, viewer=booking.Actor.of(identity))
         event = booking.get_event(summary.show.event_id, viewer=booking.Actor.of(identity))
         self.event_id, self.event_title = event.id, event.title
@@ -82,6 +90,14 @@ class ShowAdminState(DashboardPage, rx.State):
         self.status = sales.status
         if sales.status == ShowStatus.SCHEDULED and sales.starts_at <= utcnow():
             self.status = "started"
+        self._apply_sales(sales)
+        compact = compact_layout(self.show_id)
+        self.has_seat_map = bool(compact["seats"])
+        self.layout_url = layout_url(self.show_id, compact["version"])
+        self.statuses = status_string(self.show_id) if self.has_seat_map else ""
+        self.loading = False
+
+    def _apply_sales(self, sales: booking.ShowSales) -> None:
         self.stats = stats_of(sales.counts, sales.currency)
         self.categories = [
             CategoryRow(
@@ -96,11 +112,45 @@ class ShowAdminState(DashboardPage, rx.State):
             )
             for c in sales.categories
         ]
-        compact = compact_layout(self.show_id)
-        self.has_seat_map = bool(compact["seats"])
-        self.layout_url = layout_url(self.show_id, compact["version"])
-        self.statuses = status_string(self.show_id) if self.has_seat_map else ""
-        self.loading = False
+
+    @rx.event(background=True)
+    async def watch_hall(self):
+        """Follow the hall like the customers' map does (`ShowState.watch_seats`): every hold,
+        booking, cancellation or expiry anywhere updates the map and the figures at once."""
+        async with self:
+            show_id, actor = self.show_id, self._actor
+            if not show_id or actor is None or self._watching == show_id or self.error:
+                return
+            self._watching = show_id
+            token = self.router.session.client_token
+        seen = hub.version(show_id)
+        deadline = time.monotonic() + WATCH_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                version = await hub.wait_for_change(show_id, seen, timeout=20)
+                if not await _tab_connected(token):
+                    return
+                if version is None:
+                    async with self:
+                        if self.show_id != show_id:
+                            return
+                    continue
+                seen = version
+                # The engine checks the organizer again on every read.
+                sales = booking.show_sales(show_id, actor=actor)
+                statuses = await hub.statuses(show_id)
+                async with self:
+                    if self.show_id != show_id:
+                        return
+                    self._apply_sales(sales)
+                    if self.has_seat_map:
+                        self.statuses = statuses
+        except booking.BookingError:
+            logger.info("stopped following show %s: no longer allowed", show_id)
+        finally:
+            async with self:
+                if self._watching == show_id:
+                    self._watching = 0
 
     @rx.event
     async def refresh(self):
