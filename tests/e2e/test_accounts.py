@@ -142,7 +142,6 @@ def test_home_lists_upcoming_published_events_from_the_database(page: Page, app_
 
     page.goto("/")
     page.fill("#search-input", title)
-    page.click("#search-button")
     cards = page.get_by_test_id("event-card")
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text(title)

@@ -31,7 +31,6 @@ def test_sign_up_search_pick_checkout_tickets_cancel_and_seats_free_again(page: 
     expect(page.locator("#nav-user-name")).to_have_text("Grace Hopper")
 
     page.fill("#search-input", title)
-    page.click("#search-button")
     expect(page.get_by_test_id("event-card")).to_have_count(1)
     page.get_by_test_id("event-card").click()
     expect(page.locator("#event-title")).to_have_text(title)

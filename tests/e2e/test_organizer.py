@@ -229,8 +229,7 @@ def test_the_organizer_cancels_a_booking_with_a_reason_and_then_the_event(page: 
         assert set(statuses) == {SeatStatus.AVAILABLE}
     page.goto("/")
     page.fill("#search-input", title)
-    page.click("#search-button")
-    expect(page.get_by_test_id("event-card")).to_have_count(0)
+    expect(page.locator("#events-empty")).to_be_visible()  # the search ran, and found nothing
 
 
 def test_customers_and_other_organizers_are_refused(browser: Browser, base_url: str, app_engine):
