@@ -6,7 +6,9 @@ function left(expiresAt) {
   return Math.max(0, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
 }
 
-const WARN_SECONDS = 60;
+// The warning comes 2 s inside the engine's extension window (booking.EXTEND_WINDOW, 60 s), so
+// that rounding and the trip to the server never ask before the engine would say yes.
+const WARN_MS = 58_000;
 
 export function Countdown({ expiresAt, onExpire, onWarn, id }) {
   const [seconds, setSeconds] = useState(() => left(expiresAt));
@@ -19,7 +21,8 @@ export function Countdown({ expiresAt, onExpire, onWarn, id }) {
     const timer = setInterval(() => {
       const s = left(expiresAt);
       setSeconds(s);
-      if (s <= WARN_SECONDS && s > 0 && !warned.current) {
+      const ms = Date.parse(expiresAt) - Date.now();
+      if (ms <= WARN_MS && ms > 0 && !warned.current) {
         warned.current = true;
         if (onWarn) onWarn();
       }

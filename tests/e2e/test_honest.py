@@ -241,7 +241,10 @@ def test_best_available_seats_a_wheelchair_party_beside_its_companion(page: Page
     page.select_option("#best-accessible", "2")
     page.click("#best-submit")
     page.click("#replace-held")
-    expect(page.locator("#show-message")).to_contain_text("There are no wheelchair spaces left.")
+    expect(page.locator("#show-message")).to_contain_text(
+        "No 4 seats with 2 wheelchair spaces are left together for this choice. "
+        "Only 1 wheelchair space is left."
+    )
 
 
 # --- time zones ------------------------------------------------------------------------------

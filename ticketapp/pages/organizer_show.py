@@ -122,7 +122,7 @@ def _categories() -> rx.Component:
 @page(
     route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
-    on_load=[SessionState.restore, A.load, A.watch_hall],
+    on_load=[SessionState.restore, A.load],
 )
 @template()
 def organizer_show_page() -> rx.Component:

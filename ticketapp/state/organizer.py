@@ -84,6 +84,10 @@ class DashboardPage(rx.State, mixin=True):
     async def _load(self, identity: auth.Identity) -> None:
         raise NotImplementedError
 
+    def _then(self) -> Any:
+        """An event to run once the page has loaded (e.g. a live watcher); None by default."""
+        return None
+
     @rx.event
     async def load(self):
         self.loading, self.error = True, ""
@@ -95,7 +99,9 @@ class DashboardPage(rx.State, mixin=True):
             self.error, self.loading = problem, False
             return None
         await self._load(identity)
-        return None
+        # Chained, not listed in on_load: a background event listed there may start before
+        # the load has read the page's ids.
+        return None if self.error else self._then()
 
 
 @dataclasses.dataclass

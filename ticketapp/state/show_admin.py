@@ -113,6 +113,9 @@ class ShowAdminState(DashboardPage, rx.State):
             for c in sales.categories
         ]
 
+    def _then(self):
+        return ShowAdminState.watch_hall
+
     @rx.event(background=True)
     async def watch_hall(self):
         """Follow the hall like the customers' map does (`ShowState.watch_seats`): every hold,
