@@ -207,6 +207,8 @@ def test_seats_and_standing_read_as_one_cart_with_one_continue(page: Page, app_e
     expect(page.get_by_role("button", name=re.compile("^Continue"))).to_have_count(1)
     page.click(".ga-add")
     expect(page.locator("#continue-button")).to_have_text("Continue with 1 place")
+    expect(page.locator(".places-left")).to_have_text("0 places left")
+    expect(page.locator(".ga-add")).to_be_disabled()
     seat(page, "Row A, seat 2,").click()
     expect(page.locator("#continue-button")).to_have_text("Continue with 2 places")
     shot(page, "show-seats-and-standing")

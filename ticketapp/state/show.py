@@ -142,7 +142,7 @@ class ShowState(rx.State):
     async def _refresh_statuses(self) -> None:
         if not self.is_general_admission:
             self._apply_statuses(await hub.statuses(self.current_show_id, fresh=True))
-        else:
+        if self.areas:  # a hall may have both seats and standing areas
             left = booking.general_admission_available(self.current_show_id)
             self.areas = [_area(a, left.get(a.section, 0)) for a in self.areas]
 
