@@ -147,3 +147,28 @@ def test_new_event_and_new_show_show_they_are_working(db):  # noqa: F811
     assert created[0] is True and created[-1] is False
     assert added[0] is True and added[-1] is False
     assert len(booking.organizer_events(actor=Actor(organizer[0], organizer[1]), db=db)) == 2
+
+
+def test_a_cancelled_show_page_offers_nothing_and_says_why(db):  # noqa: F811
+    venue = build_show(db)
+    booking.cancel_show(venue.show_id, actor=venue.organizer, db=db)
+    root = tab(f"/shows/{venue.show_id}", make_users(db, 1)[0])
+
+    follow_up = call(root, ShowState, "load")
+
+    state = on_own_loop(root.get_state(ShowState))
+    assert not state.on_sale and state.sales_note == "This show was cancelled."
+    assert follow_up is None  # no live map to follow for a show nobody can buy
+
+
+def test_a_show_page_words_counts_with_the_right_plural(db):  # noqa: F811
+    venue = build_show(db, hold_seconds=60, max_seats_per_customer=1)
+    root = tab(f"/shows/{venue.show_id}", make_users(db, 1)[0])
+
+    call(root, ShowState, "load")
+
+    state = on_own_loop(root.get_state(ShowState))
+    assert state.on_sale
+    assert state.rules_text == (
+        "Up to 1 place per customer. They are held for 1 minute while you check out."
+    )

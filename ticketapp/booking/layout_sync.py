@@ -43,6 +43,7 @@ from ticketapp.booking.layout_plans import seat_label
 from ticketapp.booking.results import LayoutSaved
 from ticketapp.formatting import show_time
 from ticketapp.models import (
+    Event,
     LayoutSeat,
     LayoutSection,
     PriceCategory,
@@ -159,6 +160,7 @@ class _ShowPlan:
     recategorize: dict[int, list[int]] = field(default_factory=dict)  # category id -> places
     moves: list[dict[str, Any]] = field(default_factory=list)  # position and flag updates
     inserts: list[dict[str, Any]] = field(default_factory=list)
+    zone: str = "UTC"  # the venue's: a conflict names the show by its time on that clock
 
     def changes(self) -> bool:
         return any(
@@ -175,8 +177,9 @@ class _ShowPlan:
 
 
 def _plan_show(session: Session, show: Show, desired: _Desired, now: datetime) -> _ShowPlan:
-    plan = _ShowPlan(show)
-    when = show_time(show.starts_at)
+    event = session.get(Event, show.event_id)
+    plan = _ShowPlan(show, zone=event.timezone if event else "UTC")
+    when = show_time(show.starts_at, plan.zone)
     category_id = {
         c.name: c.id
         for c in session.exec(select(PriceCategory).where(PriceCategory.show_id == show.id))
@@ -309,7 +312,7 @@ def _plan_standing(
         if len(taken) > capacity:
             plan.conflicts.append(
                 f"{section}: {len(taken)} places are sold or held, more than a capacity of "
-                f"{capacity} ({show_time(plan.show.starts_at)})"
+                f"{capacity} ({show_time(plan.show.starts_at, plan.zone)})"
             )
             return
         # Free places without ticket history go first (they can be deleted), highest first.
