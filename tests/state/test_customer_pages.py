@@ -172,3 +172,16 @@ def test_a_show_page_words_counts_with_the_right_plural(db):  # noqa: F811
     assert state.rules_text == (
         "Up to 1 place per customer. They are held for 1 minute while you check out."
     )
+
+
+def test_a_replaced_hold_checkout_link_says_replaced_not_expired(db):  # noqa: F811
+    venue = build_show(db)
+    buyer = make_users(db, 1)[0]
+    old = booking.hold_seats(buyer, venue.show_id, venue.ids("C1"), db=db)
+    booking.hold_best_available(buyer, venue.show_id, 2, replace_hold=True, db=db)
+    root = tab(f"/checkout/{old.hold_id}", buyer)
+
+    call(root, CheckoutState, "load")
+
+    show = on_own_loop(root.get_state(ShowState))
+    assert "released or replaced" in show.flash and "expired" not in show.flash

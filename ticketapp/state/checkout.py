@@ -23,6 +23,16 @@ class Line:
     price: str
 
 
+# Why a checkout link no longer works, by the hold's status (never "expired" for seats the
+# customer let go or replaced themselves).
+GONE = {
+    "expired": "Your hold has expired; please pick again.",
+    "released": "These seats are no longer held for you: they were released or replaced by "
+    "other seats. Please pick again.",
+    "confirmed": "These seats are already booked: see My bookings.",
+}
+
+
 class CheckoutState(rx.State):
     hold_id: int = 0
     show_id: int = 0
@@ -56,9 +66,7 @@ class CheckoutState(rx.State):
             self.error = "This checkout does not exist."
             return None
         if not hold.live:
-            return await self._back_to_map(
-                hold.show_id, "Your hold has expired; please pick again."
-            )
+            return await self._back_to_map(hold.show_id, GONE.get(hold.status, GONE["expired"]))
         self._fill_hold(hold)
         self.show_id = hold.show_id
         self.event_title, self.venue = hold.event_title, hold.venue_name
