@@ -64,7 +64,7 @@ def path_id(path: str, prefix: str) -> int:
     return int(tail) if tail.isdigit() and len(tail) < 10 else 0
 
 
-async def _tab_connected(token: str) -> bool:
+async def tab_connected(token: str) -> bool:
     """Is the browser tab behind `token` still connected (to any worker)? A watcher that
     outlives its tab would push every change of the hall into the void for hours, and Reflex
     logs each such push as "send delta to disconnected client"."""
@@ -253,7 +253,7 @@ class ShowState(rx.State):
         try:
             while time.monotonic() < deadline:
                 version = await hub.wait_for_change(show_id, seen, timeout=20)
-                if not await _tab_connected(token):
+                if not await tab_connected(token):
                     return  # the tab is closed: nobody to push the hall to
                 if version is None:
                     async with self:

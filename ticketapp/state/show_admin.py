@@ -20,7 +20,7 @@ from ticketapp.live import hub
 from ticketapp.models import ShowStatus, utcnow
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import DashboardPage, Stat, guarded, organizer_identity, stats_of
-from ticketapp.state.show import WATCH_SECONDS, _tab_connected, path_id
+from ticketapp.state.show import WATCH_SECONDS, path_id, tab_connected
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class ShowAdminState(DashboardPage, rx.State):
         try:
             while time.monotonic() < deadline:
                 version = await hub.wait_for_change(show_id, seen, timeout=20)
-                if not await _tab_connected(token):
+                if not await tab_connected(token):
                     return
                 if version is None:
                     async with self:
