@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Date,
     Table,
     bindparam,
     column,
@@ -28,9 +31,45 @@ from sqlalchemy import (
 )
 from sqlalchemy import table as sa_table
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, create_engine
 
 from ticketapp.settings import Settings, settings
+
+
+class venue_date(FunctionElement):
+    """The calendar day of a stored (UTC) time on a venue's clock: `venue_date(Show.starts_at,
+    Event.timezone)`. PostgreSQL converts with its own tz database; SQLite calls
+    `_sqlite_venue_date`, registered on every connection."""
+
+    type = Date()
+    inherit_cache = True
+    name = "venue_date"
+
+
+@compiles(venue_date, "postgresql")
+def _venue_date_postgresql(element: venue_date, compiler: Any, **kw: Any) -> str:
+    when, zone = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(timezone({zone}, {when}) AS DATE)"
+
+
+@compiles(venue_date)
+def _venue_date_sqlite_sql(element: venue_date, compiler: Any, **kw: Any) -> str:
+    when, zone = (compiler.process(c, **kw) for c in element.clauses)
+    return f"venue_date({when}, {zone})"
+
+
+def _sqlite_venue_date(stored: str | None, zone: str | None) -> str | None:
+    """SQLite's `venue_date`: stored times are UTC text (with or without an offset)."""
+    if stored is None:
+        return None
+    when = datetime.fromisoformat(stored)
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+    try:
+        return when.astimezone(ZoneInfo(zone or "UTC")).date().isoformat()
+    except (ValueError, ZoneInfoNotFoundError):  # the engine never stores such a zone
+        return when.date().isoformat()
 
 
 def make_engine(url: str, limits: Settings | None = None) -> Engine:
@@ -51,6 +90,7 @@ def make_engine(url: str, limits: Settings | None = None) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            dbapi_conn.create_function("venue_date", 2, _sqlite_venue_date, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:

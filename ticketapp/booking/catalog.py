@@ -8,7 +8,7 @@ carries the show's sales status (`sales_status`), so no door re-derives either.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -28,6 +28,7 @@ from ticketapp.booking.results import (
 )
 from ticketapp.booking.sales_status import sales_status
 from ticketapp.booking.search import contains_pattern, fold, word_patterns
+from ticketapp.db import venue_date
 from ticketapp.models import (
     Event,
     EventStatus,
@@ -47,6 +48,8 @@ def list_upcoming_events(
     venue: str = "",
     date_from: datetime | None = None,
     date_to: datetime | None = None,
+    day_from: date | None = None,
+    day_to: date | None = None,
     limit: int = 12,
     offset: int = 0,
     db: Engine | None = None,
@@ -54,15 +57,29 @@ def list_upcoming_events(
     """Published events with a scheduled show still to come, soonest first, and the total.
 
     `text` and `venue` match without regard to case or accents (`booking.search`); a `date_to`
-    not after `date_from` is an InvalidRequest, not an empty page."""
+    not after `date_from` is an InvalidRequest, not an empty page.
+
+    `date_from`/`date_to` are moments (shows from / before them); `day_from`/`day_to` are
+    calendar days, inclusive, on each venue's own clock (a 23:30 show in New York is on its
+    New York day, whatever the UTC date) — what a person choosing dates means."""
     now = moment(now)
     if date_from and date_to and date_to <= date_from:
         raise InvalidRequest("The end date is before the start date: swap them.", "date_to")
-    shows = select(Show.id).where(Show.status == ShowStatus.SCHEDULED, Show.starts_at > now)
+    if day_from and day_to and day_to < day_from:
+        raise InvalidRequest("The end date is before the start date: swap them.", "date_to")
+    shows = (
+        select(Show.id)
+        .join(Event, Event.id == Show.event_id)
+        .where(Show.status == ShowStatus.SCHEDULED, Show.starts_at > now)
+    )
     if date_from:
         shows = shows.where(Show.starts_at >= date_from)
     if date_to:
         shows = shows.where(Show.starts_at < date_to)
+    if day_from:
+        shows = shows.where(venue_date(Show.starts_at, Event.timezone) >= day_from)
+    if day_to:
+        shows = shows.where(venue_date(Show.starts_at, Event.timezone) <= day_to)
     show_filter = Show.id.in_(shows)
     query = (
         select(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import date
 
 import reflex as rx
 
@@ -52,9 +52,10 @@ def _card(summary: booking.EventSummary) -> EventCard:
     )
 
 
-def _parse_day(value: str) -> datetime | None:
+def _parse_day(value: str) -> date | None:
+    """A date input's value; None when empty or garbled (a hand-edited address)."""
     try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC) if value else None
+        return date.fromisoformat(value) if value else None
     except ValueError:
         return None
 
@@ -95,13 +96,13 @@ class BrowseState(rx.State):
         return bool(self.query or self.category or self.venue or self.date_from or self.date_to)
 
     def _fetch(self, offset: int) -> tuple[list[EventCard], int]:
-        date_to = _parse_day(self.date_to)
         summaries, total = booking.list_upcoming_events(
             text=self.query,
             category=self.category,
             venue=self.venue,
-            date_from=_parse_day(self.date_from),
-            date_to=date_to + timedelta(days=1) if date_to else None,
+            # Days as each venue's calendar has them (a date picked is a local date).
+            day_from=_parse_day(self.date_from),
+            day_to=_parse_day(self.date_to),
             limit=PAGE_SIZE,
             offset=offset,
         )
