@@ -66,6 +66,17 @@ def test_a_reversed_date_range_is_a_422_saying_so(client: TestClient, stage: Sta
     )
     assert r.status_code == 422
     assert r.json()["error"]["field"] == "date_to"
+    r = client.get(EVENTS, params={"day_from": "2031-05-02", "day_to": "2031-05-01"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "date_to"
+
+
+def test_the_event_list_filters_by_the_venue_calendar_day(client: TestClient, stage: Stage) -> None:
+    starts = client.get(f"{EVENTS}/{stage.event_id}/shows").json()[0]["starts_at"]
+    day = datetime.fromisoformat(starts).date().isoformat()  # the stage's venue is on UTC
+    found = client.get(EVENTS, params={"day_from": day, "day_to": day}).json()
+    assert stage.event_id in [e["id"] for e in found["items"]]
+    later = (datetime.fromisoformat(starts) + timedelta(days=1)).date().isoformat()
+    assert client.get(EVENTS, params={"day_from": later}).json()["total"] == 0
 
 
 def test_a_hold_is_extended_once_in_its_last_minute(

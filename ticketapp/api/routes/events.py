@@ -6,6 +6,7 @@ Who may see a draft is `ticketapp.booking.catalog`; when an edit or delete is re
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -47,6 +48,14 @@ def list_events(
         AwareDatetime | None,
         Query(description="Shows before this; must be after date_from (else 422)."),
     ] = None,
+    day_from: Annotated[
+        date | None,
+        Query(description="Shows on this calendar day or later, on each venue's own clock."),
+    ] = None,
+    day_to: Annotated[
+        date | None,
+        Query(description="Shows on this day or earlier (venue's clock); not before day_from."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> EventPage:
@@ -58,6 +67,8 @@ def list_events(
         venue=venue,
         date_from=date_from,
         date_to=date_to,
+        day_from=day_from,
+        day_to=day_to,
         limit=limit,
         offset=offset,
         db=db,
