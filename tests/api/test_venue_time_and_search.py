@@ -77,6 +77,7 @@ def test_the_event_list_filters_by_the_venue_calendar_day(client: TestClient, st
     assert stage.event_id in [e["id"] for e in found["items"]]
     later = (datetime.fromisoformat(starts) + timedelta(days=1)).date().isoformat()
     assert client.get(EVENTS, params={"day_from": later}).json()["total"] == 0
+    assert client.get(EVENTS, params={"day_to": "0"}).status_code == 422  # not a Unix time
 
 
 def test_a_hold_is_extended_once_in_its_last_minute(

@@ -11,6 +11,7 @@ Response models are built from the engine's plain results with `from_attributes`
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -18,6 +19,7 @@ import pydantic
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -65,6 +67,16 @@ AwareDatetime = Annotated[
     Field(description="ISO 8601 with a time zone offset, e.g. 2030-05-01T19:30:00+02:00."),
     AfterValidator(_utc_in_range),
 ]
+
+
+def _iso_day(value: Any) -> Any:
+    # pydantic would also take a number (a Unix time) for a date; the schema says YYYY-MM-DD.
+    if not isinstance(value, date) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+        raise ValueError("must be a calendar day such as 2031-05-01")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Quantity = Annotated[int, Field(ge=1, le=MAX_SEATS_PER_REQUEST)]

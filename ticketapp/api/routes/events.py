@@ -6,7 +6,6 @@ Who may see a draft is `ticketapp.booking.catalog`; when an edit or delete is re
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -21,6 +20,7 @@ from ticketapp.api.schemas import (
     EventPage,
     EventSummaryOut,
     EventUpdateIn,
+    IsoDay,
 )
 
 router = APIRouter(prefix="/events", tags=["events"])
@@ -49,11 +49,11 @@ def list_events(
         Query(description="Shows before this; must be after date_from (else 422)."),
     ] = None,
     day_from: Annotated[
-        date | None,
+        IsoDay | None,
         Query(description="Shows on this calendar day or later, on each venue's own clock."),
     ] = None,
     day_to: Annotated[
-        date | None,
+        IsoDay | None,
         Query(description="Shows on this day or earlier (venue's clock); not before day_from."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
