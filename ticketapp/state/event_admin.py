@@ -18,6 +18,7 @@ from ticketapp.formatting import (
     parse_input_time,
     parse_money,
     percent,
+    plural,
     show_time,
 )
 from ticketapp.models import EventStatus, ShowStatus, utcnow
@@ -212,7 +213,7 @@ class EventAdminState(DashboardPage, rx.State):
         return await self._act(
             cancel,
             lambda result: (
-                f"The event is cancelled; {len(result.bookings)} bookings were cancelled, "
+                f"The event is cancelled; {plural(len(result.bookings), 'booking')} cancelled, "
                 "their seats released and their buyers mailed."
             ),
         )
@@ -234,7 +235,7 @@ class EventAdminState(DashboardPage, rx.State):
         return await self._act(
             cancel,
             lambda result: (
-                f"The show is cancelled, with its {len(result.bookings)} bookings; "
+                f"The show is cancelled, with {plural(len(result.bookings), 'booking')}; "
                 "the buyers are mailed."
             ),
         )
@@ -275,7 +276,9 @@ class ShowFormState(rx.State):
 
     def _layouts(self, identity: auth.Identity) -> None:
         self.layouts = [
-            LayoutOption(str(item.id), f"{item.name} ({item.seats + item.standing} places)")
+            LayoutOption(
+                str(item.id), f"{item.name} ({plural(item.seats + item.standing, 'place')})"
+            )
             for item in booking.list_layouts(actor=booking.Actor.of(identity))
         ]
 

@@ -34,7 +34,7 @@ from ticketapp.booking import (
     preview,
     row_labels,
 )
-from ticketapp.formatting import short_date
+from ticketapp.formatting import plural, short_date
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import DashboardPage, guarded, organizer_identity
 
@@ -64,7 +64,7 @@ class LayoutsState(DashboardPage, rx.State):
                 name=item.name,
                 sections=item.sections,
                 places=(
-                    f"{item.seats} seats"
+                    plural(item.seats, "seat")
                     + (f" + {item.standing} standing" if item.standing else "")
                 ),
                 shows=item.upcoming_shows,
@@ -393,7 +393,7 @@ class LayoutEditorState(DashboardPage, rx.State):
             "Layout saved."
             + (
                 f" {shows} upcoming show{'s' if shows != 1 else ''} updated: "
-                f"{saved.places_added} places added, {saved.places_removed} removed."
+                f"{plural(saved.places_added, 'place')} added, {saved.places_removed} removed."
                 if shows
                 else ""
             )

@@ -17,7 +17,7 @@ import reflex as rx
 
 from ticketapp import auth, booking, routes
 from ticketapp.booking import OrganizerOverview, SalesCounts
-from ticketapp.formatting import money, percent, show_time
+from ticketapp.formatting import money, percent, plural, show_time
 from ticketapp.state.messages import friendly
 from ticketapp.state.session import identity_or_login
 
@@ -114,8 +114,12 @@ class Stat:
 def stats_of(counts: SalesCounts, currency: str) -> list[Stat]:
     places = counts.total - counts.blocked
     return [
-        Stat("Revenue", money(counts.revenue_cents, currency), f"{counts.sold} tickets sold"),
-        Stat("Sold", str(counts.sold), f"of {places} places"),
+        Stat(
+            "Revenue",
+            money(counts.revenue_cents, currency),
+            f"{plural(counts.sold, 'ticket')} sold",
+        ),
+        Stat("Sold", str(counts.sold), f"of {plural(places, 'place')}"),
         Stat("Held now", str(counts.held), "in customers' carts"),
         Stat("Available", str(counts.available), f"{counts.blocked} blocked"),
         Stat("Occupancy", f"{percent(counts.sold, places)}%", "sold of sellable places"),

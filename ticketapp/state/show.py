@@ -303,7 +303,7 @@ class ShowState(rx.State):
             return
         if len(self.selected) >= self.cap:
             self._say(
-                f"You can pick at most {self.cap} seats for this show. This limit keeps "
+                f"You can pick at most {plural(self.cap, 'seat')} for this show. This limit keeps "
                 "tickets fair for everyone.",
                 error=True,
             )
