@@ -8,8 +8,9 @@ API share one set of rules — including their rate limits, keyed per e-mail and
 address, so neither door can be used to get around the other's.
 
 Sessions are revocable: `actor_from_token` compares the token's `ver` with the user's
-`token_version` on every request (one SQL statement), so changing the password, "log out
-everywhere" and an admin disabling the account end every older token at once.
+`token_version` on every request, so changing the password, "log out everywhere" and an admin
+disabling the account end every older token at once. The row is read in one SQL statement, or
+in none while the process follows the database's user changes (ticketapp/auth_cache.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from ticketapp.auth_cache import actors_of
 from ticketapp.booking.access import Actor
 from ticketapp.db import get_engine, session_scope
 from ticketapp.models import Role, User
@@ -304,20 +306,36 @@ _ACTOR_BY_ID = core_select(
 ).where(_USERS.c.id == bindparam("p_user_id"))
 
 
+def cached_actor(token: str, *, db: Engine | None = None) -> Actor | None:
+    """The token's verified caller without touching the database, or None when the cache
+    cannot answer (not following changes, never seen, or another database than the app's).
+
+    Raises InvalidToken for a token that is bad in itself (signature, expiry, claims)."""
+    identity = verify_token(token)
+    return actors_of(db or get_engine()).get(identity.user_id, identity.version)
+
+
 def actor_from_token(token: str, *, db: Engine | None = None) -> Actor:
-    """Verify a token and identify its user in ONE statement (the hot path's budget).
+    """Verify a token and identify its user: one statement at most (the hot path's budget),
+    none when the per-process cache knows the user (see ticketapp/auth_cache.py).
 
     A deleted or disabled user's token, and any token older than the user's token version,
     is as bad as a forged one; the role comes from the database, not from the token.
     """
     identity = verify_token(token)
     engine = db or get_engine()
+    actors = actors_of(engine)
+    if (actor := actors.get(identity.user_id, identity.version)) is not None:
+        return actor
+    generation = actors.generation
     # Autocommit: a single read needs no BEGIN/ROLLBACK round trips around it.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         row = conn.execute(_ACTOR_BY_ID, {"p_user_id": identity.user_id}).first()
     if row is None or row.disabled or row.token_version != identity.version:
         raise InvalidToken("Invalid or expired token.")
-    return Actor(id=row.id, role=row.role, name=row.name, email=row.email)
+    actor = Actor(id=row.id, role=row.role, name=row.name, email=row.email)
+    actors.put(identity.user_id, identity.version, actor, generation)
+    return actor
 
 
 def update_name(user_id: int, name: str, *, db: Engine | None = None) -> User:
@@ -328,7 +346,8 @@ def update_name(user_id: int, name: str, *, db: Engine | None = None) -> User:
             raise InvalidToken("Unknown user.")
         user.name = name
         session.add(user)
-        return user
+    actors_of(db or get_engine()).forget(user_id)  # after the commit (see auth_cache)
+    return user
 
 
 def change_password(user_id: int, current: str, new: str, *, db: Engine | None = None) -> str:
@@ -342,7 +361,9 @@ def change_password(user_id: int, current: str, new: str, *, db: Engine | None =
         user.token_version += 1
         session.add(user)
         session.flush()
-        return token_for(user)
+        token = token_for(user)
+    actors_of(db or get_engine()).forget(user_id)
+    return token
 
 
 def log_out_everywhere(user_id: int, *, db: Engine | None = None) -> None:
@@ -369,3 +390,4 @@ def _bump_token_version(user_id: int, *, db: Engine | None = None, **values: obj
         ).first()
         if changed is None:
             raise InvalidInput("user_id", "No such user.")
+    actors_of(db or get_engine()).forget(user_id)  # this process now; others by NOTIFY

@@ -13,10 +13,11 @@ from fastapi import APIRouter, Response, status
 from ticketapp import booking
 from ticketapp.api.deps import BookingId, CurrentUser, Db, Now
 from ticketapp.api.idempotency import Idempotent
+from ticketapp.api.lean import LeanRoute
 from ticketapp.api.schemas import BookingOut, CancelIn, ConfirmIn, PurchaseIn
 from ticketapp.booking.idempotency import Once
 
-router = APIRouter(prefix="/bookings", tags=["bookings"])
+router = APIRouter(prefix="/bookings", tags=["bookings"], route_class=LeanRoute)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=BookingOut)

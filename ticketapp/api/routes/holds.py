@@ -12,6 +12,7 @@ from fastapi import APIRouter, Response, status
 from ticketapp import booking
 from ticketapp.api.deps import CurrentUser, Db, HoldId, Now
 from ticketapp.api.idempotency import Idempotent
+from ticketapp.api.lean import LeanRoute
 from ticketapp.api.schemas import (
     BestAvailableIn,
     GeneralAdmissionIn,
@@ -22,7 +23,7 @@ from ticketapp.api.schemas import (
     ReleaseSeatsIn,
 )
 
-router = APIRouter(prefix="/holds", tags=["holds"])
+router = APIRouter(prefix="/holds", tags=["holds"], route_class=LeanRoute)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
