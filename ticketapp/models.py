@@ -166,7 +166,16 @@ class PriceCategory(SQLModel, table=True):
 class Hold(SQLModel, table=True):
     """A customer's cart on one show; live while status is 'active' and now < expires_at."""
 
-    __table_args__ = (sa.Index("ix_hold_show_user", "show_id", "user_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_hold_show_user", "show_id", "user_id", "status"),
+        # Live holds by expiry, for the sweeper (it ran over every hold ever made, each second).
+        sa.Index(
+            "ix_hold_active_expiry",
+            "expires_at",
+            postgresql_where=sa.text("status = 'active'"),
+            sqlite_where=sa.text("status = 'active'"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     show_id: int = Field(foreign_key="show.id")
     user_id: int = Field(foreign_key="app_user.id")
@@ -200,7 +209,16 @@ class ShowSeat(SQLModel, table=True):
     __tablename__ = "show_seat"
     __table_args__ = (
         sa.UniqueConstraint("show_id", "section", "row_label", "number", name="uq_show_seat_place"),
-        sa.Index("ix_show_seat_show_status", "show_id", "status"),
+        # Held seats by expiry, for the sweeper. Partial on purpose: an index on
+        # (show_id, status) let the planner answer "these two seats, if available" by walking
+        # every available seat of the show (a fresh show has no statistics yet), which made
+        # each claim cost milliseconds of database CPU (see migration 0013).
+        sa.Index(
+            "ix_show_seat_held",
+            "held_until",
+            postgresql_where=sa.text("status = 'held'"),
+            sqlite_where=sa.text("status = 'held'"),
+        ),
         sa.Index("ix_show_seat_hold", "hold_id"),
         sa.Index("ix_show_seat_booking", "booking_id"),
     )
