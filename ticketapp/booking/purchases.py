@@ -20,12 +20,12 @@ from ticketapp.booking import idempotency
 from ticketapp.booking._tx import moment, run, run_core
 from ticketapp.booking.best_available import best_available_in, check_request
 from ticketapp.booking.bookings import confirm_hold_in
-from ticketapp.booking.errors import HoldExpired, InvalidRequest
+from ticketapp.booking.errors import Conflict, HoldExpired, InvalidRequest
 from ticketapp.booking.general_admission import general_admission_in
 from ticketapp.booking.holds import hold_seats_in
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import distinct_ids
-from ticketapp.booking.results import BookingView
+from ticketapp.booking.results import BookingView, HoldResult
 
 
 def purchase_seats(
@@ -47,7 +47,7 @@ def purchase_seats(
         replay = idempotency.lookup(conn, once) if once is not None else None
         if replay is not None:
             return replay
-        held = hold_seats_in(conn, user_id, show_id, wanted, now)
+        held = _exactly(hold_seats_in(conn, user_id, show_id, wanted, now), len(wanted))
         return _confirmed(
             confirm_hold_in(conn, held.hold_id, user_id, buyer_name, buyer_email, now, once)
         )
@@ -82,6 +82,7 @@ def purchase_best_available(
             )
         else:
             held = general_admission_in(session, user_id, show_id, quantity, section, now)
+        held = _exactly(held, quantity)
         # `run` stores the Idempotency-Key's answer for this whole transaction.
         booked = confirm_hold_in(
             session.connection(), held.hold_id, user_id, buyer_name, buyer_email, now
@@ -89,6 +90,17 @@ def purchase_best_available(
         return _confirmed(booked)
 
     return run(db, work, once=once, now=now)
+
+
+def _exactly(held: HoldResult, count: int) -> HoldResult:
+    """A purchase books what it asked for and nothing else. Holding adds to the customer's
+    live hold on the show, so seats held earlier (on the seat map, say) would be booked and
+    charged too: refuse instead — raising rolls the whole purchase back."""
+    if len(held.seat_ids) != count:
+        raise Conflict(
+            "You have other seats on hold for this show: book or release that hold first."
+        )
+    return held
 
 
 def _confirmed(outcome: BookingView | HoldExpired | Replay) -> BookingView | Replay:
