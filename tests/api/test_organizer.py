@@ -142,6 +142,8 @@ def test_check_in_of_unknown_code_says_unknown(
         "checked_in_at": None,
         "label": "",
         "booking_code": "",
+        "category_name": "",
+        "timezone": "UTC",
     }
 
 

@@ -248,6 +248,8 @@ class TicketView:
     price_cents: int
     checked_in_at: datetime | None
     live: bool
+    row_label: str = ""  # "" for a general-admission place
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,8 @@ class BookingView:
     event_title: str
     venue_name: str
     starts_at: datetime
+    venue_address: str = ""
+    timezone: str = "UTC"  # the venue's IANA zone: every time of the booking is shown in it
 
 
 @dataclass(frozen=True)
@@ -276,10 +280,44 @@ class CheckInResult:
     checked_in_at: datetime | None = None
     label: str = ""
     booking_code: str = ""
+    category_name: str = ""  # the ticket's price category, shown to the steward with the seat
+    timezone: str = "UTC"  # the venue's zone, to show `checked_in_at` in
 
     @property
     def admitted(self) -> bool:
         return self.status == "checked_in"
+
+
+@dataclass(frozen=True)
+class CheckInCounts:
+    """The door's live figure: live tickets of the show checked in, out of those sold."""
+
+    show_id: int
+    checked_in: int
+    sold: int
+
+
+@dataclass(frozen=True)
+class DoorShow:
+    """A show whose door the caller may work (organizer, admin, or invited door staff)."""
+
+    show_id: int
+    event_id: int
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+    timezone: str
+    status: str  # scheduled|cancelled
+
+
+@dataclass(frozen=True)
+class DoorStaffMember:
+    """A door-staff account an organizer invited."""
+
+    user_id: int
+    name: str
+    email: str
+    granted_at: datetime
 
 
 class ExpiredSeats(NamedTuple):
