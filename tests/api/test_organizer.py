@@ -144,6 +144,9 @@ def test_check_in_of_unknown_code_says_unknown(
         "booking_code": "",
         "category_name": "",
         "timezone": "UTC",
+        "other_show_id": None,
+        "other_event_title": "",
+        "other_starts_at": None,
     }
 
 

@@ -600,14 +600,18 @@ class CheckInIn(Input):
 
 class CheckInOut(Output):
     status: str = Field(
-        description="checked_in, already_checked_in, cancelled, or unknown (not of this show)."
+        description="checked_in, already_checked_in, cancelled, wrong_show (a ticket of "
+        "another of this organizer's shows, named in other_*), or unknown."
     )
     admitted: bool
     checked_in_at: datetime | None
     label: str
     booking_code: str
     category_name: str
-    timezone: str = Field(description="The venue's IANA time zone, to show `checked_in_at` in.")
+    timezone: str = Field(description="The IANA time zone of the show the times belong to.")
+    other_show_id: int | None
+    other_event_title: str
+    other_starts_at: datetime | None
 
 
 class CheckInCountsOut(Output):

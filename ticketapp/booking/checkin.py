@@ -13,9 +13,10 @@ A scanned QR code carries the code exactly; a typed one is forgiven case, separa
 look-alike characters (`codes.normalize_ticket_code`, the one rule for both doors), which is
 why both spellings are matched.
 
-A code that is not a ticket of this show answers "unknown" and nothing else: a ticket of
-another show (perhaps another organizer's) must not reveal its seat or booking code, nor even
-that it exists.
+A ticket of another show of the same organizer answers "wrong_show" and names that show (so
+the steward can send the guest to the right night), but not its seat or booking. Any other
+code answers "unknown" and nothing else: a ticket of another organizer's show must not reveal
+its seat, booking code or show, nor even that it exists.
 
 Who may scan: the event's organizer, an admin, and the door staff the organizer invited
 (`access.may_check_in`); door staff see only the door — the shows they may scan and the
@@ -82,7 +83,7 @@ def check_in(
             .where(Ticket.code.in_(spellings), Booking.show_id == show_id)
         ).first()
         if row is None:
-            return CheckInResult("unknown", timezone=event.timezone)
+            return _not_of_this_show(session, spellings, event)
         ticket, label, booking_code, category = row
         seen = {"label": label, "booking_code": booking_code, "category_name": category}
         if stamped is not None:
@@ -94,6 +95,27 @@ def check_in(
         )
 
     return run(db, work)
+
+
+def _not_of_this_show(session: Session, spellings: set[str], event: Event) -> CheckInResult:
+    """ "wrong_show" for a ticket of another show by the same organizer, else "unknown"."""
+    other = session.exec(
+        select(Show.id, Show.starts_at, Event.title, Event.timezone)
+        .join(Booking, Booking.show_id == Show.id)
+        .join(Ticket, Ticket.booking_id == Booking.id)
+        .join(Event, Event.id == Show.event_id)
+        .where(Ticket.code.in_(spellings), Event.organizer_id == event.organizer_id)
+    ).first()
+    if other is None:
+        return CheckInResult("unknown", timezone=event.timezone)
+    show_id, starts_at, title, zone = other
+    return CheckInResult(
+        "wrong_show",
+        timezone=zone,
+        other_show_id=show_id,
+        other_event_title=title,
+        other_starts_at=starts_at,
+    )
 
 
 def check_in_counts(show_id: int, *, actor: Actor, db: Engine | None = None) -> CheckInCounts:

@@ -276,12 +276,17 @@ class BookingView:
 
 @dataclass(frozen=True)
 class CheckInResult:
-    status: str  # checked_in|already_checked_in|cancelled|unknown (not a ticket of this show)
+    # checked_in|already_checked_in|cancelled|wrong_show (another show of this organizer)|
+    # unknown (no ticket this door may know of)
+    status: str
     checked_in_at: datetime | None = None
     label: str = ""
     booking_code: str = ""
     category_name: str = ""  # the ticket's price category, shown to the steward with the seat
-    timezone: str = "UTC"  # the venue's zone, to show `checked_in_at` in
+    timezone: str = "UTC"  # the zone of the show the answer's times belong to
+    other_show_id: int | None = None  # wrong_show: the show the ticket is for
+    other_event_title: str = ""
+    other_starts_at: datetime | None = None
 
     @property
     def admitted(self) -> bool:
