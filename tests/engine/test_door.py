@@ -24,6 +24,7 @@ from ticketapp.booking import (
     event_bookings,
     event_sales,
     get_booking,
+    hold_best_available,
     hold_seats,
     list_door_staff,
     list_organizer_events,
@@ -150,3 +151,15 @@ def test_counts_are_checked_in_out_of_sold_live_tickets(engine, venue, buyers, b
 
     counts = check_in_counts(venue.show_id, actor=venue.organizer, db=engine)
     assert (counts.checked_in, counts.sold) == (1, 2)
+
+
+def test_a_door_staff_account_cannot_buy_tickets(engine, venue):
+    door = invite(engine, venue.organizer_id)
+
+    for attempt in (
+        lambda: hold_seats(door.id, venue.show_id, venue.ids("C1"), now=NOW, db=engine),
+        lambda: hold_best_available(door.id, venue.show_id, 2, now=NOW, db=engine),
+    ):
+        with pytest.raises(NotAllowed, match="door-staff account"):
+            attempt()
+    assert check_invariants(engine, now=NOW) == []

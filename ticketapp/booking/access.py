@@ -66,6 +66,14 @@ class Actor:
         )
 
 
+def require_buyer(role: str) -> None:
+    """Anyone with an account may buy tickets — except door staff, whose account is for the
+    door alone. (Callers read the role with the customer row they lock anyway: no extra
+    statement on the hot path.)"""
+    if role == Role.DOOR:
+        raise NotAllowed("A door-staff account checks tickets in; it cannot buy tickets.")
+
+
 def require_organizer(actor: Actor) -> None:
     if not actor.is_organizer:
         raise NotAllowed("This needs an organizer account.")
