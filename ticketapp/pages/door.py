@@ -197,11 +197,22 @@ def _invite_form() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
-            field("Name", rx.input(name="name", id="staff-name", required=True)),
-            field("E-mail", rx.input(name="email", type="email", id="staff-email", required=True)),
+            field("Name", rx.input(name="name", id="staff-name", required=True, aria_label="Name")),
+            field(
+                "E-mail",
+                rx.input(
+                    name="email", type="email", id="staff-email", required=True, aria_label="E-mail"
+                ),
+            ),
             field(
                 "Password",
-                rx.input(name="password", type="password", id="staff-password", required=True),
+                rx.input(
+                    name="password",
+                    type="password",
+                    id="staff-password",
+                    required=True,
+                    aria_label="Password",
+                ),
                 "At least 8 characters.",
             ),
             form_error(DoorStaffState.form_error, id="staff-error"),
