@@ -21,6 +21,7 @@ import reportlab
 import segno
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -98,8 +99,14 @@ def _page(canvas: Canvas, view: BookingView, ticket: TicketView, number: int, of
     canvas.drawString(MARGIN, y + 4 * mm, f"Ticket {number} of {of}")
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont(BOLD, 22)
-    canvas.drawString(MARGIN, y - 6 * mm, _fit(view.event_title, BOLD, 22, text_width))
-    y -= 18 * mm
+    # A long title wraps to a second line; past that it is cut.
+    lines = simpleSplit(view.event_title, BOLD, 22, text_width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], _fit(" ".join(lines[1:]), BOLD, 22, text_width)]
+    for line in lines:
+        canvas.drawString(MARGIN, y - 6 * mm, line)
+        y -= 9 * mm
+    y -= 9 * mm
     for label, value in ticket_lines(view, ticket):
         canvas.setFont(BOLD, 12)
         canvas.drawString(MARGIN, y, label)
