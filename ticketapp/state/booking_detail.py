@@ -54,7 +54,7 @@ def booking_card(view: booking.BookingView, now) -> BookingCard:
         code=view.code,
         event_title=view.event_title,
         venue=view.venue_name,
-        starts=show_time(view.starts_at),
+        starts=show_time(view.starts_at, view.timezone),
         status=view.status,
         total=money(view.total_cents, view.currency),
         seats=", ".join(t.label for t in live),
