@@ -32,7 +32,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ticketapp.auth_cache import actors_of
-from ticketapp.booking.access import Actor
+from ticketapp.booking.access import Actor, require_organizer
+from ticketapp.booking.door_staff import grant_in
 from ticketapp.db import get_engine, session_scope
 from ticketapp.models import Role, User
 from ticketapp.ratelimit import LOGIN_WINDOW_SECONDS, RateLimiter, default_rate_limiter
@@ -248,6 +249,44 @@ def sign_up(
             session.add(user)
             session.flush()
     except IntegrityError as exc:
+        raise EmailTaken("An account with this e-mail already exists.") from exc
+    return user
+
+
+def invite_door_staff(
+    actor: Actor,
+    name: str,
+    email: str,
+    password: str,
+    *,
+    db: Engine | None = None,
+) -> User:
+    """An organizer lets someone check tickets in for their events, and do nothing else.
+
+    A new e-mail gets a door-staff account (role `door`) with the password the organizer
+    chose and hands over; an existing door-staff account is simply granted this organizer's
+    doors too (its password is left alone). Any other account is refused: a customer's or
+    organizer's account must not quietly turn into door staff, nor door staff into more.
+    """
+    require_organizer(actor)
+    name = clean_name(name)
+    email = normalize_email(email)
+    existing = find_user_by_email(email, db=db)
+    if existing is not None and existing.role != Role.DOOR:
+        raise EmailTaken(
+            "This e-mail belongs to a customer or organizer account; "
+            "door staff need an account of their own."
+        )
+    password_hash = None if existing else hash_password(password, email)
+    try:
+        with session_scope(db) as session:
+            user = existing
+            if user is None:
+                user = User(name=name, email=email, password_hash=password_hash, role=Role.DOOR)
+                session.add(user)
+                session.flush()
+            grant_in(session, actor.id, user.id, datetime.now(UTC))
+    except IntegrityError as exc:  # the same e-mail signed up meanwhile
         raise EmailTaken("An account with this e-mail already exists.") from exc
     return user
 

@@ -28,6 +28,9 @@ class Role(StrEnum):
     CUSTOMER = "customer"
     ORGANIZER = "organizer"
     ADMIN = "admin"
+    # Door staff: checks tickets in for the organizers who invited them, and nothing else
+    # (the grants are `DoorStaffGrant` rows; booking.access.may_check_in is the rule).
+    DOOR = "door"
 
 
 Role.ALL = tuple(Role)  # type: ignore[attr-defined]  # every role, for membership tests
@@ -259,6 +262,17 @@ class Ticket(SQLModel, table=True):
     price_cents: int
     live: bool = True
     checked_in_at: datetime | None = None
+
+
+class DoorStaffGrant(SQLModel, table=True):
+    """An organizer lets a door-staff account check tickets in for all of their events."""
+
+    __tablename__ = "door_staff_grant"
+    __table_args__ = (sa.UniqueConstraint("organizer_id", "staff_id", name="uq_door_staff_grant"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organizer_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    staff_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class IdempotencyRecord(SQLModel, table=True):

@@ -12,6 +12,7 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module records it
     account_forms,
     bookings,
     checkout,
+    door,
     event,
     home,
     organizer,

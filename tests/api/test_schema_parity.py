@@ -36,6 +36,9 @@ MIRRORS = {
     schemas.EventSalesOut: (results.EventSales, set()),
     schemas.DailySalesOut: (results.DailySales, set()),
     schemas.CheckInOut: (results.CheckInResult, set()),
+    schemas.CheckInCountsOut: (results.CheckInCounts, set()),
+    schemas.DoorShowOut: (results.DoorShow, set()),
+    schemas.DoorStaffOut: (results.DoorStaffMember, set()),
     schemas.MailOut: (results.MailView, set()),
 }
 

@@ -18,7 +18,8 @@ from ticketapp.models import OutboxMail, Role
 
 def _parts(message: EmailMessage) -> tuple[str, str, list[EmailMessage]]:
     """The text body, the HTML body and the images of the HTML part."""
-    assert message.get_content_type() == "multipart/alternative"
+    # a confirmation wraps the alternatives in multipart/mixed with its files
+    assert message.get_content_type() in ("multipart/alternative", "multipart/mixed")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     images = [p for p in message.walk() if p.get_content_maintype() == "image"]

@@ -32,6 +32,7 @@ from ticketapp.api.errors import ApiError, install_error_handlers
 from ticketapp.api.routes import (
     auth,
     bookings,
+    door,
     events,
     health,
     holds,
@@ -69,6 +70,7 @@ api_router.include_router(events.router)
 api_router.include_router(shows.router)
 api_router.include_router(seat_layout.router)
 api_router.include_router(organizer.router)
+api_router.include_router(door.router)
 api_router.include_router(health.router)
 
 app = FastAPI(

@@ -501,6 +501,8 @@ class TicketOut(Output):
     price_cents: int
     checked_in_at: datetime | None
     live: bool
+    row_label: str = Field(description="The seat's row; empty for a general-admission place.")
+    number: int
 
 
 class BookingOut(Output):
@@ -520,6 +522,8 @@ class BookingOut(Output):
     event_title: str
     venue_name: str
     starts_at: datetime
+    venue_address: str
+    timezone: str = Field(description="The venue's IANA time zone, e.g. Europe/Vienna.")
 
 
 # --- organizer --------------------------------------------------------------------------------
@@ -596,12 +600,50 @@ class CheckInIn(Input):
 
 class CheckInOut(Output):
     status: str = Field(
-        description="checked_in, already_checked_in, cancelled, or unknown (not of this show)."
+        description="checked_in, already_checked_in, cancelled, wrong_show (a ticket of "
+        "another of this organizer's shows, named in other_*), or unknown."
     )
     admitted: bool
     checked_in_at: datetime | None
     label: str
     booking_code: str
+    category_name: str
+    timezone: str = Field(description="The IANA time zone of the show the times belong to.")
+    other_show_id: int | None
+    other_event_title: str
+    other_starts_at: datetime | None
+
+
+class CheckInCountsOut(Output):
+    show_id: int
+    checked_in: int = Field(description="Live tickets of the show already checked in.")
+    sold: int = Field(description="Live tickets of the show's confirmed bookings.")
+
+
+class DoorShowOut(Output):
+    show_id: int
+    event_id: int
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+    timezone: str
+    status: str
+
+
+class DoorStaffIn(Input):
+    name: text(120, min_length=1)
+    email: Email
+    password: Annotated[
+        text(200, min_length=auth.MIN_PASSWORD_LENGTH),
+        Field(description="Set by you and handed over; unused if the account exists already."),
+    ]
+
+
+class DoorStaffOut(Output):
+    user_id: int
+    name: str
+    email: str
+    granted_at: datetime
 
 
 class MailOut(Output):

@@ -18,7 +18,9 @@ One module per concept — where to find the rule for a behaviour:
   inventory       claiming and releasing seats, the on-sale check (the hot path)
   holds, best_available, general_admission   a customer's cart
   bookings        confirm, cancel, a customer's bookings
-  checkin         admitting a ticket
+  checkin         the door: admitting a ticket, the checked-in count, the shows to scan
+  door_staff      accounts an organizer lets check tickets in, and nothing else
+  ticket_files    who gets a booking's PDF tickets and calendar file, and when
   reports, dashboard, exports   the organizer's figures, booking lists and CSV
   outbox          mail to buyers, written in the same transaction as the change
   seatmap, compact, quotes      the seat map as pages draw it
@@ -43,8 +45,14 @@ from ticketapp.booking.catalog import (
     list_event_shows,
     list_upcoming_events,
 )
-from ticketapp.booking.checkin import check_in
-from ticketapp.booking.codes import new_booking_code, new_ticket_code, normalize_booking_code
+from ticketapp.booking.checkin import check_in, check_in_counts, door_show, door_shows
+from ticketapp.booking.codes import (
+    grouped_ticket_code,
+    new_booking_code,
+    new_ticket_code,
+    normalize_booking_code,
+    normalize_ticket_code,
+)
 from ticketapp.booking.compact import (
     STATUS_CODES,
     compact_layout,
@@ -54,6 +62,7 @@ from ticketapp.booking.compact import (
     versioned_status_string,
 )
 from ticketapp.booking.dashboard import organizer_events, organizer_overview
+from ticketapp.booking.door_staff import list_door_staff, revoke_door_staff
 from ticketapp.booking.errors import (
     BookingError,
     Conflict,
@@ -140,8 +149,11 @@ from ticketapp.booking.results import (
     CategoryInfo,
     CategorySales,
     CategoryTotal,
+    CheckInCounts,
     CheckInResult,
     DailySales,
+    DoorShow,
+    DoorStaffMember,
     EventDetails,
     EventReport,
     EventSales,
@@ -178,6 +190,11 @@ from ticketapp.booking.shows import (
     new_show_defaults,
 )
 from ticketapp.booking.sweeper import expire_stale_holds
+from ticketapp.booking.ticket_files import (
+    booking_for_mail,
+    booking_for_ticket_files,
+    offers_ticket_files,
+)
 
 __all__ = [
     "ACCESSIBLE",
@@ -200,9 +217,12 @@ __all__ = [
     "CategoryInfo",
     "CategorySales",
     "CategoryTotal",
+    "CheckInCounts",
     "CheckInResult",
     "Conflict",
     "DailySales",
+    "DoorShow",
+    "DoorStaffMember",
     "EventDetails",
     "EventReport",
     "EventSales",
@@ -248,6 +268,8 @@ __all__ = [
     "TemporarilyUnavailable",
     "TicketView",
     "UpcomingShow",
+    "booking_for_mail",
+    "booking_for_ticket_files",
     "bookings_csv",
     "cancel_booking",
     "cancel_booking_in",
@@ -255,6 +277,7 @@ __all__ = [
     "cancel_show",
     "category_color",
     "check_in",
+    "check_in_counts",
     "check_invariants",
     "check_plans",
     "check_size",
@@ -267,6 +290,8 @@ __all__ = [
     "current_hold",
     "decode_preview_seat_id",
     "delete_event",
+    "door_show",
+    "door_shows",
     "edit_show",
     "enqueue_booking_mail",
     "ensure_can_manage_event",
@@ -284,11 +309,13 @@ __all__ = [
     "get_show",
     "grid_cells",
     "grid_section",
+    "grouped_ticket_code",
     "hold_best_available",
     "hold_general_admission",
     "hold_seats",
     "layout_categories",
     "layout_url",
+    "list_door_staff",
     "list_event_categories",
     "list_event_shows",
     "list_layouts",
@@ -299,6 +326,8 @@ __all__ = [
     "new_show_defaults",
     "new_ticket_code",
     "normalize_booking_code",
+    "normalize_ticket_code",
+    "offers_ticket_files",
     "organizer_events",
     "organizer_overview",
     "preview",
@@ -308,6 +337,7 @@ __all__ = [
     "release_hold",
     "release_seats",
     "retry_mail",
+    "revoke_door_staff",
     "row_labels",
     "sales_over_time",
     "sales_status",

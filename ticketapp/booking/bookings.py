@@ -158,12 +158,16 @@ def confirm_hold_in(
                 price_cents=s.price_cents,
                 checked_in_at=None,
                 live=True,
+                row_label=s.row_label,
+                number=s.number,
             )
             for s in seats
         ),
         event_title=hold.event_title,
         venue_name=hold.venue_name,
         starts_at=hold.starts_at,
+        venue_address=hold.venue_address,
+        timezone=hold.timezone,
     )
     booked = _write_booking(conn, view, hold_id, hold.venue_address, now, once)
     if booked != len(seats):
@@ -204,6 +208,7 @@ def _hold_statement(dialect: str, keyed: bool) -> Any:
             e.c.title.label("event_title"),
             e.c.venue_name,
             e.c.venue_address,
+            e.c.timezone,
             u.c.name.label("user_name"),
             u.c.email.label("user_email"),
             fresh_ids("booking", dialect).label("fresh_booking_id"),
@@ -237,6 +242,8 @@ def _seats_statement(dialect: str) -> Any:
             st.c.id,
             st.c.label,
             st.c.section,
+            st.c.row_label,
+            st.c.number,
             c.c.name.label("category_name"),
             c.c.price_cents,
             c.c.currency,
@@ -542,6 +549,8 @@ def booking_views(session: Session, bookings: Sequence[Booking]) -> list[Booking
                 price_cents=ticket.price_cents,
                 checked_in_at=ticket.checked_in_at,
                 live=ticket.live,
+                row_label=seat.row_label,
+                number=seat.number,
             )
         )
     views = []
@@ -565,6 +574,8 @@ def booking_views(session: Session, bookings: Sequence[Booking]) -> list[Booking
                 event_title=event.title,
                 venue_name=event.venue_name,
                 starts_at=show.starts_at,
+                venue_address=event.venue_address,
+                timezone=event.timezone,
             )
         )
     return views

@@ -35,7 +35,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking import idempotency, tables
 from ticketapp.booking._tx import moment, run, run_core
-from ticketapp.booking.access import Actor
+from ticketapp.booking.access import Actor, require_buyer
 from ticketapp.booking.errors import (
     Conflict,
     HoldLimitExceeded,
@@ -218,6 +218,7 @@ def _lock_customer_on_show(
         return replay
     if row is None:
         raise NotFound("No such show.")
+    require_buyer(row.buyer_role)
     check_sales_open(
         row.event_status, row.show_status, row.starts_at, row.sales_open_at, row.sales_close_at, now
     )
@@ -236,6 +237,7 @@ def _customer_and_show(dialect: str, keyed: bool) -> Any:
             s.c.sales_open_at,
             s.c.sales_close_at,
             e.c.status.label("event_status"),
+            u.c.role.label("buyer_role"),
             fresh_ids("hold", dialect).label("fresh_hold_id"),
         )
         .select_from(s.join(e, e.c.id == s.c.event_id).join(u, u.c.id == bindparam("p_user_id")))

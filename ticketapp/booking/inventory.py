@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from ticketapp.booking.access import require_buyer
 from ticketapp.booking.errors import (
     HoldLimitExceeded,
     InvalidRequest,
@@ -254,10 +255,11 @@ def show_on_sale(session: Session, show_id: int, now: datetime) -> Show:
 
 def lock_customer(session: Session, user_id: int) -> None:
     found = session.exec(
-        select(User.id).where(User.id == user_id).with_for_update(key_share=True)
+        select(User.id, User.role).where(User.id == user_id).with_for_update(key_share=True)
     ).first()
     if found is None:
         raise NotFound("No such user.")
+    require_buyer(found.role)
 
 
 def expire_hold(session: Session, hold: Hold) -> list[int]:

@@ -248,6 +248,8 @@ class TicketView:
     price_cents: int
     checked_in_at: datetime | None
     live: bool
+    row_label: str = ""  # "" for a general-admission place
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -268,18 +270,59 @@ class BookingView:
     event_title: str
     venue_name: str
     starts_at: datetime
+    venue_address: str = ""
+    timezone: str = "UTC"  # the venue's IANA zone: every time of the booking is shown in it
 
 
 @dataclass(frozen=True)
 class CheckInResult:
-    status: str  # checked_in|already_checked_in|cancelled|unknown (not a ticket of this show)
+    # checked_in|already_checked_in|cancelled|wrong_show (another show of this organizer)|
+    # unknown (no ticket this door may know of)
+    status: str
     checked_in_at: datetime | None = None
     label: str = ""
     booking_code: str = ""
+    category_name: str = ""  # the ticket's price category, shown to the steward with the seat
+    timezone: str = "UTC"  # the zone of the show the answer's times belong to
+    other_show_id: int | None = None  # wrong_show: the show the ticket is for
+    other_event_title: str = ""
+    other_starts_at: datetime | None = None
 
     @property
     def admitted(self) -> bool:
         return self.status == "checked_in"
+
+
+@dataclass(frozen=True)
+class CheckInCounts:
+    """The door's live figure: live tickets of the show checked in, out of those sold."""
+
+    show_id: int
+    checked_in: int
+    sold: int
+
+
+@dataclass(frozen=True)
+class DoorShow:
+    """A show whose door the caller may work (organizer, admin, or invited door staff)."""
+
+    show_id: int
+    event_id: int
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+    timezone: str
+    status: str  # scheduled|cancelled
+
+
+@dataclass(frozen=True)
+class DoorStaffMember:
+    """A door-staff account an organizer invited."""
+
+    user_id: int
+    name: str
+    email: str
+    granted_at: datetime
 
 
 class ExpiredSeats(NamedTuple):

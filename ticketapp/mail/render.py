@@ -11,6 +11,9 @@ Invariants:
   clients drop `data:` URIs), marked inline with a file name so clients that do not show them
   in place list them as attachments. Only a confirmation carries codes: a cancelled ticket is
   void, and a scannable picture of it would only confuse the door.
+- Files (the PDF tickets and the calendar file) are attached as the sender hands them in
+  (`Attachment`): the sender reads the booking as it is at sending time, so a booking
+  cancelled before its confirmation went out gets no PDF.
 
 No Reflex, no database here.
 """
@@ -18,6 +21,8 @@ No Reflex, no database here.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -30,6 +35,14 @@ from ticketapp.formatting import money, show_time
 
 KEY_HEADER = "X-Ticketapp-Mail-Key"  # the outbox dedupe key, for receivers and tests
 QR_SCALE, QR_BORDER = 5, 2
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str  # "application"
+    subtype: str  # "pdf"
 
 
 def mail_domain(mail_from: str) -> str:
@@ -150,8 +163,10 @@ def render(
     subject: str,
     created_at: datetime,
     mail_from: str,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
-    """The complete message: multipart/alternative of text and (HTML + QR images)."""
+    """The complete message: multipart/alternative of text and (HTML + QR images), inside
+    multipart/mixed with the attachments when there are any."""
     domain = mail_domain(mail_from)
     message = EmailMessage()
     message["From"] = mail_from
@@ -176,5 +191,9 @@ def render(
             cid=f"<{cid}>",
             disposition="inline",
             filename=f"ticket-{code}.png",
+        )
+    for item in attachments:
+        message.add_attachment(
+            item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename
         )
     return message

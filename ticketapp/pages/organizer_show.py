@@ -135,6 +135,11 @@ def organizer_show_page() -> rx.Component:
                 rx.link(
                     rx.button("Bookings", variant="soft", id="show-bookings"), href=A.bookings_url
                 ),
+                rx.link(
+                    rx.button(rx.icon("scan-line", size=16), "Door check-in", variant="soft"),
+                    href=routes.door_show_url(A.show_id),
+                    id="show-door",
+                ),
                 rx.button(
                     rx.icon("refresh-cw", size=16),
                     "Refresh",
