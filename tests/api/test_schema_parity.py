@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from ticketapp.api import schemas
-from ticketapp.booking import results
+from ticketapp.booking import results, waiting_list
 
 # response model -> (engine result, result fields deliberately not in the response)
 MIRRORS = {
@@ -37,6 +37,9 @@ MIRRORS = {
     schemas.DailySalesOut: (results.DailySales, set()),
     schemas.CheckInOut: (results.CheckInResult, set()),
     schemas.MailOut: (results.MailView, set()),
+    schemas.WaitingPlaceOut: (waiting_list.WaitingPlace, set()),
+    schemas.WaitingListEntryOut: (waiting_list.WaitingListEntry, set()),
+    schemas.WaitingListOut: (waiting_list.WaitingListSummary, set()),
 }
 
 

@@ -38,6 +38,7 @@ from ticketapp.api.routes import (
     organizer,
     seat_layout,
     shows,
+    waiting_list,
 )
 from ticketapp.api.schemas import ErrorResponse
 from ticketapp.api.security import SecurityMiddleware
@@ -69,6 +70,7 @@ api_router.include_router(events.router)
 api_router.include_router(shows.router)
 api_router.include_router(seat_layout.router)
 api_router.include_router(organizer.router)
+api_router.include_router(waiting_list.router)
 api_router.include_router(health.router)
 
 app = FastAPI(

@@ -57,6 +57,7 @@ from ticketapp.booking.inventory import (
     seat_update,
 )
 from ticketapp.booking.results import BookingView, TicketView
+from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import Batch, batch, fresh_ids, insert_rows, rows_params
 from ticketapp.models import (
     Booking,
@@ -118,7 +119,7 @@ def confirm_hold_in(
         return _remembered(conn, once, now, _booking_of_hold(conn, hold_id))
     if hold.status == EXPIRED or (hold.status == ACTIVE and hold.expires_at <= now):
         if hold.status == ACTIVE:
-            expire_hold_in(conn, hold_id)
+            expire_hold_in(conn, hold_id, hold.show_id, now)
         return _remembered(conn, once, now, HoldExpired())
     if hold.status != ACTIVE:
         raise Conflict("This hold was released; choose your seats again.")
@@ -440,6 +441,8 @@ def cancel_booking_in(
             booking_id=None,
         )
     )
+    # The seats go to the waiting list first (one cheap check when nobody waits).
+    offer_returned_seats(session.connection(), show.id, now)
     booking.status = CANCELLED_BOOKING
     booking.cancelled_at = now
     booking.cancel_reason = reason.strip()[:500]

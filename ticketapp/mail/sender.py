@@ -41,8 +41,9 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from ticketapp.booking.outbox import BookingMail
+from ticketapp.booking.waiting_list import OFFER_KEY_PREFIX, OfferMail
 from ticketapp.db import get_engine, session_scope
-from ticketapp.mail.render import render
+from ticketapp.mail.render import render, render_offer
 from ticketapp.mail.transport import PermanentFailure, Transport
 from ticketapp.models import MailStatus, OutboxMail, utcnow
 
@@ -189,6 +190,7 @@ class MailSender:
         transport: Transport,
         *,
         mail_from: str,
+        site_url: str = "http://localhost:3000",
         db: Engine | None = None,
         batch_size: int = BATCH_SIZE,
         lease: timedelta = LEASE,
@@ -197,6 +199,7 @@ class MailSender:
     ) -> None:
         self.transport = transport
         self.mail_from = mail_from
+        self.site_url = site_url
         self.db = db or get_engine()
         self.batch_size, self.lease, self.max_attempts = batch_size, lease, max_attempts
         self.rng = rng or random.Random()
@@ -258,6 +261,17 @@ class MailSender:
         log.info("mail sender stopped")
 
     def _render(self, mail: ClaimedMail) -> EmailMessage:
+        if mail.dedupe_key.startswith(OFFER_KEY_PREFIX):
+            return render_offer(
+                OfferMail.from_json(mail.payload),
+                mail_id=mail.id,
+                dedupe_key=mail.dedupe_key,
+                to_address=mail.to_address,
+                subject=mail.subject,
+                created_at=mail.created_at,
+                mail_from=self.mail_from,
+                site_url=self.site_url,
+            )
         return render(
             BookingMail.from_json(mail.payload),
             mail_id=mail.id,
