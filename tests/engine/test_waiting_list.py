@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from tests.engine.conftest import NOW, build_show, make_users
+from tests.engine.conftest import NOW, STARTS, build_show, make_users
 from tests.engine.test_concurrency import race, race_db  # noqa: F401  (a fixture)
 from tests.engine.test_statement_budget import statements
 from ticketapp.booking import (
@@ -391,3 +391,13 @@ def test_the_show_page_learns_what_is_sold_out_and_the_customer_place(engine):
     status = waiting_list_status(venue.show_id, user_id=waiter, now=NOW, db=engine)
     assert status.place.status == "waiting" and status.place.category_name == "Premium"
     assert waiting_list_status(venue.show_id, now=NOW, db=engine).place is None
+
+
+def test_people_still_waiting_when_the_show_starts_are_let_go(engine):
+    venue, _, _ = small_hall(engine)
+    waiter = make_users(engine, 1, prefix="waiter")[0]
+    join_waiting_list(waiter, venue.show_id, 1, now=NOW, db=engine)
+
+    expire_stale_holds(now=STARTS + timedelta(minutes=1), db=engine)
+
+    assert my_waiting_place(waiter, venue.show_id, now=NOW, db=engine).status == "closed"

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -631,7 +632,7 @@ WaitingStatusOut = Literal["waiting", "offered", "booked", "lapsed", "left", "cl
 class WaitingListJoinIn(Input):
     quantity: Quantity = Field(description="Seats wanted together (up to the show's cap).")
     category_id: Id | None = Field(None, description="Only seats of this price category.")
-    accessible: bool = Field(False, description="Only wheelchair-accessible seats.")
+    accessible: StrictBool = Field(False, description="Only wheelchair-accessible seats.")
 
 
 class WaitingPlaceOut(Output):
@@ -678,7 +679,7 @@ class WaitingListOut(Output):
 
 
 class WaitingListSettingsIn(Input):
-    enabled: bool = Field(description="False closes the list: the people waiting are let go.")
+    enabled: StrictBool = Field(description="False closes the list: the people waiting are let go.")
     offer_seconds: Annotated[int, Field(ge=60, le=7 * 24 * 3600)] | None = Field(
         None, description="The offer window (default 1800 = 30 minutes)."
     )

@@ -226,6 +226,13 @@ def _offer(
         now=now,
     )
     if on_sale != SalesStatus.ON_SALE:
+        if on_sale not in (SalesStatus.NOT_YET, SalesStatus.NOT_PUBLISHED):
+            # Cancelled, started or past its sales: nothing will come back for these people.
+            conn.execute(
+                update(entries)
+                .where(entries.c.show_id == show_id, entries.c.status == WAITING)
+                .values(status=CLOSED, ended_at=now)
+            )
         return []
     waiting = conn.execute(
         select(entries)
