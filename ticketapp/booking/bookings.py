@@ -51,6 +51,7 @@ from ticketapp.booking.inventory import (
     ACTIVE,
     CONFIRMED,
     EXPIRED,
+    anyone_waiting,
     check_sales_open,
     expire_hold_in,
     load_show,
@@ -433,16 +434,16 @@ def cancel_booking_in(
         .values(live=False)
         .execution_options(synchronize_session=False)
     )
-    session.exec(
+    freed = session.exec(
         seat_update(
             ShowSeat.booking_id == booking.id,
             ShowSeat.status == SeatStatus.BOOKED,
             status=SeatStatus.AVAILABLE,
             booking_id=None,
-        )
-    )
-    # The seats go to the waiting list first (one cheap check when nobody waits).
-    offer_returned_seats(session.connection(), show.id, now)
+        ).returning(anyone_waiting(show.id))
+    ).all()
+    if freed and freed[0].anyone_waiting:  # the seats go to the waiting list first
+        offer_returned_seats(session.connection(), show.id, now, anyone_waiting=True)
     booking.status = CANCELLED_BOOKING
     booking.cancelled_at = now
     booking.cancel_reason = reason.strip()[:500]

@@ -90,6 +90,12 @@ def nobody_waiting(show_id: Any) -> ColumnElement[bool]:
     return ~exists().where(waiting.c.show_id == show_id, waiting.c.status == WaitingStatus.WAITING)
 
 
+def anyone_waiting(show_id: Any) -> ColumnElement[bool]:
+    """`nobody_waiting`'s opposite as a column: a freeing UPDATE returns it with its rows, so
+    learning whether the waiting list wants the seats costs no statement of its own."""
+    return (~nobody_waiting(show_id)).label("anyone_waiting")
+
+
 def held_live(now: datetime) -> ColumnElement[bool]:
     return and_(seats.c.status == SeatStatus.HELD, seats.c.held_until > now)
 
@@ -300,10 +306,12 @@ def expire_hold_in(
 
     conn.execute(update(holds).where(holds.c.id == hold_id).values(status=EXPIRED))
     # SKIP LOCKED: a locked seat of an expired hold is being taken by another buyer right now.
-    released = list(conn.execute(release_statement(hold_id, skip_locked=True)).scalars())
-    if released:
-        offer_returned_seats(conn, show_id, now, skip_user_id=skip_user_id)
-    return released
+    rows = conn.execute(
+        release_statement(hold_id, skip_locked=True).returning(anyone_waiting(show_id))
+    ).all()
+    if rows and rows[0].anyone_waiting:
+        offer_returned_seats(conn, show_id, now, skip_user_id=skip_user_id, anyone_waiting=True)
+    return [row[0] for row in rows]
 
 
 def seats_of_hold(session: Session, hold_id: int) -> list[int]:

@@ -17,14 +17,16 @@ Invariants:
   back to `available` only if nobody on the list fits it, and the claim statement refuses
   seats of an expired hold (`nobody_waiting`), so the sweeper passes them to the list before
   anyone else can take them. Seats that were available all along stay on open sale.
-- When the organizer turns the list off, the people still waiting are told nothing more is
-  coming (entries `closed`); offers already made stay valid until they run out.
+- When the organizer turns the list off, or the show is cancelled, starts or stops selling,
+  the people still waiting are let go (entries `closed`; the page says so, no mail is sent);
+  offers already made stay valid until they run out.
 
 Why it is shaped so (the hot path stays cheap):
-- A seat-freeing path pays one indexed EXISTS when nobody waits (`offer_returned_seats`);
-  the claim statement carries `nobody_waiting` inside the statement that already runs (an
-  uncorrelated subquery PostgreSQL evaluates once), so holding and confirming keep their
-  statement budgets.
+- A seat-freeing path learns whether anyone waits from its own UPDATE (`RETURNING` the
+  uncorrelated EXISTS `inventory.anyone_waiting`: cancelling, expiring a hold) or pays one
+  indexed EXISTS (`offer_returned_seats`, the rarer paths). The claim statement carries
+  `nobody_waiting` inside the statement that already runs (an uncorrelated subquery
+  PostgreSQL evaluates once), so holding and confirming keep their statement budgets.
 - Offering locks the show's waiting entries in list order (FOR UPDATE): two transactions
   freeing seats of one show at the same moment queue there, and the second, once the first
   has committed, no longer sees the first one's offered entry (PostgreSQL re-checks the row)
@@ -177,20 +179,30 @@ def claimable(show_id: Any, now: Any) -> ColumnElement[bool]:
 
 
 def offer_returned_seats(
-    conn: Connection, show_id: int, now: datetime, *, skip_user_id: int | None = None
+    conn: Connection,
+    show_id: int,
+    now: datetime,
+    *,
+    skip_user_id: int | None = None,
+    anyone_waiting: bool | None = None,
 ) -> list[Offer]:
     """Offer the show's free seats to its waiting list, in list order, in the caller's
     transaction. Call it right after seats of the show became available.
 
-    One indexed EXISTS when nobody waits. `skip_user_id`: a customer whose own request is
-    freeing the seats (they are building a cart right now and get no offer from it).
+    `anyone_waiting`: what the freeing UPDATE already returned (`inventory.anyone_waiting`);
+    unknown (None), it costs one indexed EXISTS. `skip_user_id`: a customer whose own request
+    is freeing the seats (they are building a cart right now and get no offer from it).
     """
-    anyone = conn.execute(
-        select(entries.c.id)
-        .where(entries.c.show_id == show_id, entries.c.status == WAITING)
-        .limit(1)
-    ).first()
-    if anyone is None:
+    if anyone_waiting is None:
+        anyone_waiting = (
+            conn.execute(
+                select(entries.c.id)
+                .where(entries.c.show_id == show_id, entries.c.status == WAITING)
+                .limit(1)
+            ).first()
+            is not None
+        )
+    if not anyone_waiting:
         return []
     return _offer(conn, show_id, now, skip_user_id)
 
