@@ -214,7 +214,7 @@ def _waiting_list() -> rx.Component:
                 rx.el.select(
                     rx.foreach(
                         W.quantities,
-                        lambda n: rx.el.option(n.to_string(), value=n.to_string()),
+                        lambda q: rx.el.option(q.label, value=q.value.to_string()),
                     ),
                     name="quantity",
                     aria_label="Seats wanted",

@@ -22,12 +22,22 @@ class CategoryChoice:
     name: str
 
 
+@dataclasses.dataclass
+class QuantityChoice:
+    value: int
+    label: str
+
+
+def quantity_choices(cap: int) -> list[QuantityChoice]:
+    return [QuantityChoice(n, f"{n} seat{'s' if n > 1 else ''}") for n in range(1, cap + 1)]
+
+
 class WaitingListState(rx.State):
     show_id: int = 0
     joinable: bool = False  # the list can be joined (on, show on sale, something sold out)
     sold_out: bool = False
     offer_minutes: int = 30
-    quantities: list[int] = list(range(1, 11))  # 1 .. the show's cap
+    quantities: list[QuantityChoice] = quantity_choices(10)  # 1 .. the show's cap
     categories: list[CategoryChoice] = []  # the sold-out ones, to wait for
     entry_id: int = 0
     status: str = ""  # the customer's place: waiting|offered|booked|lapsed|left|closed
@@ -63,7 +73,7 @@ class WaitingListState(rx.State):
     def _show(self, status: booking.WaitingListStatus) -> None:
         summary = booking.get_show(self.show_id)
         sold_out = set(status.sold_out_category_ids)
-        self.quantities = list(range(1, summary.show.max_seats_per_customer + 1))
+        self.quantities = quantity_choices(summary.show.max_seats_per_customer)
         self.categories = [CategoryChoice(p.id, p.name) for p in summary.prices if p.id in sold_out]
         self.sold_out = status.sold_out
         self.joinable = status.enabled and bool(sold_out)
@@ -111,8 +121,8 @@ class WaitingListState(rx.State):
             return None
         self._place(place)
         self._say(
-            f"You are on the waiting list (number {place.position}). When seats come back we "
-            f"hold them for you for {self.offer_minutes} minutes and e-mail you a link."
+            f"You joined the waiting list. When seats come back we hold them for you for "
+            f"{self.offer_minutes} minutes and e-mail you a link."
         )
         return None
 
