@@ -151,6 +151,10 @@ class Show(SQLModel, table=True):
     # Bumped whenever a layout edit changes this show's places, so cached seat layouts
     # (per process, and in browsers by URL) are never mistaken for the current one.
     inventory_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The waiting list after sell-out (booking/waiting_list.py): open unless the organizer
+    # turns it off; a returned seat offered to the next person is held this long for them.
+    waiting_list_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    waiting_offer_seconds: int = Field(default=1800, sa_column_kwargs={"server_default": "1800"})
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -185,6 +189,36 @@ class Hold(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     status: str = Field(default="active", max_length=16)  # active|released|confirmed|expired
+
+
+class WaitingStatus(StrEnum):
+    WAITING = "waiting"  # in the queue
+    OFFERED = "offered"  # seats are held for them by `hold_id` (the offer)
+    BOOKED = "booked"  # the offer became a booking
+    LAPSED = "lapsed"  # the offer ran out or was given back; the seats moved on
+    LEFT = "left"  # the customer left the list
+    CLOSED = "closed"  # the organizer turned the list off
+
+
+class WaitingEntry(SQLModel, table=True):
+    """A customer's place on a show's waiting list (see booking/waiting_list.py)."""
+
+    __tablename__ = "waiting_entry"
+    __table_args__ = (
+        sa.Index("ix_waiting_entry_status_show", "status", "show_id", "id"),
+        sa.Index("ix_waiting_entry_user", "user_id", "show_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    show_id: int = Field(foreign_key="show.id")
+    user_id: int = Field(foreign_key="app_user.id")
+    quantity: int
+    category_id: int | None = Field(default=None, foreign_key="price_category.id")
+    accessible: bool = False
+    status: str = Field(default=WaitingStatus.WAITING, max_length=16)
+    hold_id: int | None = Field(default=None, foreign_key="hold.id")  # the offer, once made
+    created_at: datetime = Field(default_factory=utcnow)
+    offered_at: datetime | None = None
+    ended_at: datetime | None = None
 
 
 class Booking(SQLModel, table=True):

@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from ticketapp.api import schemas
-from ticketapp.booking import results
+from ticketapp.booking import results, waiting_list
 
 # response model -> (engine result, result fields deliberately not in the response)
 MIRRORS = {
@@ -40,6 +40,9 @@ MIRRORS = {
     schemas.DoorShowOut: (results.DoorShow, set()),
     schemas.DoorStaffOut: (results.DoorStaffMember, set()),
     schemas.MailOut: (results.MailView, set()),
+    schemas.WaitingPlaceOut: (waiting_list.WaitingPlace, set()),
+    schemas.WaitingListEntryOut: (waiting_list.WaitingListEntry, set()),
+    schemas.WaitingListOut: (waiting_list.WaitingListSummary, set()),
 }
 
 

@@ -39,6 +39,7 @@ from ticketapp.api.routes import (
     organizer,
     seat_layout,
     shows,
+    waiting_list,
 )
 from ticketapp.api.schemas import ErrorResponse
 from ticketapp.api.security import SecurityMiddleware
@@ -71,6 +72,7 @@ api_router.include_router(shows.router)
 api_router.include_router(seat_layout.router)
 api_router.include_router(organizer.router)
 api_router.include_router(door.router)
+api_router.include_router(waiting_list.router)
 api_router.include_router(health.router)
 
 app = FastAPI(

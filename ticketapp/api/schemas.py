@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -650,7 +651,7 @@ class MailOut(Output):
     """A mail to a buyer from the outbox; `failed` ones need a look (address, server)."""
 
     id: int
-    kind: Literal["booking_confirmed", "booking_cancelled", "show_cancelled"]
+    kind: Literal["booking_confirmed", "booking_cancelled", "show_cancelled", "waiting_list_offer"]
     status: Literal["pending", "sending", "sent", "failed"]
     to_address: str
     subject: str
@@ -663,3 +664,64 @@ class MailOut(Output):
     created_at: datetime
     next_attempt_at: datetime
     sent_at: datetime | None
+
+
+# --- the waiting list -------------------------------------------------------------------------
+
+WaitingStatusOut = Literal["waiting", "offered", "booked", "lapsed", "left", "closed"]
+
+
+class WaitingListJoinIn(Input):
+    quantity: Quantity = Field(description="Seats wanted together (up to the show's cap).")
+    category_id: Id | None = Field(None, description="Only seats of this price category.")
+    accessible: StrictBool = Field(False, description="Only wheelchair-accessible seats.")
+
+
+class WaitingPlaceOut(Output):
+    """Your place on a show's waiting list. While `status` is `offered`, seats are held for
+    you by hold `hold_id` until `offer_expires_at`: confirm it like any hold
+    (`POST /api/v1/bookings`), or it passes to the next person."""
+
+    entry_id: int
+    show_id: int
+    quantity: int
+    category_id: int | None
+    category_name: str
+    accessible: bool
+    status: WaitingStatusOut
+    position: int | None = Field(description="1 = next in line; only while waiting.")
+    hold_id: int | None
+    offer_expires_at: datetime | None
+    created_at: datetime
+
+
+class WaitingListEntryOut(Output):
+    entry_id: int
+    position: int | None
+    customer_name: str
+    customer_email: str
+    quantity: int
+    category_name: str
+    accessible: bool
+    status: WaitingStatusOut
+    offer_expires_at: datetime | None
+    created_at: datetime
+
+
+class WaitingListOut(Output):
+    """A show's waiting list as its organizer sees it."""
+
+    show_id: int
+    enabled: bool
+    offer_seconds: int = Field(description="How long returned seats are held for the next person.")
+    waiting: int = Field(description="People waiting.")
+    seats_wanted: int = Field(description="Seats they want, all together.")
+    offers_open: int = Field(description="Offers made and neither taken nor run out yet.")
+    entries: list[WaitingListEntryOut]
+
+
+class WaitingListSettingsIn(Input):
+    enabled: StrictBool = Field(description="False closes the list: the people waiting are let go.")
+    offer_seconds: Annotated[int, Field(ge=60, le=7 * 24 * 3600)] | None = Field(
+        None, description="The offer window (default 1800 = 30 minutes)."
+    )

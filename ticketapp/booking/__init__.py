@@ -24,6 +24,7 @@ One module per concept — where to find the rule for a behaviour:
   reports, dashboard, exports   the organizer's figures, booking lists and CSV
   outbox          mail to buyers, written in the same transaction as the change
   seatmap, compact, quotes      the seat map as pages draw it
+  waiting_list    the list after sell-out: join, leave, offers of returned seats
   sweeper, invariants           tidying expired holds; checking the database's invariants
 """
 
@@ -195,6 +196,21 @@ from ticketapp.booking.ticket_files import (
     booking_for_ticket_files,
     offers_ticket_files,
 )
+from ticketapp.booking.waiting_list import (
+    Offer,
+    OfferMail,
+    WaitingListEntry,
+    WaitingListStatus,
+    WaitingListSummary,
+    WaitingPlace,
+    get_waiting_place,
+    join_waiting_list,
+    leave_waiting_list,
+    my_waiting_place,
+    set_waiting_list,
+    waiting_list_status,
+    waiting_list_summary,
+)
 
 __all__ = [
     "ACCESSIBLE",
@@ -244,6 +260,8 @@ __all__ = [
     "NotAllowed",
     "NotEnoughSeats",
     "NotFound",
+    "Offer",
+    "OfferMail",
     "Once",
     "OrganizerEvent",
     "OrganizerOverview",
@@ -268,6 +286,10 @@ __all__ = [
     "TemporarilyUnavailable",
     "TicketView",
     "UpcomingShow",
+    "WaitingListEntry",
+    "WaitingListStatus",
+    "WaitingListSummary",
+    "WaitingPlace",
     "booking_for_mail",
     "booking_for_ticket_files",
     "bookings_csv",
@@ -307,14 +329,17 @@ __all__ = [
     "get_hold",
     "get_layout_plans",
     "get_show",
+    "get_waiting_place",
     "grid_cells",
     "grid_section",
     "grouped_ticket_code",
     "hold_best_available",
     "hold_general_admission",
     "hold_seats",
+    "join_waiting_list",
     "layout_categories",
     "layout_url",
+    "leave_waiting_list",
     "list_door_staff",
     "list_event_categories",
     "list_event_shows",
@@ -322,6 +347,7 @@ __all__ = [
     "list_organizer_events",
     "list_upcoming_events",
     "list_user_bookings",
+    "my_waiting_place",
     "new_booking_code",
     "new_show_defaults",
     "new_ticket_code",
@@ -346,8 +372,11 @@ __all__ = [
     "seat_positions",
     "seat_statuses",
     "section_spec",
+    "set_waiting_list",
     "show_sales",
     "status_string",
     "update_event",
     "versioned_status_string",
+    "waiting_list_status",
+    "waiting_list_summary",
 ]

@@ -53,6 +53,7 @@ from ticketapp.booking.inventory import (
     show_on_sale,
 )
 from ticketapp.booking.results import HoldResult
+from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import is_postgres
 from ticketapp.models import Hold, PriceCategory, ShowSeat
 
@@ -240,9 +241,15 @@ def hold_best_available(
     check_request(quantity, accessible)
 
     def work(session: Session) -> HoldResult:
-        if replace_hold:
-            _let_go_of_holds(session, user_id, show_id)
-        return best_available_in(session, user_id, show_id, quantity, category_id, accessible, now)
+        if not replace_hold:
+            return best_available_in(
+                session, user_id, show_id, quantity, category_id, accessible, now
+            )
+        _let_go_of_holds(session, user_id, show_id)
+        held = best_available_in(session, user_id, show_id, quantity, category_id, accessible, now)
+        # The seats let go and not picked again belong to the waiting list first.
+        offer_returned_seats(session.connection(), show_id, now, skip_user_id=user_id)
+        return held
 
     return run(db, work, once=once, now=now)
 

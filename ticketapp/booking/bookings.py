@@ -51,12 +51,14 @@ from ticketapp.booking.inventory import (
     ACTIVE,
     CONFIRMED,
     EXPIRED,
+    anyone_waiting,
     check_sales_open,
     expire_hold_in,
     load_show,
     seat_update,
 )
 from ticketapp.booking.results import BookingView, TicketView
+from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import Batch, batch, fresh_ids, insert_rows, rows_params
 from ticketapp.models import (
     Booking,
@@ -118,7 +120,7 @@ def confirm_hold_in(
         return _remembered(conn, once, now, _booking_of_hold(conn, hold_id))
     if hold.status == EXPIRED or (hold.status == ACTIVE and hold.expires_at <= now):
         if hold.status == ACTIVE:
-            expire_hold_in(conn, hold_id)
+            expire_hold_in(conn, hold_id, hold.show_id, now)
         return _remembered(conn, once, now, HoldExpired())
     if hold.status != ACTIVE:
         raise Conflict("This hold was released; choose your seats again.")
@@ -439,14 +441,16 @@ def cancel_booking_in(
         .values(live=False)
         .execution_options(synchronize_session=False)
     )
-    session.exec(
+    freed = session.exec(
         seat_update(
             ShowSeat.booking_id == booking.id,
             ShowSeat.status == SeatStatus.BOOKED,
             status=SeatStatus.AVAILABLE,
             booking_id=None,
-        )
-    )
+        ).returning(anyone_waiting(show.id))
+    ).all()
+    if freed and freed[0].anyone_waiting:  # the seats go to the waiting list first
+        offer_returned_seats(session.connection(), show.id, now, anyone_waiting=True)
     booking.status = CANCELLED_BOOKING
     booking.cancelled_at = now
     booking.cancel_reason = reason.strip()[:500]

@@ -61,6 +61,7 @@ from ticketapp.booking.inventory import (
     show_currency,
 )
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
+from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import Batch, batch, fresh_ids
 from ticketapp.models import Hold, PriceCategory, SeatStatus, ShowSeat
 
@@ -332,12 +333,13 @@ def release_seats(
     db: Engine | None = None,
 ) -> HoldResult:
     """Deselect some seats of a hold; a hold left empty is released. Returns what remains."""
-    moment(now)
+    now = moment(now)
     ids = distinct_ids(seat_ids)
 
     def work(session: Session) -> HoldResult:
         hold = _locked_own_hold(session, hold_id, user_id)
-        release_hold_seats(session, hold.id, ShowSeat.id.in_(ids))
+        if release_hold_seats(session, hold.id, ShowSeat.id.in_(ids)):
+            offer_returned_seats(session.connection(), hold.show_id, now, skip_user_id=user_id)
         if hold.status == ACTIVE and not seats_of_hold(session, hold.id):
             hold.status = RELEASED
             session.add(hold)
@@ -350,11 +352,13 @@ def release_hold(
     hold_id: int, *, user_id: int, now: datetime | None = None, db: Engine | None = None
 ) -> list[int]:
     """Give every seat of the hold back; returns the released seat ids (none if already gone)."""
-    moment(now)
+    now = moment(now)
 
     def work(session: Session) -> list[int]:
         hold = _locked_own_hold(session, hold_id, user_id)
         released = release_hold_seats(session, hold.id)
+        if released:
+            offer_returned_seats(session.connection(), hold.show_id, now, skip_user_id=user_id)
         if hold.status == ACTIVE:
             hold.status = RELEASED
             session.add(hold)

@@ -22,6 +22,10 @@ The rules, as the engine keeps them:
 - `ga_over_capacity`: a standing area never sells more than its capacity.
 - `over_customer_cap` / `several_live_holds`: a customer has at most one live hold per show and
   holds at most the show's cap.
+- `offer_without_hold` / `several_open_places` / `sold_past_list` (the waiting list): an
+  offered entry names a hold of its own customer and show; a customer has at most one waiting
+  place per show; while someone waits and the list is on, no set of available seats fits them
+  (returned seats went to offers, not back on sale past the list).
 - `mail_missing` / `mail_without_change`: every booking has its confirmation mail in the
   outbox and every cancelled one its cancellation mail (both written with the change), and no
   booking that is still confirmed has a cancellation mail (one from a rolled-back cancel).
@@ -41,6 +45,7 @@ from sqlmodel import Session, select
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.inventory import ACTIVE, CONFIRMED
 from ticketapp.booking.reports import sales_of_show
+from ticketapp.booking.waiting_list import unserved_fits
 from ticketapp.models import (
     Booking,
     BookingStatus,
@@ -51,6 +56,8 @@ from ticketapp.models import (
     Show,
     ShowSeat,
     Ticket,
+    WaitingEntry,
+    WaitingStatus,
 )
 
 Check = Callable[[Session, datetime], list[str]]
@@ -341,6 +348,34 @@ def _mails(session: Session, now: datetime) -> list[str]:
     return problems
 
 
+def _waiting_list(session: Session, now: datetime) -> list[str]:
+    problems = [
+        f"offer_without_hold: waiting entry {entry} is offered with hold {hold}"
+        for entry, hold in session.exec(
+            select(WaitingEntry.id, WaitingEntry.hold_id)
+            .outerjoin(Hold, Hold.id == WaitingEntry.hold_id)
+            .where(
+                WaitingEntry.status == WaitingStatus.OFFERED,
+                or_(
+                    Hold.id.is_(None),
+                    Hold.show_id != WaitingEntry.show_id,
+                    Hold.user_id != WaitingEntry.user_id,
+                ),
+            )
+        ).all()
+    ]
+    problems += [
+        f"several_open_places: user {user} waits {n} times on show {show}"
+        for user, show, n in session.exec(
+            select(WaitingEntry.user_id, WaitingEntry.show_id, func.count(WaitingEntry.id))
+            .where(WaitingEntry.status == WaitingStatus.WAITING)
+            .group_by(WaitingEntry.user_id, WaitingEntry.show_id)
+            .having(func.count(WaitingEntry.id) > 1)
+        ).all()
+    ]
+    return problems + unserved_fits(session, now)
+
+
 CHECKS: tuple[Check, ...] = (
     _double_booked,
     _booked_without_ticket,
@@ -354,6 +389,7 @@ CHECKS: tuple[Check, ...] = (
     _ga_over_capacity,
     _customer_holds,
     _mails,
+    _waiting_list,
 )
 
 

@@ -31,6 +31,7 @@ import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ticketapp.booking.outbox import BookingMail, MailKind
+from ticketapp.booking.waiting_list import OfferMail
 from ticketapp.formatting import money, show_time
 
 KEY_HEADER = "X-Ticketapp-Mail-Key"  # the outbox dedupe key, for receivers and tests
@@ -154,6 +155,73 @@ def _html(mail: BookingMail, cids: dict[str, str]) -> str:
     )
 
 
+def _headers(
+    message: EmailMessage,
+    *,
+    buyer_name: str,
+    mail_id: int,
+    dedupe_key: str,
+    to_address: str,
+    subject: str,
+    created_at: datetime,
+    mail_from: str,
+) -> None:
+    message["From"] = mail_from
+    message["To"] = formataddr((_one_line(buyer_name), to_address))
+    message["Subject"] = _one_line(subject)
+    message["Date"] = format_datetime(created_at)
+    message["Message-ID"] = message_id(mail_id, dedupe_key, created_at, mail_from)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    message[KEY_HEADER] = dedupe_key
+
+
+def render_offer(
+    mail: OfferMail,
+    *,
+    mail_id: int,
+    dedupe_key: str,
+    to_address: str,
+    subject: str,
+    created_at: datetime,
+    mail_from: str,
+    site_url: str,
+) -> EmailMessage:
+    """A waiting-list offer: the seats held for the customer, until when, and the link."""
+    message = EmailMessage()
+    _headers(
+        message,
+        buyer_name=mail.buyer_name,
+        mail_id=mail_id,
+        dedupe_key=dedupe_key,
+        to_address=to_address,
+        subject=subject,
+        created_at=created_at,
+        mail_from=mail_from,
+    )
+    where = mail.venue_name + (f", {mail.venue_address}" if mail.venue_address else "")
+    context = {
+        "buyer_name": mail.buyer_name,
+        "title": mail.event_title,
+        "facts": [
+            ("Event", _one_line(mail.event_title)),
+            ("When", show_time(mail.starts_at, mail.timezone)),
+            ("Where", _one_line(where)),
+        ],
+        "seats": list(mail.seats),
+        "until": show_time(mail.expires_at, mail.timezone),
+        "link": site_url.rstrip("/") + mail.checkout_path,
+    }
+    message.set_content(
+        _templates.get_template("offer.txt").render(**context), cte="quoted-printable"
+    )
+    message.add_alternative(
+        _templates.get_template("offer.html").render(**context),
+        subtype="html",
+        cte="quoted-printable",
+    )
+    return message
+
+
 def render(
     mail: BookingMail,
     *,
@@ -169,13 +237,16 @@ def render(
     multipart/mixed with the attachments when there are any."""
     domain = mail_domain(mail_from)
     message = EmailMessage()
-    message["From"] = mail_from
-    message["To"] = formataddr((_one_line(mail.buyer_name), to_address))
-    message["Subject"] = _one_line(subject)
-    message["Date"] = format_datetime(created_at)
-    message["Message-ID"] = message_id(mail_id, dedupe_key, created_at, mail_from)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
-    message[KEY_HEADER] = dedupe_key
+    _headers(
+        message,
+        buyer_name=mail.buyer_name,
+        mail_id=mail_id,
+        dedupe_key=dedupe_key,
+        to_address=to_address,
+        subject=subject,
+        created_at=created_at,
+        mail_from=mail_from,
+    )
     # quoted-printable: the .eml files of development stay readable in a text editor
     message.set_content(_text(mail), cte="quoted-printable")
     cids = {}

@@ -42,9 +42,10 @@ from sqlalchemy.engine import Engine
 
 from ticketapp.booking.outbox import BookingMail, MailKind
 from ticketapp.booking.ticket_files import booking_for_mail
+from ticketapp.booking.waiting_list import OFFER_KEY_PREFIX, OfferMail
 from ticketapp.db import get_engine, session_scope
 from ticketapp.documents import booking_calendar, tickets_pdf
-from ticketapp.mail.render import Attachment, render
+from ticketapp.mail.render import Attachment, render, render_offer
 from ticketapp.mail.transport import PermanentFailure, Transport
 from ticketapp.models import MailStatus, OutboxMail, utcnow
 
@@ -191,6 +192,7 @@ class MailSender:
         transport: Transport,
         *,
         mail_from: str,
+        site_url: str = "http://localhost:3000",
         db: Engine | None = None,
         batch_size: int = BATCH_SIZE,
         lease: timedelta = LEASE,
@@ -199,6 +201,7 @@ class MailSender:
     ) -> None:
         self.transport = transport
         self.mail_from = mail_from
+        self.site_url = site_url
         self.db = db or get_engine()
         self.batch_size, self.lease, self.max_attempts = batch_size, lease, max_attempts
         self.rng = rng or random.Random()
@@ -260,6 +263,17 @@ class MailSender:
         log.info("mail sender stopped")
 
     def _render(self, mail: ClaimedMail) -> EmailMessage:
+        if mail.dedupe_key.startswith(OFFER_KEY_PREFIX):
+            return render_offer(
+                OfferMail.from_json(mail.payload),
+                mail_id=mail.id,
+                dedupe_key=mail.dedupe_key,
+                to_address=mail.to_address,
+                subject=mail.subject,
+                created_at=mail.created_at,
+                mail_from=self.mail_from,
+                site_url=self.site_url,
+            )
         snapshot = BookingMail.from_json(mail.payload)
         return render(
             snapshot,

@@ -6,12 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp import routes
+from ticketapp.components.common import message_box
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, page_header, stat_grid, status_badge
 from ticketapp.components.seat_map import seat_map
 from ticketapp.pages.registry import page
 from ticketapp.state.session import TOKEN_STORAGE_NAME, SessionState
 from ticketapp.state.show_admin import CategoryRow, ShowAdminState
+from ticketapp.state.waiting_list import WaitingListAdminState, WaitingRow
 
 A = ShowAdminState
 
@@ -119,10 +121,95 @@ def _categories() -> rx.Component:
     )
 
 
+def _waiting_list() -> rx.Component:
+    W = WaitingListAdminState
+
+    def row(r: WaitingRow) -> rx.Component:
+        return rx.table.row(
+            rx.table.cell(r.position),
+            rx.table.cell(r.customer, rx.el.br(), rx.text(r.email, size="1", color_scheme="gray")),
+            rx.table.cell(r.wish),
+            rx.table.cell(r.status, " ", r.offer_until),
+        )
+
+    return rx.card(
+        rx.vstack(
+            rx.heading("Waiting list", size="4"),
+            rx.text(
+                rx.text.strong(W.waiting, id="waiting-count"),
+                " waiting for ",
+                rx.text.strong(W.seats_wanted, id="waiting-seats"),
+                " seats · ",
+                W.offers_open,
+                " offers open",
+                size="2",
+            ),
+            message_box(W.message, W.message_is_error, id="waiting-admin-message"),
+            rx.form(
+                rx.flex(
+                    rx.el.label(
+                        rx.el.input(
+                            type="checkbox",
+                            name="enabled",
+                            default_checked=W.enabled,
+                            key=W.enabled.to_string(),
+                            id="waiting-enabled",
+                        ),
+                        " Waiting list open",
+                    ),
+                    rx.el.label(
+                        "Offer window (minutes) ",
+                        rx.el.input(
+                            type="number",
+                            name="offer_minutes",
+                            min=1,
+                            max=10080,
+                            default_value=W.offer_minutes.to_string(),
+                            key=W.offer_minutes.to_string(),
+                            id="waiting-offer-minutes",
+                            class_name="native-select",
+                        ),
+                    ),
+                    rx.button("Save", type="submit", variant="soft", id="waiting-save"),
+                    gap="3",
+                    align="center",
+                    wrap="wrap",
+                ),
+                on_submit=W.save,
+                reset_on_submit=False,
+            ),
+            rx.cond(
+                W.rows.length() > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(h)
+                                    for h in ("#", "Customer", "Wants", "Status")
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(W.rows, row)),
+                        class_name="org-table",
+                        size="1",
+                    ),
+                    class_name="table-scroll",
+                ),
+                rx.text("Nobody has joined the waiting list.", size="2", color_scheme="gray"),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="waiting-list-admin",
+    )
+
+
 @page(
     route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
-    on_load=[SessionState.restore, A.load],
+    on_load=[SessionState.restore, A.load, WaitingListAdminState.load],
 )
 @template()
 def organizer_show_page() -> rx.Component:
@@ -158,6 +245,7 @@ def organizer_show_page() -> rx.Component:
                 width="100%",
                 align="start",
             ),
+            _waiting_list(),
             rx.cond(
                 A.has_seat_map,
                 rx.card(

@@ -11,6 +11,7 @@ from ticketapp.components.seat_map import seat_map
 from ticketapp.pages.registry import page
 from ticketapp.state.session import SessionState
 from ticketapp.state.show import Legend, Pick, ShowState, StandingArea
+from ticketapp.state.waiting_list import WaitingListState
 
 HATCH = (
     "repeating-linear-gradient(45deg, var(--gray-6), var(--gray-6) 3px, "
@@ -198,6 +199,119 @@ def _standing() -> rx.Component:
     )
 
 
+def _waiting_list() -> rx.Component:
+    W = WaitingListState
+    join_form = rx.form(
+        rx.vstack(
+            rx.text(
+                rx.cond(W.sold_out, "This show is sold out. ", "Some seats are sold out. "),
+                "Join the waiting list: when seats come back, we hold them for you for ",
+                W.offer_minutes,
+                " minutes and e-mail you a link to book them.",
+                size="2",
+            ),
+            rx.flex(
+                rx.el.select(
+                    rx.foreach(
+                        W.quantities,
+                        lambda q: rx.el.option(q.label, value=q.value.to_string()),
+                    ),
+                    name="quantity",
+                    aria_label="Seats wanted",
+                    class_name="native-select",
+                    id="waiting-quantity",
+                ),
+                rx.el.select(
+                    rx.cond(W.sold_out, rx.el.option("Any category", value="")),
+                    rx.foreach(
+                        W.categories,
+                        lambda c: rx.el.option(c.name, value=c.id.to_string()),
+                    ),
+                    name="category",
+                    aria_label="Price category wanted",
+                    class_name="native-select",
+                    id="waiting-category",
+                ),
+                rx.el.label(
+                    rx.el.input(type="checkbox", name="accessible", id="waiting-accessible"),
+                    " Wheelchair-accessible seats",
+                    class_name="checkbox-label",
+                ),
+                rx.button("Join the waiting list", type="submit", id="waiting-join"),
+                gap="2",
+                align="center",
+                wrap="wrap",
+            ),
+            spacing="2",
+        ),
+        on_submit=W.join,
+        reset_on_submit=False,
+    )
+    place = rx.vstack(
+        rx.match(
+            W.status,
+            (
+                "waiting",
+                rx.text(
+                    "You are number ",
+                    rx.text.strong(W.position, id="waiting-position"),
+                    " on the waiting list for ",
+                    W.wish,
+                    ".",
+                    size="2",
+                ),
+            ),
+            (
+                "offered",
+                rx.vstack(
+                    rx.text(
+                        "Seats came back for you: they are held until ",
+                        rx.text.strong(W.offer_until),
+                        ".",
+                        size="2",
+                    ),
+                    rx.link(rx.button("Book your seats", id="waiting-book"), href=W.offer_url),
+                    spacing="2",
+                ),
+            ),
+            ("booked", rx.text("You booked the seats offered to you.", size="2")),
+            ("lapsed", rx.text("The seats offered to you went to the next person.", size="2")),
+            ("left", rx.text("You left the waiting list.", size="2")),
+            ("closed", rx.text("The organizer has closed the waiting list.", size="2")),
+            rx.fragment(),
+        ),
+        rx.cond(
+            (W.status == "waiting") | (W.status == "offered"),
+            rx.button(
+                "Leave the waiting list",
+                variant="soft",
+                color_scheme="gray",
+                size="1",
+                on_click=W.leave,
+                id="waiting-leave",
+            ),
+        ),
+        spacing="2",
+        data_status=W.status,
+        id="waiting-place",
+    )
+    return rx.cond(
+        W.can_join | (W.status != ""),
+        rx.card(
+            rx.vstack(
+                rx.heading("Waiting list", size="4"),
+                message_box(W.message, W.message_is_error, id="waiting-message"),
+                rx.cond(W.status != "", place),
+                rx.cond(W.can_join, join_form),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+            id="waiting-list",
+        ),
+    )
+
+
 def _content() -> rx.Component:
     return rx.vstack(
         rx.link("← ", ShowState.event_title, href=routes.event_url(ShowState.event_id), size="2"),
@@ -211,6 +325,7 @@ def _content() -> rx.Component:
             rx.callout(ShowState.sales_note, icon="clock", color_scheme="orange"),
         ),
         message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
+        _waiting_list(),
         rx.cond(ShowState.areas.length() > 0, _standing()),
         rx.cond(
             ShowState.is_general_admission,
@@ -247,7 +362,7 @@ def _content() -> rx.Component:
 @page(
     route=routes.SHOW_PAGE,
     title="Choose your seats — ticketapp",
-    on_load=[SessionState.restore, ShowState.load],
+    on_load=[SessionState.restore, ShowState.load, WaitingListState.load],
 )
 @template(max_width="1400px")
 def show_page() -> rx.Component:
