@@ -18,6 +18,10 @@ One module per concept — where to find the rule for a behaviour:
   inventory       claiming and releasing seats, the on-sale check (the hot path)
   holds, best_available, general_admission   a customer's cart
   bookings        confirm, cancel, a customer's bookings
+  ticket_types    the ways to buy a seat of a category (Adult, Child, ...) and their limits
+  promo_codes     an event's codes, their rules and the discount's rounding
+  pricing         what each ticket of a checkout costs; claiming and giving back code uses
+                  and type quantities; the checkout's preview
   checkin         admitting a ticket
   reports, dashboard, exports   the organizer's figures, booking lists and CSV
   outbox          mail to buyers, written in the same transaction as the change
@@ -124,6 +128,15 @@ from ticketapp.booking.outbox import (
     failed_mails,
     retry_mail,
 )
+from ticketapp.booking.pricing import CheckoutQuote, TypeSoldOut, quote_checkout
+from ticketapp.booking.promo_codes import (
+    CodeRefused,
+    PromoCodeInfo,
+    create_promo_code,
+    delete_promo_code,
+    list_promo_codes,
+    update_promo_code,
+)
 from ticketapp.booking.purchases import purchase_best_available, purchase_seats
 from ticketapp.booking.quotes import SeatQuote, quote_seats
 from ticketapp.booking.reports import (
@@ -166,6 +179,7 @@ from ticketapp.booking.results import (
     ShowSales,
     ShowSummary,
     TicketView,
+    TypeSales,
     UpcomingShow,
 )
 from ticketapp.booking.sales_status import SalesStatus, sales_status
@@ -178,6 +192,13 @@ from ticketapp.booking.shows import (
     new_show_defaults,
 )
 from ticketapp.booking.sweeper import expire_stale_holds
+from ticketapp.booking.ticket_types import (
+    TicketTypeInfo,
+    create_ticket_type,
+    delete_ticket_type,
+    list_ticket_types,
+    update_ticket_type,
+)
 
 __all__ = [
     "ACCESSIBLE",
@@ -201,6 +222,8 @@ __all__ = [
     "CategorySales",
     "CategoryTotal",
     "CheckInResult",
+    "CheckoutQuote",
+    "CodeRefused",
     "Conflict",
     "DailySales",
     "EventDetails",
@@ -229,6 +252,7 @@ __all__ = [
     "OrganizerOverview",
     "PriceInfo",
     "PriceSpec",
+    "PromoCodeInfo",
     "Replay",
     "SalesClosed",
     "SalesCounts",
@@ -246,7 +270,10 @@ __all__ = [
     "ShowSales",
     "ShowSummary",
     "TemporarilyUnavailable",
+    "TicketTypeInfo",
     "TicketView",
+    "TypeSales",
+    "TypeSoldOut",
     "UpcomingShow",
     "bookings_csv",
     "cancel_booking",
@@ -263,10 +290,14 @@ __all__ = [
     "confirm_hold",
     "create_event",
     "create_layout",
+    "create_promo_code",
     "create_show",
+    "create_ticket_type",
     "current_hold",
     "decode_preview_seat_id",
     "delete_event",
+    "delete_promo_code",
+    "delete_ticket_type",
     "edit_show",
     "enqueue_booking_mail",
     "ensure_can_manage_event",
@@ -293,6 +324,8 @@ __all__ = [
     "list_event_shows",
     "list_layouts",
     "list_organizer_events",
+    "list_promo_codes",
+    "list_ticket_types",
     "list_upcoming_events",
     "list_user_bookings",
     "new_booking_code",
@@ -304,6 +337,7 @@ __all__ = [
     "preview",
     "purchase_best_available",
     "purchase_seats",
+    "quote_checkout",
     "quote_seats",
     "release_hold",
     "release_seats",
@@ -319,5 +353,7 @@ __all__ = [
     "show_sales",
     "status_string",
     "update_event",
+    "update_promo_code",
+    "update_ticket_type",
     "versioned_status_string",
 ]

@@ -245,9 +245,11 @@ class TicketView:
     label: str
     section: str
     category_name: str
-    price_cents: int
+    price_cents: int  # paid: the type's price less the discount
     checked_in_at: datetime | None
     live: bool
+    ticket_type: str = ""  # "" for a category without ticket types
+    discount_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,8 @@ class BookingView:
     event_title: str
     venue_name: str
     starts_at: datetime
+    promo_code: str = ""  # the code used, "" for none
+    discount_cents: int = 0  # total_cents is already after it
 
 
 @dataclass(frozen=True)
@@ -326,12 +330,22 @@ class SalesCounts:
 
 
 @dataclass(frozen=True)
+class TypeSales:
+    """Live tickets and revenue (after discounts) of one ticket type of a category."""
+
+    name: str  # "" for the category's implicit type
+    sold: int
+    revenue_cents: int
+
+
+@dataclass(frozen=True)
 class CategorySales:
     category_id: int
     name: str
     price_cents: int
     currency: str
     counts: SalesCounts
+    types: tuple[TypeSales, ...] = ()  # the types sold so far, in the category's order
 
 
 @dataclass(frozen=True)
@@ -370,6 +384,8 @@ class BookingRow:
     currency: str
     created_at: datetime
     cancelled_at: datetime | None
+    promo_code: str = ""
+    discount_cents: int = 0  # total_cents is already after it
 
     @property
     def cancellable(self) -> bool:
