@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from ticketapp.api import schemas
-from ticketapp.booking import results
+from ticketapp.booking import pricing, promo_codes, results, ticket_types
 
 # response model -> (engine result, result fields deliberately not in the response)
 MIRRORS = {
@@ -37,6 +37,12 @@ MIRRORS = {
     schemas.DailySalesOut: (results.DailySales, set()),
     schemas.CheckInOut: (results.CheckInResult, set()),
     schemas.MailOut: (results.MailView, set()),
+    schemas.TypeSalesOut: (results.TypeSales, set()),
+    schemas.TicketTypeOut: (ticket_types.TicketTypeInfo, set()),
+    schemas.PromoCodeOut: (promo_codes.PromoCodeInfo, set()),
+    schemas.CheckoutQuoteOut: (pricing.CheckoutQuote, set()),
+    schemas.QuoteLineOut: (pricing.Line, set()),
+    schemas.ChoiceOut: (ticket_types.Choice, set()),
 }
 
 

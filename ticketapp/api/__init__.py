@@ -36,6 +36,7 @@ from ticketapp.api.routes import (
     health,
     holds,
     organizer,
+    pricing,
     seat_layout,
     shows,
 )
@@ -69,6 +70,7 @@ api_router.include_router(events.router)
 api_router.include_router(shows.router)
 api_router.include_router(seat_layout.router)
 api_router.include_router(organizer.router)
+api_router.include_router(pricing.router)
 api_router.include_router(health.router)
 
 app = FastAPI(
