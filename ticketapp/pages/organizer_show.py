@@ -8,8 +8,10 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, page_header, stat_grid, status_badge
+from ticketapp.components.pricing_admin import ticket_types_card
 from ticketapp.components.seat_map import seat_map
 from ticketapp.pages.registry import page
+from ticketapp.state.pricing_admin import TicketTypesState
 from ticketapp.state.session import TOKEN_STORAGE_NAME, SessionState
 from ticketapp.state.show_admin import CategoryRow, ShowAdminState
 
@@ -122,7 +124,7 @@ def _categories() -> rx.Component:
 @page(
     route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
-    on_load=[SessionState.restore, A.load],
+    on_load=[SessionState.restore, A.load, TicketTypesState.load],
 )
 @template()
 def organizer_show_page() -> rx.Component:
@@ -153,6 +155,7 @@ def organizer_show_page() -> rx.Component:
                 width="100%",
                 align="start",
             ),
+            ticket_types_card(),
             rx.cond(
                 A.has_seat_map,
                 rx.card(
