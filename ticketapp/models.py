@@ -195,7 +195,7 @@ class PromoCode(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
     code: str = Field(max_length=40)  # stored upper-case; customers may type any case
-    kind: str = Field(max_length=16)  # percent|amount|fixed_price
+    kind: str = Field(max_length=16)  # percent|amount|fixed_price|access (no discount)
     value: int  # percent: 1..100; amount and fixed_price: cents
     show_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)  # empty: every show
     category_names: list[str] = Field(default_factory=list, sa_type=sa.JSON)  # empty: all
@@ -205,6 +205,8 @@ class PromoCode(SQLModel, table=True):
     uses: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     valid_from: datetime | None = None
     valid_until: datetime | None = None
+    # An access code: holders may buy in the presale, before the shows' sales open.
+    unlocks_presale: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("uses", sa.Integer(), server_default="0", nullable=False),
         sa.Column("valid_from", sa.DateTime(timezone=True), nullable=True),
         sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("unlocks_presale", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["event_id"], ["event.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),

@@ -19,6 +19,7 @@ from ticketapp.booking import (
     BookingView,
     InvalidRequest,
     NotAllowed,
+    SalesClosed,
     bookings_csv,
     cancel_booking,
     check_invariants,
@@ -305,3 +306,43 @@ def test_reports_and_the_csv_carry_types_and_the_discount_and_revenue_is_after_i
         "25.00",
         "25.00",
     )
+
+
+def test_an_access_code_opens_the_presale_and_nothing_else(engine):
+    venue = build_show(engine, sales_open_at=NOW + timedelta(days=1))
+    buyer, other = make_users(engine, 2)
+    early = code(venue, "EARLY", "access", 0, unlocks_presale=True, max_uses=5)
+    code(venue, "SAVE", "percent", 10)
+    a1, a2 = venue.ids("A1", "A2")
+    with pytest.raises(SalesClosed, match="not opened yet"):
+        hold_seats(buyer, venue.show_id, [a1], now=NOW, db=engine)
+    with pytest.raises(CodeRefused, match="does not unlock"):
+        hold_seats(buyer, venue.show_id, [a1], now=NOW, db=engine, access_code="save")
+    with pytest.raises(CodeRefused, match="unknown"):
+        hold_seats(buyer, venue.show_id, [a1], now=NOW, db=engine, access_code="nope")
+
+    held = hold_seats(buyer, venue.show_id, [a1], now=NOW, db=engine, access_code="early")
+    with pytest.raises(SalesClosed):  # the confirm needs the code again
+        confirm_hold(held.hold_id, user_id=buyer, now=NOW, db=engine)
+    with pytest.raises(SalesClosed):  # a discount code does not open the presale
+        confirm_hold(held.hold_id, user_id=buyer, promo_code="save", now=NOW, db=engine)
+    booking = confirm_hold(held.hold_id, user_id=buyer, promo_code="Early", now=NOW, db=engine)
+    assert (booking.promo_code, booking.discount_cents, booking.total_cents) == ("EARLY", 0, 5000)
+    assert uses(engine, early.id) == 1
+    bought = purchase_seats(other, venue.show_id, [a2], promo_code="early", now=NOW, db=engine)
+    assert bought.total_cents == 5000
+    assert uses(engine, early.id) == 2
+    assert check_invariants(engine, now=NOW) == []
+
+
+def test_an_access_code_does_not_reopen_closed_sales(venue, buyers):
+    code(venue, "EARLY", "access", 0, unlocks_presale=True)
+    with pytest.raises(SalesClosed, match=r"closed|started"):
+        hold_seats(
+            buyers[0],
+            venue.show_id,
+            venue.ids("A1"),
+            now=NOW + timedelta(days=30),
+            db=venue.db,
+            access_code="early",
+        )

@@ -133,6 +133,7 @@ def confirm_hold_in(
         return _remembered(conn, once, now, HoldExpired())
     if hold.status != ACTIVE:
         raise Conflict("This hold was released; choose your seats again.")
+    presale: list[bool] = []  # before the opening, an access code may let the buyer in
     check_sales_open(
         hold.event_status,
         hold.show_status,
@@ -140,6 +141,7 @@ def confirm_hold_in(
         hold.sales_open_at,
         hold.sales_close_at,
         now,
+        presale=(lambda: presale.append(True)) if promo_code.strip() else None,
     )
     seats = pricing.group_types(_seats_to_book(conn, hold_id, now))
     if not seats:
@@ -154,6 +156,9 @@ def confirm_hold_in(
         user_id=user_id,
         now=now,
     )
+    if presale and not (priced.rule and priced.rule.opens_presale(hold.show_id)):
+        # Raising rolls the code's claim back with everything else.
+        raise SalesClosed("Sales for this show have not opened yet.")
     view = BookingView(
         id=hold.fresh_booking_id,
         code=new_booking_code(),

@@ -34,7 +34,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.access import Actor
-from ticketapp.booking.errors import InvalidRequest, NotAllowed, NotFound
+from ticketapp.booking.errors import Conflict, InvalidRequest, NotAllowed, NotFound
 from ticketapp.booking.promo_codes import (
     PER_CUSTOMER_USED,
     CodeRefused,
@@ -226,7 +226,7 @@ _CODE_CLAIM_SQL = """
       AND (valid_from IS NULL OR valid_from <= :p_now)
       AND (valid_until IS NULL OR valid_until > :p_now)
       AND (max_uses IS NULL OR uses < max_uses)
-    RETURNING id, code, kind, value, show_ids, category_names, ticket_type_names
+    RETURNING id, code, kind, value, show_ids, category_names, ticket_type_names, unlocks_presale
 """
 _CUSTOMER_CLAIM_SQL = """
     INSERT INTO promo_code_use (code_id, user_id, uses) {source}
@@ -307,7 +307,8 @@ def _explain_types(conn: Connection, counts: Counter) -> None:
             left = type_left(row)
             if left is not None and left < counts[row.id]:
                 raise TypeSoldOut(row.name, left)
-    raise TypeSoldOut("?", 0)  # a type deleted under our feet: refuse all the same
+    # Every type had room: one was deleted between our read and the claim.
+    raise Conflict("A ticket type was just changed by the organizer; please choose again.")
 
 
 def type_left(row: TicketType) -> int | None:

@@ -9,6 +9,10 @@ Invariants:
 - A cancelled booking gives its use back (to the code and to the customer).
 - A code limited to shows, categories (by name) or ticket types (by name) discounts only the
   tickets inside all of its limits; a code that discounts none of the tickets is refused.
+- An access code (`unlocks_presale`, usually of kind `access`, which takes nothing off)
+  lets its holders hold and buy seats of its shows before their sales open (the presale):
+  the code is given when holding and again at confirm, where its use is claimed like any
+  code's. It unlocks only the wait for the opening, never a closed, started or cancelled show.
 - A refused code (unknown, not yet valid, expired, used up, not for these tickets) changes
   nothing: the confirm is rolled back and the hold stays as it was.
 
@@ -17,18 +21,19 @@ Money and rounding: everything is integer cents, and a discount is computed per 
   cent, halves rounded up (`(price * percent + 50) // 100`); 15 % of 3,333 ct is 500 ct.
 - `amount`: this many cents off each ticket, never more than the ticket's price.
 - `fixed_price`: each ticket costs this many cents; a ticket already cheaper keeps its price.
+- `access`: nothing off.
 A ticket's price is never below zero, and the booking's discount is the sum of its tickets'.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from ticketapp.booking._tx import run
@@ -44,6 +49,7 @@ class DiscountKind(StrEnum):
     PERCENT = "percent"
     AMOUNT = "amount"
     FIXED_PRICE = "fixed_price"
+    ACCESS = "access"  # no discount: the code only unlocks (see unlocks_presale)
 
 
 class CodeRefused(InvalidRequest):
@@ -70,6 +76,7 @@ class PromoCodeInfo:
     uses: int
     valid_from: datetime | None
     valid_until: datetime | None
+    unlocks_presale: bool
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class Rule:
     show_ids: tuple[int, ...]
     category_names: tuple[str, ...]
     ticket_type_names: tuple[str, ...]
+    unlocks_presale: bool = False
 
     def covers(self, show_id: int, category_name: str, type_name: str) -> bool:
         return (
@@ -91,9 +99,14 @@ class Rule:
             and (not self.ticket_type_names or type_name in self.ticket_type_names)
         )
 
+    def opens_presale(self, show_id: int) -> bool:
+        return self.unlocks_presale and (not self.show_ids or show_id in self.show_ids)
+
     def discount(self, price_cents: int) -> int:
         """The discount on one ticket of this price (see the module docstring's rounding)."""
-        if self.kind == DiscountKind.PERCENT:
+        if self.kind == DiscountKind.ACCESS:
+            cut = 0
+        elif self.kind == DiscountKind.PERCENT:
             cut = (price_cents * self.value + 50) // 100
         elif self.kind == DiscountKind.AMOUNT:
             cut = self.value
@@ -116,6 +129,7 @@ def rule_of(row: Any) -> Rule:
         show_ids=tuple(row.show_ids or ()),
         category_names=tuple(row.category_names or ()),
         ticket_type_names=tuple(row.ticket_type_names or ()),
+        unlocks_presale=bool(row.unlocks_presale),
     )
 
 
@@ -134,6 +148,7 @@ def info(row: PromoCode) -> PromoCodeInfo:
         uses=row.uses,
         valid_from=row.valid_from,
         valid_until=row.valid_until,
+        unlocks_presale=bool(row.unlocks_presale),
     )
 
 
@@ -182,12 +197,17 @@ def _clean(
     max_uses_per_customer: int | None,
     valid_from: datetime | None,
     valid_until: datetime | None,
+    unlocks_presale: bool,
 ) -> dict[str, Any]:
     code = normalize(code)
     if not code or len(code) > MAX_CODE or any(ch.isspace() for ch in code):
         raise InvalidRequest(f"A promo code is 1 to {MAX_CODE} characters without spaces.", "code")
     if kind not in tuple(DiscountKind):
-        raise InvalidRequest("The kind is percent, amount or fixed_price.", "kind")
+        raise InvalidRequest("The kind is percent, amount, fixed_price or access.", "kind")
+    if kind == DiscountKind.ACCESS and not unlocks_presale:
+        raise InvalidRequest("An access code must unlock something (the presale).", "kind")
+    if kind == DiscountKind.ACCESS:
+        value = 0  # takes nothing off
     if kind == DiscountKind.PERCENT and not 1 <= value <= 100:
         raise InvalidRequest("A percentage is between 1 and 100.", "value")
     if value < 0:
@@ -216,6 +236,7 @@ def _clean(
         "max_uses_per_customer": max_uses_per_customer,
         "valid_from": valid_from,
         "valid_until": valid_until,
+        "unlocks_presale": unlocks_presale,
     }
 
 
@@ -241,6 +262,7 @@ def create_promo_code(
     max_uses_per_customer: int | None = None,
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
+    unlocks_presale: bool = False,
     db: Engine | None = None,
 ) -> PromoCodeInfo:
     """A new code for the organizer's event."""
@@ -260,6 +282,7 @@ def create_promo_code(
             max_uses_per_customer,
             valid_from,
             valid_until,
+            unlocks_presale,
         )
         _code_taken(session, event_id, fields["code"])
         row = PromoCode(event_id=event_id, **fields)
@@ -284,6 +307,7 @@ def update_promo_code(
     max_uses_per_customer: int | None = None,
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
+    unlocks_presale: bool = False,
     db: Engine | None = None,
 ) -> PromoCodeInfo:
     """Change a code; bookings made with it keep the discount they got."""
@@ -303,6 +327,7 @@ def update_promo_code(
             max_uses_per_customer,
             valid_from,
             valid_until,
+            unlocks_presale,
         )
         _code_taken(session, row.event_id, fields["code"], but=row.id)
         for key, value_ in fields.items():
@@ -347,3 +372,37 @@ def _managed_code(session: Session, code_id: int, actor: Actor) -> PromoCode:
         raise NotFound("No such promo code.")
     managed_event(session, row.event_id, actor)
     return row
+
+
+def presale_refusal(row: Any | None, show_id: int, now: datetime) -> str | None:
+    """Why this code does not let its holder into the presale of this show (None: it does)."""
+    reason = refusal(row, 0, now)
+    if reason:
+        return reason
+    if not rule_of(row).opens_presale(show_id):
+        return "This code does not unlock the presale of this show."
+    return None
+
+
+def unlock_presale(conn: Connection, show_id: int, code: str, now: datetime) -> None:
+    """Let the holder of this access code into the presale of this show, or refuse
+    (`CodeRefused`). One read, made only when a code is given before sales open."""
+    p, s = PromoCode.__table__, Show.__table__
+    row = conn.execute(
+        select(p)
+        .select_from(p.join(s, s.c.event_id == p.c.event_id))
+        .where(s.c.id == show_id, p.c.code == normalize(code))
+    ).first()
+    reason = presale_refusal(row, show_id, now)
+    if reason:
+        raise CodeRefused(reason)
+
+
+def presale_gate(
+    conn: Connection, show_id: int, code: str, now: datetime
+) -> Callable[[], None] | None:
+    """The `presale` argument of `inventory.check_sales_open` for a customer who gave this
+    access code (None without one: before the opening, the show is simply not on sale)."""
+    if not normalize(code):
+        return None
+    return lambda: unlock_presale(conn, show_id, code, now)

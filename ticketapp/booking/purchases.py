@@ -49,7 +49,8 @@ def purchase_seats(
         replay = idempotency.lookup(conn, once) if once is not None else None
         if replay is not None:
             return replay
-        held = hold_seats_in(conn, user_id, show_id, wanted, now)
+        # The code may also be an access code: it opens the presale for the hold too.
+        held = hold_seats_in(conn, user_id, show_id, wanted, now, access_code=promo_code)
         return _confirmed(
             confirm_hold_in(
                 conn,
@@ -94,10 +95,12 @@ def purchase_best_available(
     def work(session: Session) -> BookingView:
         if section is None:
             held = best_available_in(
-                session, user_id, show_id, quantity, category_id, accessible, now
+                session, user_id, show_id, quantity, category_id, accessible, now, promo_code
             )
         else:
-            held = general_admission_in(session, user_id, show_id, quantity, section, now)
+            held = general_admission_in(
+                session, user_id, show_id, quantity, section, now, promo_code
+            )
         # `run` stores the Idempotency-Key's answer for this whole transaction.
         booked = confirm_hold_in(
             session.connection(),
