@@ -3,7 +3,11 @@ and buying with `ticket_types` and `promo_code`, and clear 4xx answers that chan
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.api.factories import hold
+from ticketapp import booking
+from ticketapp.models import Role, utcnow
 
 API = "/api/v1"
 
@@ -181,3 +185,39 @@ def test_organizer_promo_code_crud_validates_and_guards(client, stage, organizer
     assert r.status_code == 200 and (r.json()["kind"], r.json()["value"]) == ("amount", 300)
     gone = client.delete(f"{API}/organizer/promo-codes/{made['id']}", headers=organizer.headers)
     assert gone.status_code == 204
+
+
+def test_an_access_code_holds_and_books_in_the_presale(client, db, stage, organizer, customer):
+    presale_show = booking.create_show(
+        stage.event_id,
+        utcnow() + timedelta(days=40),
+        stage.layout_id,
+        [
+            booking.PriceSpec("Premium", 5000),
+            booking.PriceSpec("Standard", 3000),
+            booking.PriceSpec("Standing", 1500),
+        ],
+        sales_open_at=utcnow() + timedelta(days=10),
+        actor=booking.Actor(organizer.id, Role.ORGANIZER),
+        db=db,
+    )
+    seat_id = client.get(f"{API}/shows/{presale_show.id}/seat-map").json()["seats"][0]["id"]
+    add_code(client, stage, organizer, code="FANS", kind="access", value=0, unlocks_presale=True)
+    body = {"show_id": presale_show.id, "seat_ids": [seat_id]}
+    closed = client.post(f"{API}/holds", json=body, headers=customer.headers)
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "sales_closed"
+    wrong = client.post(
+        f"{API}/holds", json={**body, "access_code": "nope"}, headers=customer.headers
+    )
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "promo_code"
+    held = client.post(
+        f"{API}/holds", json={**body, "access_code": "fans"}, headers=customer.headers
+    )
+    assert held.status_code == 201, held.text
+    r = client.post(
+        f"{API}/bookings",
+        json={"hold_id": held.json()["hold_id"], "promo_code": "fans"},
+        headers=customer.headers,
+    )
+    assert r.status_code == 201, r.text
+    assert (r.json()["promo_code"], r.json()["discount_cents"]) == ("FANS", 0)

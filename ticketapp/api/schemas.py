@@ -381,9 +381,16 @@ class SeatStatusesOut(BaseModel):
 # --- holds ------------------------------------------------------------------------------------
 
 
+AccessCode = Annotated[
+    text(40),
+    Field(description="An access code of the event: lets you hold before the sales open."),
+]
+
+
 class HoldSeatsIn(Input):
     show_id: Id
     seat_ids: SeatIds
+    access_code: AccessCode = ""
 
 
 class BestAvailableIn(Input):
@@ -393,6 +400,7 @@ class BestAvailableIn(Input):
     accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST)] = Field(
         0, description="How many of the seats must be wheelchair-accessible."
     )
+    access_code: AccessCode = ""
 
 
 class GeneralAdmissionIn(Input):
@@ -401,6 +409,7 @@ class GeneralAdmissionIn(Input):
     section: text(80, min_length=1) | None = Field(
         None, description="A general-admission section; any one with room if omitted."
     )
+    access_code: AccessCode = ""
 
 
 class ReleaseSeatsIn(Input):
@@ -471,7 +480,11 @@ TicketTypes = Annotated[
     ),
 ]
 PromoCodeText = Annotated[
-    text(40), Field(description="A promo code of the event, any case; empty for none.")
+    text(40),
+    Field(
+        description="A promo code of the event, any case; empty for none. Before the sales "
+        "open, the access code the hold was made with (it is claimed like any code)."
+    ),
 ]
 
 
@@ -610,11 +623,13 @@ class TicketTypeOut(Output):
 
 
 class PromoCodeIn(Input):
-    """`percent` (value 1..100), `amount` (cents off each ticket) or `fixed_price` (each
-    ticket costs value cents). Discounts are per ticket, rounded half up to the cent."""
+    """`percent` (value 1..100), `amount` (cents off each ticket), `fixed_price` (each
+    ticket costs value cents) or `access` (nothing off; with `unlocks_presale`). Discounts
+    are per ticket, rounded half up to the cent. `unlocks_presale`: holders may hold and buy
+    before the sales open (give it as `access_code` when holding, `promo_code` at confirm)."""
 
     code: text(40, min_length=1)
-    kind: Literal["percent", "amount", "fixed_price"]
+    kind: Literal["percent", "amount", "fixed_price", "access"]
     value: StrictCents
     show_ids: Annotated[list[StrictId], Field(max_length=500)] = Field(
         [], description="Only these shows of the event; empty for all."
@@ -629,6 +644,7 @@ class PromoCodeIn(Input):
     max_uses_per_customer: StrictId | None = None
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
+    unlocks_presale: bool = False
 
 
 class PromoCodeOut(Output):
@@ -645,6 +661,7 @@ class PromoCodeOut(Output):
     uses: int
     valid_from: datetime | None
     valid_until: datetime | None
+    unlocks_presale: bool
 
 
 # --- organizer --------------------------------------------------------------------------------
