@@ -4,6 +4,7 @@ event pages; a customer picks a type per seat, applies a code and sees the disco
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
@@ -19,6 +20,7 @@ from ticketapp.models import (
     Show,
     Ticket,
     TicketType,
+    utcnow,
 )
 
 
@@ -117,3 +119,39 @@ def test_the_organizer_adds_a_ticket_type_and_a_promo_code(page: Page, app_engin
     with Session(app_engine) as session:
         code = session.exec(select(PromoCode).where(PromoCode.code == "SPRING")).one()
         assert (code.kind, code.value, code.max_uses) == ("amount", 500, 10)
+
+
+def test_an_access_code_lets_a_customer_buy_in_the_presale(page: Page, app_engine):
+    _, show_id, _ = make_show(app_engine)
+    with Session(app_engine) as session:
+        show = session.get(Show, show_id)
+        show.sales_open_at = utcnow() + timedelta(days=1)
+        session.add(show)
+        session.commit()
+        event_id = show.event_id
+    admin = booking.Actor.of(create_user(app_engine, Role.ADMIN, "Admin"))
+    booking.create_promo_code(
+        event_id, "FANS", "access", 0, unlocks_presale=True, actor=admin, db=app_engine
+    )
+    log_in(page, create_user(app_engine, name="Fan Buyer"))
+
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    page.get_by_label("Access code").fill("guess")
+    page.click("#use-access")
+    expect(page.get_by_role("alert").filter(has_text="unknown")).to_be_visible()
+    page.get_by_label("Access code").fill("fans")
+    page.click("#use-access")
+    expect(page.locator("#access-accepted")).to_contain_text("FANS")
+    seat(page, "Row A, seat 1,").click()
+    page.click("#continue-button")
+
+    expect(page).to_have_url(re.compile(r"/checkout/\d+$"))
+    expect(page.locator("#promo-applied")).to_contain_text("FANS")
+    expect(page.locator("#checkout-total")).to_have_text("€45.00")
+    page.click("#confirm-button")
+    expect(page).to_have_url(re.compile(r"/bookings/\d+$"))
+    code = page.locator("#booking-code").inner_text()
+    with Session(app_engine) as session:
+        made = session.exec(select(Booking).where(Booking.code == code)).one()
+        assert (made.promo_code, made.total_cents) == ("FANS", 4500)

@@ -22,6 +22,7 @@ from ticketapp.booking import (
     SalesClosed,
     bookings_csv,
     cancel_booking,
+    check_access_code,
     check_invariants,
     confirm_hold,
     event_bookings,
@@ -321,6 +322,9 @@ def test_an_access_code_opens_the_presale_and_nothing_else(engine):
     with pytest.raises(CodeRefused, match="unknown"):
         hold_seats(buyer, venue.show_id, [a1], now=NOW, db=engine, access_code="nope")
 
+    check_access_code(venue.show_id, " early ", now=NOW, db=engine)  # what a door asks first
+    with pytest.raises(CodeRefused, match="does not unlock"):
+        check_access_code(venue.show_id, "save", now=NOW, db=engine)
     held = hold_seats(buyer, venue.show_id, [a1], now=NOW, db=engine, access_code="early")
     with pytest.raises(SalesClosed):  # the confirm needs the code again
         confirm_hold(held.hold_id, user_id=buyer, now=NOW, db=engine)

@@ -132,6 +132,7 @@ from ticketapp.booking.pricing import CheckoutQuote, TypeSoldOut, quote_checkout
 from ticketapp.booking.promo_codes import (
     CodeRefused,
     PromoCodeInfo,
+    check_access_code,
     create_promo_code,
     delete_promo_code,
     list_promo_codes,
@@ -281,6 +282,7 @@ __all__ = [
     "cancel_event",
     "cancel_show",
     "category_color",
+    "check_access_code",
     "check_in",
     "check_invariants",
     "check_plans",

@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from ticketapp.booking._tx import run
+from ticketapp.booking._tx import moment, run
 from ticketapp.booking.access import Actor, managed_event
 from ticketapp.booking.errors import Conflict, InvalidRequest, NotFound
 from ticketapp.models import PromoCode, Show
@@ -406,3 +406,12 @@ def presale_gate(
     if not normalize(code):
         return None
     return lambda: unlock_presale(conn, show_id, code, now)
+
+
+def check_access_code(
+    show_id: int, code: str, *, now: datetime | None = None, db: Engine | None = None
+) -> None:
+    """Does this access code let its holder into the presale of this show? (`CodeRefused`
+    says why not.) A door asks before the customer picks seats; holding asks again."""
+    now = moment(now)
+    run(db, lambda session: unlock_presale(session.connection(), show_id, code, now))

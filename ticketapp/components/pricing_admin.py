@@ -150,7 +150,8 @@ def promo_codes_card() -> rx.Component:
             rx.text(
                 "Discounts are per ticket: a percentage is rounded to the nearest cent (halves "
                 "up), an amount off never goes below zero, a fixed price never raises a price. "
-                "Leave a limit empty for none; separate several names with commas.",
+                "Leave a limit empty for none; separate several names with commas. A code that "
+                "opens the presale lets its holders buy before the sales open.",
                 size="2",
                 color_scheme="gray",
             ),
@@ -164,6 +165,7 @@ def promo_codes_card() -> rx.Component:
                             rx.el.option("Percent off", value="percent"),
                             rx.el.option("Amount off each ticket", value="amount"),
                             rx.el.option("Fixed price per ticket", value="fixed_price"),
+                            rx.el.option("Access only (no discount)", value="access"),
                             id="pc-kind",
                             name="kind",
                             style={"padding": "6px"},
@@ -180,6 +182,14 @@ def promo_codes_card() -> rx.Component:
                     ),
                     _field("Valid from", "valid_from", id_prefix="pc", type="datetime-local"),
                     _field("Valid until", "valid_until", id_prefix="pc", type="datetime-local"),
+                    rx.hstack(
+                        rx.el.input(
+                            type="checkbox", id="pc-unlocks_presale", name="unlocks_presale"
+                        ),
+                        _label("Opens the presale", "pc-unlocks_presale"),
+                        align="center",
+                        spacing="1",
+                    ),
                     rx.button("Create code", type="submit", size="2", id="add-promo-code"),
                     gap="3",
                     wrap="wrap",

@@ -76,7 +76,14 @@ class CheckoutState(rx.State):
         self.starts = show_time(hold.starts_at)
         self.expires_at = hold.expires_at.astimezone(UTC).isoformat()
         self._chosen, self.promo_code, self.promo_error = {}, "", ""
-        self._price(self._quote(identity))
+        show = await self.get_state(ShowState)
+        if show.access_code and show._access_show == hold.show_id:
+            self.promo_code = show.access_code  # a presale hold confirms with its code
+        try:
+            self._price(self._quote(identity))
+        except booking.BookingError as exc:
+            self.promo_code, self.promo_error = "", friendly(exc)
+            self._price(self._quote(identity))
         session = await self.get_state(SessionState)  # identity() just refreshed these
         self.buyer_name, self.buyer_email = session.user_name, session.user_email
         self.loading = False

@@ -184,7 +184,10 @@ class PromoCodesState(rx.State):
             "percent": f"{c.value} %",
             "amount": f"{money(c.value)} off each ticket",
             "fixed_price": f"{money(c.value)} per ticket",
+            "access": "none (access code)",
         }.get(c.kind, c.kind)
+        if c.unlocks_presale:
+            discount += " · opens the presale"
         limits = []
         if c.show_ids:
             limits.append("Shows " + ", ".join(map(str, c.show_ids)))
@@ -219,7 +222,9 @@ class PromoCodesState(rx.State):
         kind = str(form.get("kind") or "percent")
         raw_value = str(form.get("value") or "")
         try:
-            if kind == "percent":
+            if kind == "access":
+                value = 0
+            elif kind == "percent":
                 value = _optional_int(raw_value, "value")
                 if value is None:
                     raise booking.InvalidRequest("Enter the percentage off.", "value")
@@ -241,6 +246,7 @@ class PromoCodesState(rx.State):
                 ),
                 valid_from=parse_input_time(str(form.get("valid_from") or ""), self._zone),
                 valid_until=parse_input_time(str(form.get("valid_until") or ""), self._zone),
+                unlocks_presale=bool(form.get("unlocks_presale")),
             )
         except booking.BookingError as exc:
             self._say(friendly(exc), "red")
