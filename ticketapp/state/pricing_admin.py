@@ -176,6 +176,8 @@ class PromoCodesState(rx.State):
         except booking.BookingError:
             self.codes = []
             return
+        # The venue's zone, once EventDetails carries it (the time-zone work); until then
+        # UTC, which is how this branch shows every event's times.
         self._zone = getattr(event, "timezone", "UTC") or "UTC"
         self.codes = [self._row(c) for c in codes]
 
