@@ -170,6 +170,62 @@ class PriceCategory(SQLModel, table=True):
     color: str = Field(default="#3b82f6", max_length=16)
 
 
+class TicketType(SQLModel, table=True):
+    """A way to buy a seat of a price category: Adult, Child, Wheelchair companion, ...
+
+    A category without ticket types sells at its own price (its one implicit type). `sold`
+    counts the live tickets of this type, moved by conditional UPDATEs (`booking.ticket_types`)
+    so `quantity_limit` holds under concurrency.
+    """
+
+    __tablename__ = "ticket_type"
+    __table_args__ = (sa.UniqueConstraint("category_id", "name", name="uq_ticket_type_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    category_id: int = Field(foreign_key="price_category.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=60)
+    price_cents: int
+    quantity_limit: int | None = None  # per show (a category belongs to one show)
+    sold: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    proof_note: str = Field(default="", max_length=200)  # "Student ID at the door"
+    sort_order: int = 0  # the first type is the default
+
+
+class PromoCode(SQLModel, table=True):
+    """A code a customer enters at checkout for a discount (see `booking.promo_codes`).
+
+    `uses` counts the confirmed bookings made with it, moved by a conditional UPDATE, so
+    `max_uses` holds under concurrency; `PromoCodeUse` counts them per customer.
+    """
+
+    __tablename__ = "promo_code"
+    __table_args__ = (sa.UniqueConstraint("event_id", "code", name="uq_promo_code_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    code: str = Field(max_length=40)  # stored upper-case; customers may type any case
+    kind: str = Field(max_length=16)  # percent|amount|fixed_price|access (no discount)
+    value: int  # percent: 1..100; amount and fixed_price: cents
+    show_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)  # empty: every show
+    category_names: list[str] = Field(default_factory=list, sa_type=sa.JSON)  # empty: all
+    ticket_type_names: list[str] = Field(default_factory=list, sa_type=sa.JSON)  # empty: all
+    max_uses: int | None = None
+    max_uses_per_customer: int | None = None
+    uses: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    # An access code: holders may buy in the presale, before the shows' sales open.
+    unlocks_presale: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PromoCodeUse(SQLModel, table=True):
+    """How many live bookings one customer has made with one code."""
+
+    __tablename__ = "promo_code_use"
+    code_id: int = Field(foreign_key="promo_code.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    uses: int = 0
+
+
 class Hold(SQLModel, table=True):
     """A customer's cart on one show; live while status is 'active' and now < expires_at."""
 
@@ -238,6 +294,13 @@ class Booking(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     cancelled_at: datetime | None = None
     cancel_reason: str = ""
+    # The promo code used (its text kept as typed, so the booking reads the same after the
+    # code is deleted) and the discount it gave: total_cents is already after the discount.
+    promo_code_id: int | None = Field(
+        default=None, foreign_key="promo_code.id", ondelete="SET NULL"
+    )
+    promo_code: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    discount_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ShowSeat(SQLModel, table=True):
@@ -293,8 +356,14 @@ class Ticket(SQLModel, table=True):
     booking_id: int = Field(foreign_key="booking.id", index=True)
     show_seat_id: int = Field(foreign_key="show_seat.id")
     code: str = Field(max_length=32, sa_column_kwargs={"unique": True})
-    price_cents: int
+    price_cents: int  # what the buyer paid: the ticket type's price less the discount
     live: bool = True
+    # The ticket type chosen (None: the category's implicit one) and its name at the time.
+    ticket_type_id: int | None = Field(
+        default=None, foreign_key="ticket_type.id", ondelete="SET NULL"
+    )
+    ticket_type: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
+    discount_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     checked_in_at: datetime | None = None
 
 

@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from ticketapp.api import schemas
-from ticketapp.booking import results, waiting_list
+from ticketapp.booking import pricing, promo_codes, results, ticket_types, waiting_list
 
 # response model -> (engine result, result fields deliberately not in the response)
 MIRRORS = {
@@ -43,6 +43,12 @@ MIRRORS = {
     schemas.WaitingPlaceOut: (waiting_list.WaitingPlace, set()),
     schemas.WaitingListEntryOut: (waiting_list.WaitingListEntry, set()),
     schemas.WaitingListOut: (waiting_list.WaitingListSummary, set()),
+    schemas.TypeSalesOut: (results.TypeSales, set()),
+    schemas.TicketTypeOut: (ticket_types.TicketTypeInfo, set()),
+    schemas.PromoCodeOut: (promo_codes.PromoCodeInfo, set()),
+    schemas.CheckoutQuoteOut: (pricing.CheckoutQuote, set()),
+    schemas.QuoteLineOut: (pricing.Line, set()),
+    schemas.ChoiceOut: (ticket_types.Choice, set()),
 }
 
 

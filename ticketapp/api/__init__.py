@@ -37,6 +37,7 @@ from ticketapp.api.routes import (
     health,
     holds,
     organizer,
+    pricing,
     seat_layout,
     shows,
     waiting_list,
@@ -73,6 +74,7 @@ api_router.include_router(seat_layout.router)
 api_router.include_router(organizer.router)
 api_router.include_router(door.router)
 api_router.include_router(waiting_list.router)
+api_router.include_router(pricing.router)
 api_router.include_router(health.router)
 
 app = FastAPI(

@@ -37,6 +37,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "not_enough_seats": 409,
     "hold_expired": 410,
     "hold_limit_exceeded": 409,
+    "promo_code_refused": 422,
+    "ticket_type_sold_out": 409,
     "conflict": 409,
     "temporarily_unavailable": 503,
     "outcome_unknown": 503,

@@ -382,9 +382,16 @@ class SeatStatusesOut(BaseModel):
 # --- holds ------------------------------------------------------------------------------------
 
 
+AccessCode = Annotated[
+    text(40),
+    Field(description="An access code of the event: lets you hold before the sales open."),
+]
+
+
 class HoldSeatsIn(Input):
     show_id: Id
     seat_ids: SeatIds
+    access_code: AccessCode = ""
 
 
 class BestAvailableIn(Input):
@@ -394,6 +401,7 @@ class BestAvailableIn(Input):
     accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST)] = Field(
         0, description="How many of the seats must be wheelchair-accessible."
     )
+    access_code: AccessCode = ""
 
 
 class GeneralAdmissionIn(Input):
@@ -402,6 +410,7 @@ class GeneralAdmissionIn(Input):
     section: text(80, min_length=1) | None = Field(
         None, description="A general-admission section; any one with room if omitted."
     )
+    access_code: AccessCode = ""
 
 
 class ReleaseSeatsIn(Input):
@@ -457,10 +466,42 @@ class ReleasedOut(BaseModel):
 # --- bookings ---------------------------------------------------------------------------------
 
 
+# Strict: JSON `true`/`false` are not numbers (lax ints would read them as 1 and 0). Object
+# keys are strings in JSON, so a seat id key stays lax ("12" -> 12).
+StrictId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+StrictCount = Annotated[int, Field(ge=0, le=MAX_ID, strict=True)]
+StrictCents = Annotated[int, Field(ge=0, le=MAX_PRICE_CENTS, strict=True)]
+
+TicketTypes = Annotated[
+    dict[Id, StrictId],
+    Field(
+        max_length=MAX_SEATS_PER_REQUEST,
+        description="Seat id -> ticket type id of the seat's category; a seat not named sells "
+        "as its category's first type (or at the category's price when it has no types).",
+    ),
+]
+PromoCodeText = Annotated[
+    text(40),
+    Field(
+        description="A promo code of the event, any case; empty for none. Before the sales "
+        "open, the access code the hold was made with (it is claimed like any code)."
+    ),
+]
+
+
 class ConfirmIn(Input):
     hold_id: Id
     buyer_name: text(120) = Field("", description="Defaults to your account name.")
     buyer_email: text(254) = Field("", description="Defaults to your account e-mail.")
+    ticket_types: TicketTypes = {}
+    promo_code: PromoCodeText = ""
+
+
+class QuoteIn(Input):
+    """The choices to price a live hold with (nothing is claimed)."""
+
+    ticket_types: TicketTypes = {}
+    promo_code: PromoCodeText = ""
 
 
 class PurchaseIn(Input):
@@ -480,11 +521,17 @@ class PurchaseIn(Input):
     )
     buyer_name: text(120) = Field("", description="Defaults to your account name.")
     buyer_email: text(254) = Field("", description="Defaults to your account e-mail.")
+    ticket_types: TicketTypes = Field(
+        {}, description="With seat_ids: seat id -> ticket type id (as for a confirm)."
+    )
+    promo_code: PromoCodeText = ""
 
     @model_validator(mode="after")
     def _seats_or_quantity(self) -> PurchaseIn:
         if (self.seat_ids is None) == (self.quantity is None):
             raise ValueError("give either seat_ids or quantity")
+        if self.ticket_types and self.seat_ids is None:
+            raise ValueError("ticket_types needs seat_ids (best seats sell as the first type)")
         return self
 
 
@@ -499,11 +546,13 @@ class TicketOut(Output):
     label: str
     section: str
     category_name: str
-    price_cents: int
+    price_cents: int = Field(description="Paid: the ticket type's price less the discount.")
     checked_in_at: datetime | None
     live: bool
     row_label: str = Field(description="The seat's row; empty for a general-admission place.")
     number: int
+    ticket_type: str = Field(description="The ticket type's name; empty for none.")
+    discount_cents: int
 
 
 class BookingOut(Output):
@@ -525,6 +574,99 @@ class BookingOut(Output):
     starts_at: datetime
     venue_address: str
     timezone: str = Field(description="The venue's IANA time zone, e.g. Europe/Vienna.")
+    promo_code: str = Field(description="The promo code used; empty for none.")
+    discount_cents: int = Field(description="Already taken off total_cents.")
+
+
+class ChoiceOut(Output):
+    type_id: int | None = Field(description="None: the category's own price (no types).")
+    name: str
+    price_cents: int
+
+
+class QuoteLineOut(Output):
+    seat_id: int
+    label: str
+    section: str
+    category_name: str
+    type_id: int | None
+    type_name: str
+    list_price_cents: int
+    discount_cents: int
+    price_cents: int
+    options: list[ChoiceOut] = Field(description="The ticket types to choose from.")
+
+
+class CheckoutQuoteOut(Output):
+    hold_id: int
+    lines: list[QuoteLineOut]
+    currency: str
+    promo_code: str
+    subtotal_cents: int
+    discount_cents: int
+    total_cents: int
+
+
+class TicketTypeIn(Input):
+    name: text(60, min_length=1)
+    price_cents: StrictCents
+    quantity_limit: StrictCount | None = Field(
+        None, description="Tickets of this type per show; none for no limit."
+    )
+    proof_note: text(200) = Field("", description='Shown to buyers, e.g. "Student ID".')
+
+
+class TicketTypeOut(Output):
+    id: int
+    category_id: int
+    name: str
+    price_cents: int
+    quantity_limit: int | None
+    sold: int
+    proof_note: str
+    sort_order: int
+
+
+class PromoCodeIn(Input):
+    """`percent` (value 1..100), `amount` (cents off each ticket), `fixed_price` (each
+    ticket costs value cents) or `access` (nothing off; with `unlocks_presale`). Discounts
+    are per ticket, rounded half up to the cent. `unlocks_presale`: holders may hold and buy
+    before the sales open (give it as `access_code` when holding, `promo_code` at confirm)."""
+
+    code: text(40, min_length=1)
+    kind: Literal["percent", "amount", "fixed_price", "access"]
+    value: StrictCents
+    show_ids: Annotated[list[StrictId], Field(max_length=500)] = Field(
+        [], description="Only these shows of the event; empty for all."
+    )
+    category_names: Annotated[list[text(60, min_length=1)], Field(max_length=100)] = Field(
+        [], description="Only these price categories; empty for all."
+    )
+    ticket_type_names: Annotated[list[text(60, min_length=1)], Field(max_length=100)] = Field(
+        [], description="Only these ticket types; empty for all."
+    )
+    max_uses: StrictId | None = None
+    max_uses_per_customer: StrictId | None = None
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime | None = None
+    unlocks_presale: bool = False
+
+
+class PromoCodeOut(Output):
+    id: int
+    event_id: int
+    code: str
+    kind: str
+    value: int
+    show_ids: list[int]
+    category_names: list[str]
+    ticket_type_names: list[str]
+    max_uses: int | None
+    max_uses_per_customer: int | None
+    uses: int
+    valid_from: datetime | None
+    valid_until: datetime | None
+    unlocks_presale: bool
 
 
 # --- organizer --------------------------------------------------------------------------------
@@ -544,6 +686,8 @@ class BookingRowOut(Output):
     currency: str
     created_at: datetime
     cancelled_at: datetime | None
+    promo_code: str
+    discount_cents: int = Field(description="Already taken off total_cents.")
 
 
 class BookingRowPage(BaseModel):
@@ -562,12 +706,19 @@ class SalesCountsOut(Output):
     revenue_cents: int
 
 
+class TypeSalesOut(Output):
+    name: str = Field(description="The ticket type; empty for tickets of a category without.")
+    sold: int
+    revenue_cents: int = Field(description="After discounts.")
+
+
 class CategorySalesOut(Output):
     category_id: int
     name: str
     price_cents: int
     currency: str
     counts: SalesCountsOut
+    types: list[TypeSalesOut]
 
 
 class ShowSalesOut(Output):

@@ -21,6 +21,10 @@ One module per concept — where to find the rule for a behaviour:
   checkin         the door: admitting a ticket, the checked-in count, the shows to scan
   door_staff      accounts an organizer lets check tickets in, and nothing else
   ticket_files    who gets a booking's PDF tickets and calendar file, and when
+  ticket_types    the ways to buy a seat of a category (Adult, Child, ...) and their limits
+  promo_codes     an event's codes, their rules and the discount's rounding
+  pricing         what each ticket of a checkout costs; claiming and giving back code uses
+                  and type quantities; the checkout's preview
   reports, dashboard, exports   the organizer's figures, booking lists and CSV
   outbox          mail to buyers, written in the same transaction as the change
   seatmap, compact, quotes      the seat map as pages draw it
@@ -134,6 +138,16 @@ from ticketapp.booking.outbox import (
     failed_mails,
     retry_mail,
 )
+from ticketapp.booking.pricing import CheckoutQuote, TypeSoldOut, quote_checkout
+from ticketapp.booking.promo_codes import (
+    CodeRefused,
+    PromoCodeInfo,
+    check_access_code,
+    create_promo_code,
+    delete_promo_code,
+    list_promo_codes,
+    update_promo_code,
+)
 from ticketapp.booking.purchases import purchase_best_available, purchase_seats
 from ticketapp.booking.quotes import SeatQuote, quote_seats
 from ticketapp.booking.reports import (
@@ -179,6 +193,7 @@ from ticketapp.booking.results import (
     ShowSales,
     ShowSummary,
     TicketView,
+    TypeSales,
     UpcomingShow,
 )
 from ticketapp.booking.sales_status import SalesStatus, sales_status
@@ -195,6 +210,13 @@ from ticketapp.booking.ticket_files import (
     booking_for_mail,
     booking_for_ticket_files,
     offers_ticket_files,
+)
+from ticketapp.booking.ticket_types import (
+    TicketTypeInfo,
+    create_ticket_type,
+    delete_ticket_type,
+    list_ticket_types,
+    update_ticket_type,
 )
 from ticketapp.booking.waiting_list import (
     Offer,
@@ -235,6 +257,8 @@ __all__ = [
     "CategoryTotal",
     "CheckInCounts",
     "CheckInResult",
+    "CheckoutQuote",
+    "CodeRefused",
     "Conflict",
     "DailySales",
     "DoorShow",
@@ -267,6 +291,7 @@ __all__ = [
     "OrganizerOverview",
     "PriceInfo",
     "PriceSpec",
+    "PromoCodeInfo",
     "Replay",
     "SalesClosed",
     "SalesCounts",
@@ -284,7 +309,10 @@ __all__ = [
     "ShowSales",
     "ShowSummary",
     "TemporarilyUnavailable",
+    "TicketTypeInfo",
     "TicketView",
+    "TypeSales",
+    "TypeSoldOut",
     "UpcomingShow",
     "WaitingListEntry",
     "WaitingListStatus",
@@ -298,6 +326,7 @@ __all__ = [
     "cancel_event",
     "cancel_show",
     "category_color",
+    "check_access_code",
     "check_in",
     "check_in_counts",
     "check_invariants",
@@ -308,10 +337,14 @@ __all__ = [
     "confirm_hold",
     "create_event",
     "create_layout",
+    "create_promo_code",
     "create_show",
+    "create_ticket_type",
     "current_hold",
     "decode_preview_seat_id",
     "delete_event",
+    "delete_promo_code",
+    "delete_ticket_type",
     "door_show",
     "door_shows",
     "edit_show",
@@ -345,6 +378,8 @@ __all__ = [
     "list_event_shows",
     "list_layouts",
     "list_organizer_events",
+    "list_promo_codes",
+    "list_ticket_types",
     "list_upcoming_events",
     "list_user_bookings",
     "my_waiting_place",
@@ -359,6 +394,7 @@ __all__ = [
     "preview",
     "purchase_best_available",
     "purchase_seats",
+    "quote_checkout",
     "quote_seats",
     "release_hold",
     "release_seats",
@@ -376,6 +412,8 @@ __all__ = [
     "show_sales",
     "status_string",
     "update_event",
+    "update_promo_code",
+    "update_ticket_type",
     "versioned_status_string",
     "waiting_list_status",
     "waiting_list_summary",

@@ -52,6 +52,7 @@ from ticketapp.booking.inventory import (
     sellable,
     show_on_sale,
 )
+from ticketapp.booking.promo_codes import presale_gate
 from ticketapp.booking.results import HoldResult
 from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import is_postgres
@@ -230,6 +231,7 @@ def hold_best_available(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    access_code: str = "",
 ) -> HoldResult | Replay:
     """Hold the best block of `quantity` adjacent seats (see the module docstring).
 
@@ -243,10 +245,12 @@ def hold_best_available(
     def work(session: Session) -> HoldResult:
         if not replace_hold:
             return best_available_in(
-                session, user_id, show_id, quantity, category_id, accessible, now
+                session, user_id, show_id, quantity, category_id, accessible, now, access_code
             )
         _let_go_of_holds(session, user_id, show_id)
-        held = best_available_in(session, user_id, show_id, quantity, category_id, accessible, now)
+        held = best_available_in(
+            session, user_id, show_id, quantity, category_id, accessible, now, access_code
+        )
         # The seats let go and not picked again belong to the waiting list first.
         offer_returned_seats(session.connection(), show_id, now, skip_user_id=user_id)
         return held
@@ -269,9 +273,11 @@ def best_available_in(
     category_id: int | None,
     accessible: int,
     now: datetime,
+    access_code: str = "",
 ) -> HoldResult:
     """`hold_best_available` inside the caller's transaction (a one-request purchase)."""
-    show = show_on_sale(session, show_id, now)
+    presale = presale_gate(session.connection(), show_id, access_code, now)
+    show = show_on_sale(session, show_id, now, presale)
     if category_id is not None:
         category = session.get(PriceCategory, category_id)
         if category is None or category.show_id != show_id:

@@ -34,6 +34,7 @@ from ticketapp.booking.inventory import (
     sellable,
     show_on_sale,
 )
+from ticketapp.booking.promo_codes import presale_gate
 from ticketapp.booking.results import HoldResult
 from ticketapp.db import is_postgres
 from ticketapp.models import PriceCategory, ShowSeat
@@ -51,13 +52,14 @@ def hold_general_admission(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    access_code: str = "",
 ) -> HoldResult | Replay:
     """Hold `quantity` places in `section` (default: the best-ranked area with room)."""
     now = moment(now)
     check_quantity(quantity)
 
     def work(session: Session) -> HoldResult:
-        return general_admission_in(session, user_id, show_id, quantity, section, now)
+        return general_admission_in(session, user_id, show_id, quantity, section, now, access_code)
 
     return run(db, work, once=once, now=now)
 
@@ -69,9 +71,11 @@ def general_admission_in(
     quantity: int,
     section: str | None,
     now: datetime,
+    access_code: str = "",
 ) -> HoldResult:
     """`hold_general_admission` inside the caller's transaction (a one-request purchase)."""
-    show = show_on_sale(session, show_id, now)
+    presale = presale_gate(session.connection(), show_id, access_code, now)
+    show = show_on_sale(session, show_id, now, presale)
     area = section if section is not None else _best_area(session, show_id, now, quantity)
     where = (ShowSeat.is_general_admission.is_(True), ShowSeat.section == area)
     if area is None or not _exists(session, show_id, area):

@@ -60,6 +60,7 @@ from ticketapp.booking.inventory import (
     sellable,
     show_currency,
 )
+from ticketapp.booking.promo_codes import presale_gate
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
 from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import Batch, batch, fresh_ids
@@ -74,17 +75,19 @@ def hold_seats(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    access_code: str = "",
 ) -> HoldResult | Replay:
     """Hold exactly these seats for the customer, or none of them.
 
     Three statements (see the module docstring); with `once`, the Idempotency-Key's answer is
-    read by the first and stored by the last.
+    read by the first and stored by the last. `access_code` lets its holder in before the
+    sales open (`promo_codes.unlock_presale`: one more read, only then).
     """
     now = moment(now)
     wanted = distinct_ids(seat_ids)
 
     def work(conn: Connection) -> HoldResult | Replay:
-        return hold_seats_in(conn, user_id, show_id, wanted, now, once)
+        return hold_seats_in(conn, user_id, show_id, wanted, now, once, access_code)
 
     return run_core(db, work, once=once, now=now)
 
@@ -96,9 +99,10 @@ def hold_seats_in(
     wanted: list[int],
     now: datetime,
     once: Once | None = None,
+    access_code: str = "",
 ) -> HoldResult | Replay:
     """`hold_seats` inside the caller's transaction (a one-request purchase builds on it)."""
-    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once)
+    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access_code)
     if isinstance(buyer, Replay):
         return buyer
     places, live_id, live_until = _hold_and_wanted_seats(conn, user_id, show_id, wanted, now)
@@ -202,7 +206,12 @@ def _seat_order(place: _Place) -> tuple:
 
 
 def _lock_customer_on_show(
-    conn: Connection, user_id: int, show_id: int, now: datetime, once: Once | None
+    conn: Connection,
+    user_id: int,
+    show_id: int,
+    now: datetime,
+    once: Once | None,
+    access_code: str = "",
 ) -> _Buyer | Replay:
     """Statement 1: lock the customer's row, read the show's sale rules, draw a hold id.
 
@@ -221,7 +230,13 @@ def _lock_customer_on_show(
         raise NotFound("No such show.")
     require_buyer(row.buyer_role)
     check_sales_open(
-        row.event_status, row.show_status, row.starts_at, row.sales_open_at, row.sales_close_at, now
+        row.event_status,
+        row.show_status,
+        row.starts_at,
+        row.sales_open_at,
+        row.sales_close_at,
+        now,
+        presale=presale_gate(conn, show_id, access_code, now),
     )
     return _Buyer(row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id)
 

@@ -29,6 +29,9 @@ The rules, as the engine keeps them:
 - `mail_missing` / `mail_without_change`: every booking has its confirmation mail in the
   outbox and every cancelled one its cancellation mail (both written with the change), and no
   booking that is still confirmed has a cancellation mail (one from a rolled-back cancel).
+- `type_count_mismatch` / `over_type_limit`: a ticket type's `sold` is its number of live
+  tickets, never above its quantity limit; `code_count_mismatch` / `over_code_limit`: a promo
+  code's `uses` is its number of confirmed bookings, never above its limit.
 
 The checks are plain aggregate queries with no locks, run in one read transaction.
 """
@@ -52,10 +55,12 @@ from ticketapp.models import (
     Hold,
     LayoutSection,
     OutboxMail,
+    PromoCode,
     SeatStatus,
     Show,
     ShowSeat,
     Ticket,
+    TicketType,
     WaitingEntry,
     WaitingStatus,
 )
@@ -376,6 +381,54 @@ def _waiting_list(session: Session, now: datetime) -> list[str]:
     return problems + unserved_fits(session, now)
 
 
+def _pricing_counters(session: Session, now: datetime) -> list[str]:
+    live = (
+        select(func.count(Ticket.id))
+        .where(Ticket.ticket_type_id == TicketType.id, Ticket.live.is_(True))
+        .correlate(TicketType)
+        .scalar_subquery()
+    )
+    problems = [
+        f"type_count_mismatch: ticket type {type_id} counts {sold} sold, has {tickets} live"
+        for type_id, sold, tickets in session.exec(
+            select(TicketType.id, TicketType.sold, live)
+            .where(TicketType.sold != live)
+            .order_by(TicketType.id)
+        )
+    ]
+    problems += [
+        f"over_type_limit: ticket type {type_id} sold {sold} of {limit}"
+        for type_id, sold, limit in session.exec(
+            select(TicketType.id, TicketType.sold, TicketType.quantity_limit)
+            .where(TicketType.sold > TicketType.quantity_limit)
+            .order_by(TicketType.id)
+        )
+    ]
+    used = (
+        select(func.count(Booking.id))
+        .where(Booking.promo_code_id == PromoCode.id, Booking.status == BookingStatus.CONFIRMED)
+        .correlate(PromoCode)
+        .scalar_subquery()
+    )
+    problems += [
+        f"code_count_mismatch: promo code {code_id} counts {uses} uses, has {bookings} bookings"
+        for code_id, uses, bookings in session.exec(
+            select(PromoCode.id, PromoCode.uses, used)
+            .where(PromoCode.uses != used)
+            .order_by(PromoCode.id)
+        )
+    ]
+    problems += [
+        f"over_code_limit: promo code {code_id} used {uses} of {limit} times"
+        for code_id, uses, limit in session.exec(
+            select(PromoCode.id, PromoCode.uses, PromoCode.max_uses)
+            .where(PromoCode.uses > PromoCode.max_uses)
+            .order_by(PromoCode.id)
+        )
+    ]
+    return problems
+
+
 CHECKS: tuple[Check, ...] = (
     _double_booked,
     _booked_without_ticket,
@@ -390,6 +443,7 @@ CHECKS: tuple[Check, ...] = (
     _customer_holds,
     _mails,
     _waiting_list,
+    _pricing_counters,
 )
 
 

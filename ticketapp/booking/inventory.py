@@ -30,7 +30,7 @@ Why the SQL is shaped so:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -226,10 +226,18 @@ def load_show(session: Session, show_id: int) -> tuple[Show, Event]:
     return row[0], row[1]
 
 
-def check_on_sale(show: Show, event: Event, now: datetime) -> None:
+def check_on_sale(
+    show: Show, event: Event, now: datetime, presale: Callable[[], None] | None = None
+) -> None:
     """Sales happen only on a published event's scheduled show, inside its sales window."""
     check_sales_open(
-        event.status, show.status, show.starts_at, show.sales_open_at, show.sales_close_at, now
+        event.status,
+        show.status,
+        show.starts_at,
+        show.sales_open_at,
+        show.sales_close_at,
+        now,
+        presale=presale,
     )
 
 
@@ -240,9 +248,15 @@ def check_sales_open(
     sales_open_at: datetime | None,
     sales_close_at: datetime | None,
     now: datetime,
+    *,
+    presale: Callable[[], None] | None = None,
 ) -> None:
     """`check_on_sale` for callers that read the columns, not the rows: the refusal for
-    whatever `sales_status` says, when it says anything but on sale."""
+    whatever `sales_status` says, when it says anything but on sale.
+
+    `presale`: before the sales open, this decides instead (it raises to refuse): an access
+    code's holder may buy early (`promo_codes.unlock_presale`).
+    """
     status = sales_status(
         show_status=show_status,
         event_status=event_status,
@@ -252,6 +266,9 @@ def check_sales_open(
         now=now,
     )
     if status == SalesStatus.ON_SALE:
+        return
+    if status == SalesStatus.NOT_YET and presale is not None:
+        presale()
         return
     if event_status != EventStatus.PUBLISHED:
         raise SalesClosed("This event is not on sale.")
@@ -266,9 +283,11 @@ _CLOSED_BECAUSE = {
 }
 
 
-def show_on_sale(session: Session, show_id: int, now: datetime) -> Show:
+def show_on_sale(
+    session: Session, show_id: int, now: datetime, presale: Callable[[], None] | None = None
+) -> Show:
     show, event = load_show(session, show_id)
-    check_on_sale(show, event, now)
+    check_on_sale(show, event, now, presale)
     return show
 
 

@@ -10,7 +10,7 @@ cannot confirm leaves no hold behind, since the hold was never committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy.engine import Connection, Engine
@@ -38,8 +38,10 @@ def purchase_seats(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    ticket_types: Mapping[int, int] | None = None,
+    promo_code: str = "",
 ) -> BookingView | Replay:
-    """Buy exactly these seats at once, or nothing."""
+    """Buy exactly these seats at once, or nothing (`ticket_types`: seat id -> type id)."""
     now = moment(now)
     wanted = distinct_ids(seat_ids)
 
@@ -47,9 +49,22 @@ def purchase_seats(
         replay = idempotency.lookup(conn, once) if once is not None else None
         if replay is not None:
             return replay
-        held = _exactly(hold_seats_in(conn, user_id, show_id, wanted, now), len(wanted))
+        # The code may also be an access code: it opens the presale for the hold too.
+        held = _exactly(
+            hold_seats_in(conn, user_id, show_id, wanted, now, access_code=promo_code), len(wanted)
+        )
         return _confirmed(
-            confirm_hold_in(conn, held.hold_id, user_id, buyer_name, buyer_email, now, once)
+            confirm_hold_in(
+                conn,
+                held.hold_id,
+                user_id,
+                buyer_name,
+                buyer_email,
+                now,
+                once,
+                ticket_types,
+                promo_code,
+            )
         )
 
     return run_core(db, work, once=once, now=now)
@@ -68,8 +83,12 @@ def purchase_best_available(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    promo_code: str = "",
 ) -> BookingView | Replay:
-    """Buy the best `quantity` seats left (or standing places of `section`), or nothing."""
+    """Buy the best `quantity` seats left (or standing places of `section`), or nothing.
+
+    The seats are not known in advance, so each sells as its category's first ticket type.
+    """
     now = moment(now)
     check_request(quantity, accessible)
     if section is not None and (category_id is not None or accessible):
@@ -78,14 +97,22 @@ def purchase_best_available(
     def work(session: Session) -> BookingView:
         if section is None:
             held = best_available_in(
-                session, user_id, show_id, quantity, category_id, accessible, now
+                session, user_id, show_id, quantity, category_id, accessible, now, promo_code
             )
         else:
-            held = general_admission_in(session, user_id, show_id, quantity, section, now)
+            held = general_admission_in(
+                session, user_id, show_id, quantity, section, now, promo_code
+            )
         held = _exactly(held, quantity)
         # `run` stores the Idempotency-Key's answer for this whole transaction.
         booked = confirm_hold_in(
-            session.connection(), held.hold_id, user_id, buyer_name, buyer_email, now
+            session.connection(),
+            held.hold_id,
+            user_id,
+            buyer_name,
+            buyer_email,
+            now,
+            promo_code=promo_code,
         )
         return _confirmed(booked)
 

@@ -245,11 +245,13 @@ class TicketView:
     label: str
     section: str
     category_name: str
-    price_cents: int
+    price_cents: int  # paid: the type's price less the discount
     checked_in_at: datetime | None
     live: bool
     row_label: str = ""  # "" for a general-admission place
     number: int = 0
+    ticket_type: str = ""  # "" for a category without ticket types
+    discount_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,8 @@ class BookingView:
     starts_at: datetime
     venue_address: str = ""
     timezone: str = "UTC"  # the venue's IANA zone: every time of the booking is shown in it
+    promo_code: str = ""  # the code used, "" for none
+    discount_cents: int = 0  # total_cents is already after it
 
 
 @dataclass(frozen=True)
@@ -369,12 +373,22 @@ class SalesCounts:
 
 
 @dataclass(frozen=True)
+class TypeSales:
+    """Live tickets and revenue (after discounts) of one ticket type of a category."""
+
+    name: str  # "" for the category's implicit type
+    sold: int
+    revenue_cents: int
+
+
+@dataclass(frozen=True)
 class CategorySales:
     category_id: int
     name: str
     price_cents: int
     currency: str
     counts: SalesCounts
+    types: tuple[TypeSales, ...] = ()  # the types sold so far, in the category's order
 
 
 @dataclass(frozen=True)
@@ -413,6 +427,8 @@ class BookingRow:
     currency: str
     created_at: datetime
     cancelled_at: datetime | None
+    promo_code: str = ""
+    discount_cents: int = 0  # total_cents is already after it
 
     @property
     def cancellable(self) -> bool:

@@ -127,10 +127,14 @@ def _context(mail: BookingMail) -> dict:
         "lead": _lead(mail),
         "confirmed": confirmed,
         "total": money(mail.total_cents, mail.currency),
+        # The discount line: the prices and the total above are already after it.
+        "discount": money(mail.discount_cents, mail.currency) if mail.discount_cents else "",
+        "promo_code": mail.promo_code,
         "seats": [
             {
                 "label": t.label,
                 "category": t.category,
+                "type": t.ticket_type,
                 "price": money(t.price_cents, mail.currency),
                 "code": t.code,
             }

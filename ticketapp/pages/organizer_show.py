@@ -9,8 +9,10 @@ from ticketapp import routes
 from ticketapp.components.common import message_box
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, page_header, stat_grid, status_badge
+from ticketapp.components.pricing_admin import ticket_types_card
 from ticketapp.components.seat_map import seat_map
 from ticketapp.pages.registry import page
+from ticketapp.state.pricing_admin import TicketTypesState
 from ticketapp.state.session import TOKEN_STORAGE_NAME, SessionState
 from ticketapp.state.show_admin import CategoryRow, ShowAdminState
 from ticketapp.state.waiting_list import WaitingListAdminState, WaitingRow
@@ -209,7 +211,7 @@ def _waiting_list() -> rx.Component:
 @page(
     route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
-    on_load=[SessionState.restore, A.load, WaitingListAdminState.load],
+    on_load=[SessionState.restore, A.load, WaitingListAdminState.load, TicketTypesState.load],
 )
 @template()
 def organizer_show_page() -> rx.Component:
@@ -246,6 +248,7 @@ def organizer_show_page() -> rx.Component:
                 align="start",
             ),
             _waiting_list(),
+            ticket_types_card(),
             rx.cond(
                 A.has_seat_map,
                 rx.card(

@@ -312,6 +312,40 @@ def _waiting_list() -> rx.Component:
     )
 
 
+def _access_code() -> rx.Component:
+    """Before the sales open: an access code lets its holder choose seats (the presale)."""
+    return rx.cond(
+        ShowState.access_code != "",
+        rx.text(
+            "Access code ",
+            rx.code(ShowState.access_code),
+            " accepted: choose your seats now.",
+            color_scheme="green",
+            id="access-accepted",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.el.label(
+                    "Access code",
+                    html_for="access_code",
+                    style={"font_size": "14px", "font_weight": 500},
+                ),
+                rx.input(id="access_code", name="access_code", size="2", max_length=40),
+                rx.button("Use code", type="submit", size="2", variant="soft", id="use-access"),
+                rx.cond(
+                    ShowState.access_error != "",
+                    rx.text(ShowState.access_error, color_scheme="red", size="2", role="alert"),
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            on_submit=ShowState.use_access_code,
+            reset_on_submit=False,
+        ),
+    )
+
+
 def _content() -> rx.Component:
     return rx.vstack(
         rx.link("← ", ShowState.event_title, href=routes.event_url(ShowState.event_id), size="2"),
@@ -324,6 +358,7 @@ def _content() -> rx.Component:
             ShowState.sales_note != "",
             rx.callout(ShowState.sales_note, icon="clock", color_scheme="orange"),
         ),
+        rx.cond(ShowState.presale, _access_code()),
         message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
         _waiting_list(),
         rx.cond(ShowState.areas.length() > 0, _standing()),

@@ -56,7 +56,12 @@ def booking_card(view: booking.BookingView, now) -> BookingCard:
         venue=view.venue_name,
         starts=show_time(view.starts_at, view.timezone),
         status=view.status,
-        total=money(view.total_cents, view.currency),
+        total=money(view.total_cents, view.currency)
+        + (
+            f" (after {money(view.discount_cents, view.currency)} off, code {view.promo_code})"
+            if view.discount_cents
+            else ""
+        ),
         seats=", ".join(t.label for t in live),
         upcoming=upcoming,
         cancellable=upcoming and view.status == BookingStatus.CONFIRMED,
@@ -92,7 +97,9 @@ class BookingState(rx.State):
             TicketCard(
                 code=booking.grouped_ticket_code(t.code),
                 label=t.label,
-                category=t.category_name,
+                category=f"{t.category_name} · {t.ticket_type}"
+                if t.ticket_type
+                else t.category_name,
                 price=money(t.price_cents, view.currency),
                 qr=qr_data_uri(t.code),
                 checked_in=show_time(t.checked_in_at, view.timezone) if t.checked_in_at else "",

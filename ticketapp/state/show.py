@@ -80,6 +80,9 @@ class ShowState(rx.State):
     cap: int = 10
     is_general_admission: bool = False
     sales_note: str = ""
+    presale: bool = False  # not on sale yet: an access code may let the customer in
+    access_code: str = ""  # the access code accepted for this show ("" for none)
+    access_error: str = ""
     legend: list[Legend] = []
     areas: list[StandingArea] = []
     layout_url: str = ""
@@ -98,6 +101,7 @@ class ShowState(rx.State):
     _watching: int = 0  # the show this tab's live watcher follows (0: none)
     _held: list[int] = []  # seats of this customer's live hold
     _layout_version: int = 0  # the version of the layout this tab's map was given
+    _access_show: int = 0  # the show `access_code` was accepted for
 
     @rx.var
     def total(self) -> str:
@@ -142,6 +146,9 @@ class ShowState(rx.State):
         self.hold_minutes = max(1, show.hold_seconds // 60)
         self.cap = show.max_seats_per_customer
         self.sales_note = _sales_note(summary)
+        self.presale = summary.sales == booking.SalesStatus.NOT_YET
+        if show_id != self._access_show:
+            self.access_code, self.access_error, self._access_show = "", "", show_id
         self.currency = summary.prices[0].currency if summary.prices else "EUR"
         self.legend = [
             Legend(c.id, c.name, c.color, money(c.price_cents, c.currency)) for c in summary.prices
@@ -313,7 +320,12 @@ class ShowState(rx.State):
         wanted = [s for s in self.selected if s not in held]
         try:
             if wanted:
-                result = booking.hold_seats(identity.user_id, self.current_show_id, wanted)
+                result = booking.hold_seats(
+                    identity.user_id,
+                    self.current_show_id,
+                    wanted,
+                    access_code=self.access_code,
+                )
                 self.hold_id, self._held = result.hold_id, list(result.seat_ids)
         except booking.SeatsUnavailable as exc:
             lost = set(exc.seat_ids)
@@ -356,6 +368,7 @@ class ShowState(rx.State):
                 category_id=category_id,
                 accessible=accessible,
                 replace_hold=True,
+                access_code=self.access_code,
             )
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
@@ -385,6 +398,7 @@ class ShowState(rx.State):
                 self.current_show_id,
                 quantity,
                 section=form.get("section") or None,
+                access_code=self.access_code,
             )
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
@@ -395,6 +409,21 @@ class ShowState(rx.State):
     @rx.event
     async def refresh(self) -> None:
         await self._refresh_statuses()
+
+    @rx.event
+    async def use_access_code(self, form: dict):
+        typed = str(form.get("access_code") or "").strip()
+        if not typed:
+            self.access_error = "Enter your access code first."
+            return
+        try:
+            # The engine decides whether the code opens this presale (booking.promo_codes).
+            booking.check_access_code(self.current_show_id, typed)
+        except booking.BookingError as exc:
+            self.access_error = friendly(exc)
+            return
+        self.access_code, self.access_error = typed.upper(), ""
+        self._access_show = self.current_show_id
 
 
 def _sales_note(summary: booking.ShowSummary) -> str:

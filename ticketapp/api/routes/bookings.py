@@ -36,7 +36,10 @@ def create_booking(
     body: ConfirmIn | PurchaseIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
 ) -> Response:
     """Confirm your live hold (`hold_id`): one booking with one ticket per seat (410 if the
-    hold expired). Or buy in one request (`show_id` with `seat_ids` or `quantity`): the seats
+    hold expired), each seat as the ticket type chosen in `ticket_types` (default: its
+    category's first), less the discount of `promo_code` (422 `promo_code_refused` if it
+    cannot be used, 409 `ticket_type_sold_out`; nothing changes then). Or buy in one
+    request (`show_id` with `seat_ids` or `quantity`): the seats
     are held and confirmed in one transaction — all of them or none (409 names lost seats)."""
     if isinstance(body, ConfirmIn):
 
@@ -49,6 +52,8 @@ def create_booking(
                 now=now,
                 db=db,
                 once=key,
+                ticket_types=body.ticket_types,
+                promo_code=body.promo_code,
             )
 
     elif body.seat_ids is not None:
@@ -63,6 +68,8 @@ def create_booking(
                 now=now,
                 db=db,
                 once=key,
+                ticket_types=body.ticket_types,
+                promo_code=body.promo_code,
             )
 
     else:
@@ -80,6 +87,7 @@ def create_booking(
                 now=now,
                 db=db,
                 once=key,
+                promo_code=body.promo_code,
             )
 
     return once.run(body, status.HTTP_201_CREATED, BookingOut, act)

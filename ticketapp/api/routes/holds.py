@@ -30,13 +30,20 @@ router = APIRouter(prefix="/holds", tags=["holds"], route_class=LeanRoute)
 def hold_seats(
     body: HoldSeatsIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
 ) -> Response:
-    """Hold these seats (added to your live hold on the show, if you have one)."""
+    """Hold these seats (added to your live hold on the show, if you have one). Before the
+    sales open, an `access_code` that unlocks the presale lets you in (422 otherwise)."""
     return once.run(
         body,
         status.HTTP_201_CREATED,
         HoldOut,
         lambda key: booking.hold_seats(
-            user.id, body.show_id, body.seat_ids, now=now, db=db, once=key
+            user.id,
+            body.show_id,
+            body.seat_ids,
+            now=now,
+            db=db,
+            once=key,
+            access_code=body.access_code,
         ),
     )
 
@@ -59,6 +66,7 @@ def hold_best_available(
             now=now,
             db=db,
             once=key,
+            access_code=body.access_code,
         ),
     )
 
@@ -73,7 +81,14 @@ def hold_general_admission(
         status.HTTP_201_CREATED,
         HoldOut,
         lambda key: booking.hold_general_admission(
-            user.id, body.show_id, body.quantity, section=body.section, now=now, db=db, once=key
+            user.id,
+            body.show_id,
+            body.quantity,
+            section=body.section,
+            now=now,
+            db=db,
+            once=key,
+            access_code=body.access_code,
         ),
     )
 
