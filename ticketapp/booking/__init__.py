@@ -23,6 +23,7 @@ One module per concept — where to find the rule for a behaviour:
   outbox          mail to buyers, written in the same transaction as the change
   seatmap, compact, quotes      the seat map as pages draw it
   sweeper, invariants           tidying expired holds; checking the database's invariants
+  waiting_room, waiting_room_store, queue_pass   the on-sale queue, its places, its passes
 """
 
 from ticketapp.booking.access import Actor, ensure_can_manage_event
@@ -63,6 +64,7 @@ from ticketapp.booking.errors import (
     NotAllowed,
     NotEnoughSeats,
     NotFound,
+    QueuePassRequired,
     SalesClosed,
     SeatsUnavailable,
     TemporarilyUnavailable,
@@ -178,6 +180,20 @@ from ticketapp.booking.shows import (
     new_show_defaults,
 )
 from ticketapp.booking.sweeper import expire_stale_holds
+from ticketapp.booking.waiting_room import (
+    QueueFigures,
+    QueuePlace,
+    QueueSettings,
+    QueueState,
+    admit_due,
+    configure_event_queue,
+    configure_queue,
+    join_queue,
+    pause_queue,
+    queue_figures,
+    queue_place,
+)
+from ticketapp.booking.waiting_room_store import PostgresWaitingRoom, WaitingRoomStore
 
 __all__ = [
     "ACCESSIBLE",
@@ -227,8 +243,14 @@ __all__ = [
     "Once",
     "OrganizerEvent",
     "OrganizerOverview",
+    "PostgresWaitingRoom",
     "PriceInfo",
     "PriceSpec",
+    "QueueFigures",
+    "QueuePassRequired",
+    "QueuePlace",
+    "QueueSettings",
+    "QueueState",
     "Replay",
     "SalesClosed",
     "SalesCounts",
@@ -248,6 +270,8 @@ __all__ = [
     "TemporarilyUnavailable",
     "TicketView",
     "UpcomingShow",
+    "WaitingRoomStore",
+    "admit_due",
     "bookings_csv",
     "cancel_booking",
     "cancel_booking_in",
@@ -260,6 +284,8 @@ __all__ = [
     "check_size",
     "clean_buyer",
     "compact_layout",
+    "configure_event_queue",
+    "configure_queue",
     "confirm_hold",
     "create_event",
     "create_layout",
@@ -287,6 +313,7 @@ __all__ = [
     "hold_best_available",
     "hold_general_admission",
     "hold_seats",
+    "join_queue",
     "layout_categories",
     "layout_url",
     "list_event_categories",
@@ -301,9 +328,12 @@ __all__ = [
     "normalize_booking_code",
     "organizer_events",
     "organizer_overview",
+    "pause_queue",
     "preview",
     "purchase_best_available",
     "purchase_seats",
+    "queue_figures",
+    "queue_place",
     "quote_seats",
     "release_hold",
     "release_seats",

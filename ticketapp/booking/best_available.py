@@ -52,6 +52,7 @@ from ticketapp.booking.inventory import (
     sellable,
     show_on_sale,
 )
+from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult
 from ticketapp.db import is_postgres
 from ticketapp.models import Hold, PriceCategory, ShowSeat
@@ -229,6 +230,7 @@ def hold_best_available(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """Hold the best block of `quantity` adjacent seats (see the module docstring).
 
@@ -242,7 +244,9 @@ def hold_best_available(
     def work(session: Session) -> HoldResult:
         if replace_hold:
             _let_go_of_holds(session, user_id, show_id)
-        return best_available_in(session, user_id, show_id, quantity, category_id, accessible, now)
+        return best_available_in(
+            session, user_id, show_id, quantity, category_id, accessible, now, queue_pass
+        )
 
     return run(db, work, once=once, now=now)
 
@@ -262,9 +266,11 @@ def best_available_in(
     category_id: int | None,
     accessible: int,
     now: datetime,
+    queue_pass: str | None = None,
 ) -> HoldResult:
     """`hold_best_available` inside the caller's transaction (a one-request purchase)."""
     show = show_on_sale(session, show_id, now)
+    pass_until = check_pass(show.queue_enabled, queue_pass, user_id, show_id, now)
     if category_id is not None:
         category = session.get(PriceCategory, category_id)
         if category is None or category.show_id != show_id:
@@ -288,7 +294,10 @@ def best_available_in(
         got = claim(session, hold, now, ShowSeat.id.in_(block), skip_locked=racing and not waiting)
         if len(got) == quantity:
             savepoint.commit()
-            return hold_result(session, hold, got)
+            held = hold_result(session, hold, got)
+            return replace(
+                held, queue_pass=renewed_pass(user_id, show_id, pass_until, held.expires_at)
+            )
         savepoint.rollback()
         jitter(attempt)
     raise TemporarilyUnavailable("Many people are booking this show right now; try again.")

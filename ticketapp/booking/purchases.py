@@ -38,6 +38,7 @@ def purchase_seats(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    queue_pass: str | None = None,
 ) -> BookingView | Replay:
     """Buy exactly these seats at once, or nothing."""
     now = moment(now)
@@ -47,7 +48,7 @@ def purchase_seats(
         replay = idempotency.lookup(conn, once) if once is not None else None
         if replay is not None:
             return replay
-        held = hold_seats_in(conn, user_id, show_id, wanted, now)
+        held = hold_seats_in(conn, user_id, show_id, wanted, now, queue_pass=queue_pass)
         return _confirmed(
             confirm_hold_in(conn, held.hold_id, user_id, buyer_name, buyer_email, now, once)
         )
@@ -68,6 +69,7 @@ def purchase_best_available(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    queue_pass: str | None = None,
 ) -> BookingView | Replay:
     """Buy the best `quantity` seats left (or standing places of `section`), or nothing."""
     now = moment(now)
@@ -78,10 +80,12 @@ def purchase_best_available(
     def work(session: Session) -> BookingView:
         if section is None:
             held = best_available_in(
-                session, user_id, show_id, quantity, category_id, accessible, now
+                session, user_id, show_id, quantity, category_id, accessible, now, queue_pass
             )
         else:
-            held = general_admission_in(session, user_id, show_id, quantity, section, now)
+            held = general_admission_in(
+                session, user_id, show_id, quantity, section, now, queue_pass
+            )
         # `run` stores the Idempotency-Key's answer for this whole transaction.
         booked = confirm_hold_in(
             session.connection(), held.hold_id, user_id, buyer_name, buyer_email, now
