@@ -35,13 +35,12 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Connection, Engine
 
-from ticketapp.booking import PostgresWaitingRoom, WaitingRoomStore
+from ticketapp.booking import PostgresWaitingRoom
 from ticketapp.booking._tx import run_core
 from ticketapp.booking.waiting_room_store import (
     LOTTERY_SPAN,
@@ -53,7 +52,6 @@ from ticketapp.booking.waiting_room_store import (
     join_in,
     journal_rows,
 )
-from ticketapp.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -388,11 +386,3 @@ class RedisWaitingRoom:
             self._merged.clear()
         if was_down:
             log.warning("Redis is back: the waiting room lives in Redis again")
-
-
-@cache
-def default_waiting_room() -> WaitingRoomStore:
-    """The process's store: Redis when configured, else the database."""
-    if settings.redis_url:
-        return RedisWaitingRoom(settings.redis_url)
-    return PostgresWaitingRoom()

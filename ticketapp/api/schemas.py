@@ -418,6 +418,11 @@ class HoldOut(Output):
     total_cents: int
     currency: str
     added_seat_ids: list[int]
+    queue_pass: str | None = Field(
+        None,
+        description="While the show's waiting room is on: your renewed pass (good as long as "
+        "the hold); send it as the Queue-Pass header of your next hold request.",
+    )
 
 
 class HoldSeatOut(Output):

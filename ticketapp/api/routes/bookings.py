@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from ticketapp import booking
-from ticketapp.api.deps import BookingId, CurrentUser, Db, Now
+from ticketapp.api.deps import BookingId, CurrentUser, Db, Now, QueuePass
 from ticketapp.api.idempotency import Idempotent
 from ticketapp.api.schemas import BookingOut, CancelIn, ConfirmIn, PurchaseIn
 from ticketapp.booking.idempotency import Once
@@ -21,7 +21,12 @@ router = APIRouter(prefix="/bookings", tags=["bookings"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=BookingOut)
 def create_booking(
-    body: ConfirmIn | PurchaseIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: ConfirmIn | PurchaseIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Confirm your live hold (`hold_id`): one booking with one ticket per seat (410 if the
     hold expired). Or buy in one request (`show_id` with `seat_ids` or `quantity`): the seats
@@ -51,6 +56,7 @@ def create_booking(
                 now=now,
                 db=db,
                 once=key,
+                queue_pass=queue_pass,
             )
 
     else:
@@ -68,6 +74,7 @@ def create_booking(
                 now=now,
                 db=db,
                 once=key,
+                queue_pass=queue_pass,
             )
 
     return once.run(body, status.HTTP_201_CREATED, BookingOut, act)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from ticketapp import booking
-from ticketapp.api.deps import CurrentUser, Db, HoldId, Now
+from ticketapp.api.deps import CurrentUser, Db, HoldId, Now, QueuePass
 from ticketapp.api.idempotency import Idempotent
 from ticketapp.api.schemas import (
     BestAvailableIn,
@@ -27,7 +27,12 @@ router = APIRouter(prefix="/holds", tags=["holds"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_seats(
-    body: HoldSeatsIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: HoldSeatsIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Hold these seats (added to your live hold on the show, if you have one)."""
     return once.run(
@@ -35,14 +40,19 @@ def hold_seats(
         status.HTTP_201_CREATED,
         HoldOut,
         lambda key: booking.hold_seats(
-            user.id, body.show_id, body.seat_ids, now=now, db=db, once=key
+            user.id, body.show_id, body.seat_ids, now=now, db=db, once=key, queue_pass=queue_pass
         ),
     )
 
 
 @router.post("/best-available", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_best_available(
-    body: BestAvailableIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: BestAvailableIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Hold the best N adjacent seats left, optionally in one price category."""
     return once.run(
@@ -58,13 +68,19 @@ def hold_best_available(
             now=now,
             db=db,
             once=key,
+            queue_pass=queue_pass,
         ),
     )
 
 
 @router.post("/general-admission", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_general_admission(
-    body: GeneralAdmissionIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: GeneralAdmissionIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Hold N standing places of a general-admission section."""
     return once.run(
@@ -72,7 +88,14 @@ def hold_general_admission(
         status.HTTP_201_CREATED,
         HoldOut,
         lambda key: booking.hold_general_admission(
-            user.id, body.show_id, body.quantity, section=body.section, now=now, db=db, once=key
+            user.id,
+            body.show_id,
+            body.quantity,
+            section=body.section,
+            now=now,
+            db=db,
+            once=key,
+            queue_pass=queue_pass,
         ),
     )
 

@@ -1,0 +1,60 @@
+"""The waiting room in this process: the store it uses and its admission tick.
+
+Every backend worker runs `run_admission_ticks` (a lifespan task): about once a second it asks
+the engine to admit whoever is due on every running queue. The store makes each tick single
+across all workers (booking/waiting_room_store.py, ticketapp/waiting_room_redis.py), so a
+worker that dies or restarts takes nothing with it: the other workers keep ticking, and the
+places are in Redis and the database, never in a worker's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from functools import cache
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from ticketapp.booking import (
+    PostgresWaitingRoom,
+    TemporarilyUnavailable,
+    WaitingRoomStore,
+    admit_due,
+)
+from ticketapp.settings import settings
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+
+
+@cache
+def default_waiting_room() -> WaitingRoomStore:
+    """The process's store: Redis (journaled in the database) when configured, else the
+    database alone."""
+    if settings.redis_url:
+        from ticketapp.waiting_room_redis import RedisWaitingRoom
+
+        return RedisWaitingRoom(settings.redis_url)
+    return PostgresWaitingRoom()
+
+
+async def run_admission_ticks() -> None:
+    failing = False
+    while True:
+        await asyncio.sleep(TICK_SECONDS)
+        try:
+            await asyncio.to_thread(admit_due, store=default_waiting_room())
+        except (TemporarilyUnavailable, OperationalError, InterfaceError, PoolTimeout) as exc:
+            if not failing:  # the database is down or busy: say so once, keep ticking
+                logger.warning("waiting room: database unavailable (%s); retrying", exc)
+            failing = True
+            continue
+        except Exception:
+            logger.exception("waiting room admission tick failed")
+            failing = True
+            continue
+        if failing:
+            logger.warning("waiting room admission resumed")
+        failing = False
