@@ -13,6 +13,7 @@ import asyncio
 import logging
 from functools import cache
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -29,6 +30,12 @@ logger = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
 
 
+def redis_prefix(database_url: str) -> str:
+    """The Redis keys of one database's queues: deployments (and test runs) that share a
+    Redis but not a database never see each other's places."""
+    return f"ticketapp:waiting-room:{make_url(database_url).database}:"
+
+
 @cache
 def default_waiting_room() -> WaitingRoomStore:
     """The process's store: Redis (journaled in the database) when configured, else the
@@ -36,7 +43,7 @@ def default_waiting_room() -> WaitingRoomStore:
     if settings.redis_url:
         from ticketapp.waiting_room_redis import RedisWaitingRoom
 
-        return RedisWaitingRoom(settings.redis_url)
+        return RedisWaitingRoom(settings.redis_url, prefix=redis_prefix(settings.database_url))
     return PostgresWaitingRoom()
 
 

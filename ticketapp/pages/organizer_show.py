@@ -8,8 +8,10 @@ import reflex as rx
 from ticketapp import routes
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, page_header, stat_grid, status_badge
+from ticketapp.components.queue_admin import queue_admin_card
 from ticketapp.components.seat_map import seat_map
 from ticketapp.pages.registry import page
+from ticketapp.state.queue_admin import QueueAdminState
 from ticketapp.state.session import TOKEN_STORAGE_NAME, SessionState
 from ticketapp.state.show_admin import CategoryRow, ShowAdminState
 
@@ -122,7 +124,7 @@ def _categories() -> rx.Component:
 @page(
     route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
-    on_load=[SessionState.restore, A.load],
+    on_load=[SessionState.restore, A.load, QueueAdminState.load],
 )
 @template()
 def organizer_show_page() -> rx.Component:
@@ -145,6 +147,7 @@ def organizer_show_page() -> rx.Component:
                 badge=status_badge(A.status, size="2"),
             ),
             stat_grid(A.stats),
+            queue_admin_card(),
             rx.flex(
                 rx.box(_check_in(), flex="1 1 340px"),
                 rx.box(_categories(), flex="2 1 420px", min_width="0"),
