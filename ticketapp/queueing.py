@@ -13,7 +13,7 @@ import asyncio
 import logging
 from functools import cache
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -37,14 +37,15 @@ def redis_prefix(database_url: str) -> str:
 
 
 @cache
-def default_waiting_room() -> WaitingRoomStore:
-    """The process's store: Redis (journaled in the database) when configured, else the
-    database alone."""
+def default_waiting_room(db: Engine | None = None) -> WaitingRoomStore:
+    """The process's store on `db` (default: the app's database): Redis, journaled in the
+    database, when configured; else the database alone."""
     if settings.redis_url:
         from ticketapp.waiting_room_redis import RedisWaitingRoom
 
-        return RedisWaitingRoom(settings.redis_url, prefix=redis_prefix(settings.database_url))
-    return PostgresWaitingRoom()
+        url = str(db.url) if db else settings.database_url  # only its database name is used
+        return RedisWaitingRoom(settings.redis_url, db, prefix=redis_prefix(url))
+    return PostgresWaitingRoom(db)
 
 
 async def run_admission_ticks() -> None:

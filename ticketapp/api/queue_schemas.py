@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from ticketapp.api.schemas import Input, Output
 from ticketapp.booking.waiting_room import MAX_PASS_SECONDS, MAX_PER_MINUTE, MIN_PASS_SECONDS
@@ -38,7 +38,10 @@ PerMinute = Annotated[int, Field(ge=1, le=MAX_PER_MINUTE)]
 
 
 class QueueSettingsIn(Input):
-    enabled: bool = Field(description="Put the on-sale (at the show's sales_open_at) in a queue.")
+    # Strict: a JSON 0 or 1 is not a yes or no (pydantic's lax mode would take it as one).
+    enabled: StrictBool = Field(
+        description="Put the on-sale (at the show's sales_open_at) in a queue."
+    )
     per_minute: PerMinute | None = Field(None, description="Customers admitted per minute.")
     max_active: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
         None, description="Or: at most this many shoppers holding a valid pass at once."
@@ -46,7 +49,7 @@ class QueueSettingsIn(Input):
     pass_seconds: Annotated[int, Field(ge=MIN_PASS_SECONDS, le=MAX_PASS_SECONDS)] = Field(
         600, description="Shopping time a pass gives (renewed while the customer holds seats)."
     )
-    paused: bool = False
+    paused: StrictBool = False
 
 
 class QueueSettingsOut(Output):

@@ -261,10 +261,12 @@ def _show_columns() -> Any:
     ).select_from(s.join(e, e.c.id == s.c.event_id))
 
 
-def _queue_show(show_id: int, now: datetime, db: Engine | None) -> _QueueShow:
-    """The show's queue settings (at most `SETTINGS_TTL_SECONDS` old) and its sales status
-    at `now` (always the request's own)."""
-    hit = _cached.get((db, show_id))
+def _queue_show(
+    show_id: int, now: datetime, db: Engine | None, *, fresh: bool = False
+) -> _QueueShow:
+    """The show's queue settings (at most `SETTINGS_TTL_SECONDS` old, or `fresh`) and its
+    sales status at `now` (always the request's own)."""
+    hit = None if fresh else _cached.get((db, show_id))
     if hit is not None and hit[0] > time.monotonic():
         row = hit[1]
     else:
@@ -300,7 +302,9 @@ def join_queue(
     out is a new place at the back.
     """
     now = moment(now)
-    show = _queue_show(show_id, now, db)
+    # Read afresh: whether the account came before the on-sale time decides its place for
+    # good, so it must not rest on a second-old copy of a just-moved on-sale time.
+    show = _queue_show(show_id, now, db, fresh=True)
     if not show.settings.enabled:
         raise Conflict("This show has no waiting room: choose your seats right away.")
     if show.sales not in (SalesStatus.ON_SALE, SalesStatus.NOT_YET):

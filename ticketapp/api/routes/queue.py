@@ -25,8 +25,9 @@ from ticketapp.booking import WaitingRoomStore
 from ticketapp.queueing import default_waiting_room
 
 
-async def get_waiting_room() -> WaitingRoomStore:
-    return default_waiting_room()
+async def get_waiting_room(db: Db) -> WaitingRoomStore:
+    """The store on the request's database (tests give the API their own database)."""
+    return default_waiting_room(db)
 
 
 WaitingRoom = Annotated[WaitingRoomStore, Depends(get_waiting_room)]
