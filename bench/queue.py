@@ -6,7 +6,8 @@ and `--visitors` accounts (10,000 by default). Then, over the REST API:
 
 1. join throughput: every visitor joins the queue (`--concurrency` requests in flight);
 2. status polls per second: `--poll-seconds` of status requests by random visitors, as
-   waiting pages poll (median and p99 latency too);
+   waiting pages poll (median and p99 latency too), next to the same load on the liveness
+   route (no database, no Redis): what the HTTP stack alone allows on this machine;
 3. admission accuracy: the organizer resumes the queue at `--rate` a minute; after
    `--admit-seconds` the benchmark compares who was admitted (the status of every visitor)
    with the promise: exactly the first N positions, each once, N = rate x elapsed time.
@@ -46,12 +47,16 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+SHED: list[int] = [0]  # 503 answers (the server shedding load), each retried
+
+
 async def _request(client: httpx.AsyncClient, method: str, path: str, token: str) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"}
     while True:
         r = await client.request(method, path, headers=headers)
         if r.status_code != 503:  # shed load: come back after Retry-After, like a browser
             return r
+        SHED[0] += 1
         await asyncio.sleep(float(r.headers.get("Retry-After", "1")))
 
 
@@ -136,7 +141,7 @@ def run(args: argparse.Namespace) -> dict:
         started = time.perf_counter()
         joined = asyncio.run(for_everyone(base, tokens, "POST", path, args.concurrency))
         join_seconds = time.perf_counter() - started
-        log(f"{len(joined)} joined in {join_seconds:.1f} s")
+        log(f"{len(joined)} joined in {join_seconds:.1f} s ({SHED[0]} answers 503, retried)")
         # The promise, once every join has landed (a join's own answer may be one or two
         # places short while joins that arrived before it are still being written).
         places = asyncio.run(for_everyone(base, tokens, "GET", path, args.concurrency))
@@ -145,6 +150,10 @@ def run(args: argparse.Namespace) -> dict:
 
         latencies = asyncio.run(poll_for(base, tokens, path, args.concurrency, args.poll_seconds))
         log(f"{len(latencies)} status polls in {args.poll_seconds:.0f} s")
+        # The same load on the cheapest route there is: what the HTTP stack alone allows.
+        baseline = asyncio.run(
+            poll_for(base, tokens, "/api/v1/health/live", args.concurrency, args.poll_seconds)
+        )
 
         resumed = utcnow()
         booking.pause_queue(show.id, False, actor=organizer, db=db)
@@ -177,6 +186,7 @@ def run(args: argparse.Namespace) -> dict:
         "status_polls_per_second": round(len(latencies) / args.poll_seconds, 1),
         "status_p50_ms": round(statistics.median(latencies) * 1000, 2),
         "status_p99_ms": round(statistics.quantiles(latencies, n=100)[98] * 1000, 2),
+        "liveness_polls_per_second": round(len(baseline) / args.poll_seconds, 1),
         "rate_per_minute": args.rate,
         "admitted": len(admitted),
         "admitting_seconds": round((paused - resumed).total_seconds(), 1),
@@ -184,6 +194,7 @@ def run(args: argparse.Namespace) -> dict:
         "rate_error_percent": round(100 * (measured_per_minute - args.rate) / args.rate, 2),
         "duplicates": len(admitted) - len(set(admitted)),
         "out_of_order": out_of_order,
+        "shed_503": SHED[0],
     }
 
 
@@ -191,7 +202,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.queue", description=__doc__)
     parser.add_argument("--visitors", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--poll-seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=int, default=3000, help="admissions per minute")
     parser.add_argument("--admit-seconds", type=float, default=60.0)

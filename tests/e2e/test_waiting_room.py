@@ -1,7 +1,10 @@
-"""The waiting room in a real browser: two customers, one queue (two workers, Redis).
+"""The waiting room in a real browser (two workers, Redis): two customers in one queue, and
+the organizer's card.
 
 The first customer is let in at once and books; the second waits behind a few others, sees
 the position fall without reloading, is taken to the seat map with a message and books too.
+The organizer turns the queue on from the show's dashboard page, sees its figures move live
+and pauses admission.
 """
 
 from __future__ import annotations
@@ -9,12 +12,13 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session
 
 from tests.e2e.conftest import REDIS_URL
 from tests.e2e.helpers import create_user, log_in, make_show, seat, wait_for_map
 from ticketapp import booking
 from ticketapp.booking import Actor
-from ticketapp.models import Role
+from ticketapp.models import Role, Show, User
 from ticketapp.queueing import redis_prefix
 from ticketapp.waiting_room_redis import RedisWaitingRoom
 
@@ -72,3 +76,31 @@ def test_one_customer_waits_sees_the_line_move_is_let_in_and_books(
     book_one_seat(two, "Row A, seat 2,")
     one.close()
     two.close()
+
+
+def test_the_organizer_turns_the_queue_on_watches_it_live_and_pauses_it(
+    page: Page, app_engine, app_db_url
+) -> None:
+    event_id, show_id, _ = make_show(app_engine)
+    event = booking.get_event(event_id, db=app_engine)
+    with Session(app_engine) as session:
+        organizer = session.get(User, event.organizer_id)
+    log_in(page, organizer)
+    page.goto(f"/organizer/shows/{show_id}")
+    expect(page.locator("#queue-admin")).to_be_visible()
+    page.get_by_label("Queue on-sale").check()
+    page.get_by_label("Admit per minute").fill("1")  # the next one a minute later
+    page.click("#queue-save")
+    expect(page.locator("#queue-admin-message")).to_contain_text("Queue on-sale is on.")
+    store = RedisWaitingRoom(REDIS_URL, app_engine, prefix=redis_prefix(app_db_url))
+    for _ in range(3):
+        booking.join_queue(create_user(app_engine).id, show_id, store=store, db=app_engine)
+    # live figures, no reload: the first is let in at once, the others wait
+    expect(page.locator("#queue-admitted")).to_have_text("1", timeout=15_000)
+    expect(page.locator("#queue-waiting")).to_have_text("2")
+    page.click("#queue-pause")
+    expect(page.locator("#queue-admin-message")).to_contain_text("Admission paused.")
+    expect(page.locator("#queue-pause")).to_have_text("Resume admission")
+    with Session(app_engine) as session:
+        show = session.get(Show, show_id)
+        assert show.queue_enabled and show.queue_paused and show.queue_per_minute == 1

@@ -20,6 +20,7 @@ from ticketapp.booking import (
     Conflict,
     InvalidRequest,
     NotAllowed,
+    NotFound,
     PostgresWaitingRoom,
     QueuePassRequired,
     QueueState,
@@ -338,6 +339,11 @@ def test_joining_needs_a_queue_and_an_open_sale(pg_engine, store) -> None:
     assert place.state == QueueState.NO_QUEUE
     with pytest.raises(InvalidRequest):
         configure_queue(plain.show_id, actor=plain.organizer, enabled=True, db=pg_engine)
+    draft = build_show(pg_engine, event_status="draft")
+    configure_queue(draft.show_id, actor=draft.organizer, enabled=True, per_minute=5, db=pg_engine)
+    for look in (join_queue, queue_place):  # a draft's show is not there for customers
+        with pytest.raises(NotFound):
+            look(buyer, draft.show_id, store=store, now=NOW, db=pg_engine)
     with pytest.raises(NotAllowed):
         configure_queue(
             plain.show_id, actor=make_actor(pg_engine), enabled=True, per_minute=5, db=pg_engine
@@ -387,3 +393,27 @@ def test_a_redis_that_restarts_empty_loses_no_place(pg_engine) -> None:
         assert rest == users[2:]
     finally:
         server.close()
+
+
+def test_the_database_store_keeps_the_same_rules_on_sqlite(sqlite_engine) -> None:
+    """Development runs on SQLite: the same places, order, ticks and passes."""
+    db = sqlite_engine
+    store = PostgresWaitingRoom(db)
+    venue = queued_show(db, per_minute=60)
+    early, late = make_users(db, 5, prefix="early"), make_users(db, 2, prefix="late")
+    for user in early:
+        join_queue(user, venue.show_id, store=store, now=NOW, db=db)
+    for user in late:
+        join_queue(user, venue.show_id, store=store, now=OPENS, db=db)
+    positions = {
+        u: queue_place(u, venue.show_id, store=store, now=OPENS, db=db).position for u in early
+    }
+    order = admitted_in_order(store, db, OPENS, 6)
+    assert order == [*sorted(early, key=positions.__getitem__), *late]
+    place = queue_place(
+        early[0], venue.show_id, store=store, now=OPENS + timedelta(seconds=7), db=db
+    )
+    held = hold_seats(
+        early[0], venue.show_id, venue.ids("A1"), now=OPENS, db=db, queue_pass=place.pass_token
+    )
+    assert held.seat_ids == tuple(venue.ids("A1"))

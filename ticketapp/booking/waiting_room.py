@@ -277,6 +277,8 @@ def _queue_show(
         if row is None:
             raise NotFound("No such show.")
         _cached[(db, show_id)] = (time.monotonic() + SETTINGS_TTL_SECONDS, row)
+    if row.event_status == EventStatus.DRAFT:  # a draft's show is nobody's business yet
+        raise NotFound("No such show.")
     sales = sales_status(
         show_status=row.show_status,
         event_status=row.event_status,

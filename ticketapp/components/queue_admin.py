@@ -48,11 +48,21 @@ def queue_admin_card() -> rx.Component:
                 message_box(Q.message, Q.message_is_error, id="queue-admin-message"),
                 rx.form(
                     rx.flex(
-                        rx.el.label(
-                            rx.checkbox(name="enabled", default_checked=Q.enabled),
-                            " Queue on-sale",
-                            class_name="rt-Text rt-r-size-2",
-                            style={"display": "flex", "gap": "6px", "align_items": "center"},
+                        rx.hstack(
+                            # A native checkbox: its value is in the submitted form as is.
+                            rx.el.input(
+                                type="checkbox",
+                                name="enabled",
+                                id="queue-enabled",
+                                default_checked=Q.enabled,
+                            ),
+                            rx.el.label(
+                                "Queue on-sale",
+                                html_for="queue-enabled",
+                                class_name="rt-Text rt-r-size-2",
+                            ),
+                            align="center",
+                            spacing="2",
                         ),
                         _field("Admit per minute", "per_minute", Q.per_minute, "e.g. 300"),
                         _field("Or at most active", "max_active", Q.max_active, "e.g. 500"),
@@ -63,7 +73,8 @@ def queue_admin_card() -> rx.Component:
                         align="end",
                     ),
                     on_submit=Q.save,
-                    key=Q.show_id.to_string() + Q.per_minute + Q.max_active,
+                    # Remounted when the saved settings arrive, so the inputs show them.
+                    key=Q.show_id.to_string() + Q.per_minute + Q.max_active + Q.enabled.to_string(),
                 ),
                 rx.cond(
                     Q.enabled,
