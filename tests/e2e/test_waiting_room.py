@@ -10,7 +10,10 @@ and pauses admission.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
+import redis
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
@@ -23,6 +26,15 @@ from ticketapp.queueing import redis_prefix
 from ticketapp.waiting_room_redis import RedisWaitingRoom
 
 
+@pytest.fixture
+def store(app_engine, app_db_url) -> Iterator[RedisWaitingRoom]:
+    """The app's own store, to queue others; its keys leave the shared Redis afterwards."""
+    yield RedisWaitingRoom(REDIS_URL, app_engine, prefix=redis_prefix(app_db_url))
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{redis_prefix(app_db_url)}*"):
+        client.delete(key)
+
+
 def book_one_seat(page: Page, label: str) -> None:
     wait_for_map(page)
     seat(page, label).click()
@@ -33,18 +45,18 @@ def book_one_seat(page: Page, label: str) -> None:
 
 
 def test_one_customer_waits_sees_the_line_move_is_let_in_and_books(
-    browser: Browser, app_engine, app_db_url, base_url
+    browser: Browser, app_engine, store, base_url
 ) -> None:
     event_id, show_id, _ = make_show(app_engine)
     event = booking.get_event(event_id, db=app_engine)
+    organizer = Actor(event.organizer_id, Role.ORGANIZER)
     booking.configure_queue(
         show_id,
-        actor=Actor(event.organizer_id, Role.ORGANIZER),
+        actor=organizer,
         enabled=True,
         per_minute=12,  # one every five seconds
         db=app_engine,
     )
-    store = RedisWaitingRoom(REDIS_URL, app_engine, prefix=redis_prefix(app_db_url))
     first, second = (
         create_user(app_engine, name="Ada First"),
         create_user(app_engine, name="Bo Second"),
@@ -74,12 +86,14 @@ def test_one_customer_waits_sees_the_line_move_is_let_in_and_books(
         "It's your turn", timeout=20_000 + start * 6_000
     )
     book_one_seat(two, "Row A, seat 2,")
+    # The on-sale is over: the app stops ticking this show (and writing its Redis keys).
+    booking.configure_queue(show_id, actor=organizer, enabled=False, db=app_engine)
     one.close()
     two.close()
 
 
 def test_the_organizer_turns_the_queue_on_watches_it_live_and_pauses_it(
-    page: Page, app_engine, app_db_url
+    page: Page, app_engine, store
 ) -> None:
     event_id, show_id, _ = make_show(app_engine)
     event = booking.get_event(event_id, db=app_engine)
@@ -92,7 +106,6 @@ def test_the_organizer_turns_the_queue_on_watches_it_live_and_pauses_it(
     page.get_by_label("Admit per minute").fill("1")  # the next one a minute later
     page.click("#queue-save")
     expect(page.locator("#queue-admin-message")).to_contain_text("Queue on-sale is on.")
-    store = RedisWaitingRoom(REDIS_URL, app_engine, prefix=redis_prefix(app_db_url))
     for _ in range(3):
         booking.join_queue(create_user(app_engine).id, show_id, store=store, db=app_engine)
     # live figures, no reload: the first is let in at once, the others wait

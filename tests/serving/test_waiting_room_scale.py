@@ -16,10 +16,14 @@ import itertools
 import os
 import signal
 from collections import Counter
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 import httpx
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from bench.accounts import seed_accounts
@@ -29,14 +33,30 @@ from tests.owned_services import wait_for
 from ticketapp import auth, booking
 from ticketapp.db import make_engine
 from ticketapp.models import Role, WaitingRoomEntry, utcnow
+from ticketapp.queueing import redis_prefix
 from ticketapp.settings import settings
 
 pytestmark = pytest.mark.postgres
 
+T = TypeVar("T")
 VISITORS = 2000
 RATE = 1200  # per minute: 2,000 visitors are let in within two minutes
 CHEAP_HASH = "$2b$04$qCH2t/3PyWX5H95Uyl5fRumETy8JOfwIdfneyTyFRTwzRf0bb5LUe"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own: the browser tests' Playwright keeps an event loop
+    running on the main thread when both run in one session."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def forget_queues(database_url: str) -> None:
+    """Drop this test database's queues from the shared Redis."""
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{redis_prefix(database_url)}*"):
+        client.delete(key)
 
 
 async def call(
@@ -80,7 +100,7 @@ def holds_without_pass(base_url: str, show_id: int, seat_id: int, tokens: list[s
                 codes[(r.status_code, r.json()["error"]["code"])] += 1
         return codes
 
-    return asyncio.run(run())
+    return run_async(run())
 
 
 def test_two_thousand_visitors_are_admitted_once_in_the_promised_order_at_the_rate(
@@ -124,14 +144,14 @@ def test_two_thousand_visitors_are_admitted_once_in_the_promised_order_at_the_ra
     base = f"http://127.0.0.1:{port}"
     queue = f"/api/v1/shows/{show.id}/queue"
     try:
-        early = asyncio.run(for_all(base, visitors[:1000], "POST", queue))
+        early = run_async(for_all(base, visitors[:1000], "POST", queue))
         assert {place["state"] for place in early} == {"before_sale"}
         booking.edit_show(show.id, actor=organizer, sales_open_at=utcnow(), db=db)  # on sale
-        late = asyncio.run(for_all(base, visitors[1000:], "POST", queue))
+        late = run_async(for_all(base, visitors[1000:], "POST", queue))
         assert {place["state"] for place in late} == {"waiting"}
 
         # The promise, made while nobody is let in: every position, once.
-        places = asyncio.run(for_all(base, visitors, "GET", queue))
+        places = run_async(for_all(base, visitors, "GET", queue))
         position = [p["position"] for p in places]
         assert sorted(position) == list(range(1, VISITORS + 1))
         assert sorted(position[:1000]) == list(range(1, 1001))  # the early ones first
@@ -149,7 +169,7 @@ def test_two_thousand_visitors_are_admitted_once_in_the_promised_order_at_the_ra
                 async with httpx.AsyncClient(base_url=base, timeout=30) as client:
                     return (await call(client, "GET", figures_url, organizer_token)).json()
 
-            return asyncio.run(get())
+            return run_async(get())
 
         wait_for(lambda: figures()["admitted"] >= VISITORS // 4, 120, "the first admissions")
         victim = sorted(worker_pids(server))[0]
@@ -157,9 +177,10 @@ def test_two_thousand_visitors_are_admitted_once_in_the_promised_order_at_the_ra
         wait_for(lambda: figures()["waiting"] == 0, 240, "everyone to be admitted")
         assert victim not in worker_pids(server)
 
-        statuses = asyncio.run(for_all(base, visitors, "GET", queue))
+        statuses = run_async(for_all(base, visitors, "GET", queue))
     finally:
         stop_app(server)
+        forget_queues(app_db_url)
     assert {s["state"] for s in statuses} == {"admitted"}
     admitted_at = [datetime.fromisoformat(s["admitted_at"]) for s in statuses]
     # The promised order: whoever was ahead was let in no later.
