@@ -156,6 +156,13 @@ class Show(SQLModel, table=True):
     waiting_list_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     waiting_offer_seconds: int = Field(default=1800, sa_column_kwargs={"server_default": "1800"})
     created_at: datetime = Field(default_factory=utcnow)
+    # The virtual waiting room (booking/waiting_room.py), opt-in per show. It opens at
+    # `sales_open_at`; holding then needs a pass. Read by the hold's first statement.
+    queue_enabled: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    queue_paused: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    queue_per_minute: int | None = None  # customers admitted per minute
+    queue_max_active: int | None = None  # or: at most this many shoppers at once
+    queue_pass_seconds: int = Field(default=600, sa_column_kwargs={"server_default": "600"})
 
 
 class PriceCategory(SQLModel, table=True):
@@ -426,3 +433,31 @@ class OutboxMail(SQLModel, table=True):
     last_error: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class WaitingRoomEntry(SQLModel, table=True):
+    """One account's place in a show's waiting room (the PostgreSQL store, and the durable
+    journal of the Redis store). Order: early arrivals by `lottery`, then the rest by id."""
+
+    __tablename__ = "waiting_room_entry"
+    __table_args__ = (
+        sa.UniqueConstraint("show_id", "user_id", name="uq_waiting_room_entry_user"),
+        sa.Index("ix_waiting_room_entry_order", "show_id", "admitted_at", "lottery", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    show_id: int = Field(foreign_key="show.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    joined_at: datetime
+    # Drawn at join for those who came before the on-sale time (NULL for later arrivals).
+    lottery: int | None = Field(default=None, sa_type=sa.BigInteger)
+    admitted_at: datetime | None = None
+    pass_expires_at: datetime | None = None
+
+
+class WaitingRoomTick(SQLModel, table=True):
+    """A show's admission clock: when it last admitted and the fraction of a customer owed."""
+
+    __tablename__ = "waiting_room_tick"
+    show_id: int = Field(foreign_key="show.id", primary_key=True, ondelete="CASCADE")
+    ticked_at: datetime
+    credit: float = 0.0

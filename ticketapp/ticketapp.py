@@ -23,6 +23,7 @@ from ticketapp.pages import (  # noqa: F401  (importing a page module records it
     show,
 )
 from ticketapp.pages.registry import register_pages
+from ticketapp.queueing import run_admission_ticks
 from ticketapp.settings import settings
 from ticketapp.state.connection import NewConnectionMiddleware
 
@@ -42,6 +43,8 @@ app.add_middleware(NewConnectionMiddleware())
 install_log_redaction()
 # One seat-change listener and one hold sweeper per backend process (see ticketapp/live.py).
 app.register_lifespan_task(run_live_updates)
+# One admission tick per backend process; the store makes each tick single across workers.
+app.register_lifespan_task(run_admission_ticks)
 # One outbox mail sender per backend process; senders never send a mail twice (ticketapp/mail).
 if settings.mailer == "in-process":
     app.register_lifespan_task(mailer.background_sender)

@@ -38,6 +38,7 @@ from ticketapp.api.routes import (
     holds,
     organizer,
     pricing,
+    queue,
     seat_layout,
     shows,
     waiting_list,
@@ -52,7 +53,8 @@ _ERRORS = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {
         401: "Missing, invalid or expired bearer token.",
-        403: "Wrong role, or someone else's resource.",
+        403: "Wrong role, or someone else's resource; `queue_pass_required` (with `queue_url`): "
+        "the show's waiting room is on and the request has no valid Queue-Pass.",
         404: "No such resource.",
         409: "Conflict: seats taken (listed in `seats`), limits, state.",
         410: "The hold has expired.",
@@ -75,6 +77,7 @@ api_router.include_router(organizer.router)
 api_router.include_router(door.router)
 api_router.include_router(waiting_list.router)
 api_router.include_router(pricing.router)
+api_router.include_router(queue.router)
 api_router.include_router(health.router)
 
 app = FastAPI(
@@ -98,7 +101,7 @@ app.add_middleware(
     allow_origins=list(settings.cors_origins),
     allow_credentials=False,  # bearer tokens, not cookies: never needs credentials
     allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-    allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Queue-Pass"],
 )
 # Around every route, Reflex's own included (it is mounted inside this app); see admission.py.
 app.add_middleware(AdmissionControl, limit=settings.max_requests_in_flight)

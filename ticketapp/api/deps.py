@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Header, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
@@ -109,6 +109,16 @@ async def client_ip(request: Request) -> str:
 
 
 ClientIp = Annotated[str, Depends(client_ip)]
+
+# The waiting room's pass (api/routes/queue.py), for every request that holds seats.
+QueuePass = Annotated[
+    str | None,
+    Header(
+        alias="Queue-Pass",
+        max_length=200,
+        description="While the show's waiting room is on: your pass from GET /shows/{id}/queue.",
+    ),
+]
 
 EventId = Annotated[int, Path(ge=1, le=MAX_ID, description="Event id.")]
 ShowId = Annotated[int, Path(ge=1, le=MAX_ID, description="Show id.")]

@@ -141,7 +141,6 @@ def lean_handler(route: Any, generic: Handler) -> Handler | None:
     if (
         dependant.path_params
         or dependant.query_params
-        or dependant.header_params
         or dependant.cookie_params
         or dependant.request_param_name
         or dependant.response_param_name
@@ -153,6 +152,7 @@ def lean_handler(route: Any, generic: Handler) -> Handler | None:
     if plan is None:
         return None
     body_field = dependant.body_params[0]
+    header_fields = [(field, field.alias or field.name) for field in dependant.header_params]
     provider = route.dependency_overrides_provider
     # Overriding the database and the clock is how tests aim the app; overriding anything
     # else this route depends on means someone wants FastAPI's own resolution.
@@ -174,6 +174,17 @@ def lean_handler(route: Any, generic: Handler) -> Handler | None:
                 raise _Fallback
             ctx = _Context(request)
             values = {body_field.name: body}
+            for field, name in header_fields:  # e.g. Queue-Pass, validated as declared
+                raw = request.headers.get(name)
+                if raw is None:
+                    if field.field_info.is_required():
+                        raise _Fallback
+                    values[field.name] = field.field_info.get_default(call_default_factory=True)
+                    continue
+                value, errors = field.validate(raw, {}, loc=("header", name))
+                if errors:
+                    raise _Fallback
+                values[field.name] = value
             for name, resolve in plan.items():
                 values[name] = await resolve(ctx, overrides)
         except _Fallback:

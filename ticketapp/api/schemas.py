@@ -398,7 +398,7 @@ class BestAvailableIn(Input):
     show_id: Id
     quantity: Quantity
     category_id: Id | None = Field(None, description="Only seats of this price category.")
-    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST)] = Field(
+    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST, strict=True)] = Field(
         0, description="How many of the seats must be wheelchair-accessible."
     )
     access_code: AccessCode = ""
@@ -428,6 +428,11 @@ class HoldOut(Output):
     total_cents: int
     currency: str
     added_seat_ids: list[int]
+    queue_pass: str | None = Field(
+        None,
+        description="While the show's waiting room is on: your renewed pass (good as long as "
+        "the hold); send it as the Queue-Pass header of your next hold request.",
+    )
 
 
 class HoldSeatOut(Output):
@@ -513,7 +518,7 @@ class PurchaseIn(Input):
     seat_ids: SeatIds | None = Field(None, description="Exactly these seats.")
     quantity: Quantity | None = Field(None, description="How many of the best places left.")
     category_id: Id | None = Field(None, description="With quantity: only this category.")
-    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST)] = Field(
+    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST, strict=True)] = Field(
         0, description="With quantity: how many must be wheelchair-accessible."
     )
     section: text(80, min_length=1) | None = Field(

@@ -30,6 +30,7 @@ One module per concept — where to find the rule for a behaviour:
   seatmap, compact, quotes      the seat map as pages draw it
   waiting_list    the list after sell-out: join, leave, offers of returned seats
   sweeper, invariants           tidying expired holds; checking the database's invariants
+  waiting_room, waiting_room_store, queue_pass   the on-sale queue, its places, its passes
 """
 
 from ticketapp.booking.access import Actor, ensure_can_manage_event
@@ -77,6 +78,7 @@ from ticketapp.booking.errors import (
     NotAllowed,
     NotEnoughSeats,
     NotFound,
+    QueuePassRequired,
     SalesClosed,
     SeatsUnavailable,
     TemporarilyUnavailable,
@@ -233,6 +235,20 @@ from ticketapp.booking.waiting_list import (
     waiting_list_status,
     waiting_list_summary,
 )
+from ticketapp.booking.waiting_room import (
+    QueueFigures,
+    QueuePlace,
+    QueueSettings,
+    QueueState,
+    admit_due,
+    configure_event_queue,
+    configure_queue,
+    join_queue,
+    pause_queue,
+    queue_figures,
+    queue_place,
+)
+from ticketapp.booking.waiting_room_store import PostgresWaitingRoom, WaitingRoomStore
 
 __all__ = [
     "ACCESSIBLE",
@@ -289,9 +305,15 @@ __all__ = [
     "Once",
     "OrganizerEvent",
     "OrganizerOverview",
+    "PostgresWaitingRoom",
     "PriceInfo",
     "PriceSpec",
     "PromoCodeInfo",
+    "QueueFigures",
+    "QueuePassRequired",
+    "QueuePlace",
+    "QueueSettings",
+    "QueueState",
     "Replay",
     "SalesClosed",
     "SalesCounts",
@@ -318,6 +340,8 @@ __all__ = [
     "WaitingListStatus",
     "WaitingListSummary",
     "WaitingPlace",
+    "WaitingRoomStore",
+    "admit_due",
     "booking_for_mail",
     "booking_for_ticket_files",
     "bookings_csv",
@@ -334,6 +358,8 @@ __all__ = [
     "check_size",
     "clean_buyer",
     "compact_layout",
+    "configure_event_queue",
+    "configure_queue",
     "confirm_hold",
     "create_event",
     "create_layout",
@@ -369,6 +395,7 @@ __all__ = [
     "hold_best_available",
     "hold_general_admission",
     "hold_seats",
+    "join_queue",
     "join_waiting_list",
     "layout_categories",
     "layout_url",
@@ -391,9 +418,12 @@ __all__ = [
     "offers_ticket_files",
     "organizer_events",
     "organizer_overview",
+    "pause_queue",
     "preview",
     "purchase_best_available",
     "purchase_seats",
+    "queue_figures",
+    "queue_place",
     "quote_checkout",
     "quote_seats",
     "release_hold",

@@ -53,6 +53,7 @@ from ticketapp.booking.inventory import (
     show_on_sale,
 )
 from ticketapp.booking.promo_codes import presale_gate
+from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult
 from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import is_postgres
@@ -232,6 +233,7 @@ def hold_best_available(
     db: Engine | None = None,
     once: Once | None = None,
     access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """Hold the best block of `quantity` adjacent seats (see the module docstring).
 
@@ -245,11 +247,27 @@ def hold_best_available(
     def work(session: Session) -> HoldResult:
         if not replace_hold:
             return best_available_in(
-                session, user_id, show_id, quantity, category_id, accessible, now, access_code
+                session,
+                user_id,
+                show_id,
+                quantity,
+                category_id,
+                accessible,
+                now,
+                access_code=access_code,
+                queue_pass=queue_pass,
             )
         _let_go_of_holds(session, user_id, show_id)
         held = best_available_in(
-            session, user_id, show_id, quantity, category_id, accessible, now, access_code
+            session,
+            user_id,
+            show_id,
+            quantity,
+            category_id,
+            accessible,
+            now,
+            access_code=access_code,
+            queue_pass=queue_pass,
         )
         # The seats let go and not picked again belong to the waiting list first.
         offer_returned_seats(session.connection(), show_id, now, skip_user_id=user_id)
@@ -274,10 +292,12 @@ def best_available_in(
     accessible: int,
     now: datetime,
     access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult:
     """`hold_best_available` inside the caller's transaction (a one-request purchase)."""
     presale = presale_gate(session.connection(), show_id, access_code, now)
     show = show_on_sale(session, show_id, now, presale)
+    pass_until = check_pass(show.queue_enabled, queue_pass, user_id, show_id, now)
     if category_id is not None:
         category = session.get(PriceCategory, category_id)
         if category is None or category.show_id != show_id:
@@ -301,7 +321,10 @@ def best_available_in(
         got = claim(session, hold, now, ShowSeat.id.in_(block), skip_locked=racing and not waiting)
         if len(got) == quantity:
             savepoint.commit()
-            return hold_result(session, hold, got)
+            held = hold_result(session, hold, got)
+            return replace(
+                held, queue_pass=renewed_pass(user_id, show_id, pass_until, held.expires_at)
+            )
         savepoint.rollback()
         jitter(attempt)
     raise TemporarilyUnavailable("Many people are booking this show right now; try again.")

@@ -61,6 +61,7 @@ from ticketapp.booking.inventory import (
     show_currency,
 )
 from ticketapp.booking.promo_codes import presale_gate
+from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
 from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import Batch, batch, fresh_ids
@@ -76,18 +77,30 @@ def hold_seats(
     db: Engine | None = None,
     once: Once | None = None,
     access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """Hold exactly these seats for the customer, or none of them.
 
     Three statements (see the module docstring); with `once`, the Idempotency-Key's answer is
     read by the first and stored by the last. `access_code` lets its holder in before the
-    sales open (`promo_codes.unlock_presale`: one more read, only then).
+    sales open (`promo_codes.unlock_presale`: one more read, only then). While the
+    show's waiting room is on, `queue_pass` must be the customer's valid pass (checked in
+    Python: no statement).
     """
     now = moment(now)
     wanted = distinct_ids(seat_ids)
 
     def work(conn: Connection) -> HoldResult | Replay:
-        return hold_seats_in(conn, user_id, show_id, wanted, now, once, access_code)
+        return hold_seats_in(
+            conn,
+            user_id,
+            show_id,
+            wanted,
+            now,
+            once,
+            access_code=access_code,
+            queue_pass=queue_pass,
+        )
 
     return run_core(db, work, once=once, now=now)
 
@@ -100,11 +113,13 @@ def hold_seats_in(
     now: datetime,
     once: Once | None = None,
     access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """`hold_seats` inside the caller's transaction (a one-request purchase builds on it)."""
     buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access_code)
     if isinstance(buyer, Replay):
         return buyer
+    pass_until = check_pass(buyer.queue_enabled, queue_pass, user_id, show_id, now)
     places, live_id, live_until = _hold_and_wanted_seats(conn, user_id, show_id, wanted, now)
     unknown = [seat_id for seat_id in wanted if seat_id not in places]
     if unknown:
@@ -132,6 +147,7 @@ def hold_seats_in(
         total_cents=sum(p.price_cents for p in held),
         currency=held[0].currency if held else "EUR",
         added_seat_ids=tuple(sorted(new)),
+        queue_pass=renewed_pass(user_id, show_id, pass_until, expires_at),
     )
     if not new:  # every seat asked for is already in the hold
         return idempotency.record(conn, once, result, now)
@@ -184,6 +200,7 @@ class _Buyer:
     hold_seconds: int
     max_seats_per_customer: int
     fresh_hold_id: int
+    queue_enabled: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +255,9 @@ def _lock_customer_on_show(
         now,
         presale=presale_gate(conn, show_id, access_code, now),
     )
-    return _Buyer(row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id)
+    return _Buyer(
+        row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id, row.queue_enabled
+    )
 
 
 @cache
@@ -255,6 +274,7 @@ def _customer_and_show(dialect: str, keyed: bool) -> Any:
             e.c.status.label("event_status"),
             u.c.role.label("buyer_role"),
             fresh_ids("hold", dialect).label("fresh_hold_id"),
+            s.c.queue_enabled,  # the waiting room's gate rides along: no statement of its own
         )
         .select_from(s.join(e, e.c.id == s.c.event_id).join(u, u.c.id == bindparam("p_user_id")))
         .where(s.c.id == bindparam("p_show_id"))

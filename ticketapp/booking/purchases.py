@@ -40,6 +40,7 @@ def purchase_seats(
     once: Once | None = None,
     ticket_types: Mapping[int, int] | None = None,
     promo_code: str = "",
+    queue_pass: str | None = None,
 ) -> BookingView | Replay:
     """Buy exactly these seats at once, or nothing (`ticket_types`: seat id -> type id)."""
     now = moment(now)
@@ -50,9 +51,10 @@ def purchase_seats(
         if replay is not None:
             return replay
         # The code may also be an access code: it opens the presale for the hold too.
-        held = _exactly(
-            hold_seats_in(conn, user_id, show_id, wanted, now, access_code=promo_code), len(wanted)
+        held = hold_seats_in(
+            conn, user_id, show_id, wanted, now, access_code=promo_code, queue_pass=queue_pass
         )
+        held = _exactly(held, len(wanted))
         return _confirmed(
             confirm_hold_in(
                 conn,
@@ -84,6 +86,7 @@ def purchase_best_available(
     db: Engine | None = None,
     once: Once | None = None,
     promo_code: str = "",
+    queue_pass: str | None = None,
 ) -> BookingView | Replay:
     """Buy the best `quantity` seats left (or standing places of `section`), or nothing.
 
@@ -97,11 +100,26 @@ def purchase_best_available(
     def work(session: Session) -> BookingView:
         if section is None:
             held = best_available_in(
-                session, user_id, show_id, quantity, category_id, accessible, now, promo_code
+                session,
+                user_id,
+                show_id,
+                quantity,
+                category_id,
+                accessible,
+                now,
+                access_code=promo_code,
+                queue_pass=queue_pass,
             )
         else:
             held = general_admission_in(
-                session, user_id, show_id, quantity, section, now, promo_code
+                session,
+                user_id,
+                show_id,
+                quantity,
+                section,
+                now,
+                access_code=promo_code,
+                queue_pass=queue_pass,
             )
         held = _exactly(held, quantity)
         # `run` stores the Idempotency-Key's answer for this whole transaction.

@@ -199,6 +199,8 @@ class HoldResult:
     total_cents: int
     currency: str
     added_seat_ids: tuple[int, ...] = ()  # the seats this call claimed
+    # The renewed waiting-room pass (queue_pass.renewed_pass); None when the show has no queue.
+    queue_pass: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ from ticketapp.components.common import message_box
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, page_header, stat_grid, status_badge
 from ticketapp.components.pricing_admin import ticket_types_card
+from ticketapp.components.queue_admin import queue_admin_card
 from ticketapp.components.seat_map import seat_map
 from ticketapp.pages.registry import page
 from ticketapp.state.pricing_admin import TicketTypesState
+from ticketapp.state.queue_admin import QueueAdminState
 from ticketapp.state.session import TOKEN_STORAGE_NAME, SessionState
 from ticketapp.state.show_admin import CategoryRow, ShowAdminState
 from ticketapp.state.waiting_list import WaitingListAdminState, WaitingRow
@@ -211,7 +213,13 @@ def _waiting_list() -> rx.Component:
 @page(
     route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
-    on_load=[SessionState.restore, A.load, WaitingListAdminState.load, TicketTypesState.load],
+    on_load=[
+        SessionState.restore,
+        A.load,
+        WaitingListAdminState.load,
+        TicketTypesState.load,
+        QueueAdminState.load,
+    ],
 )
 @template()
 def organizer_show_page() -> rx.Component:
@@ -239,6 +247,7 @@ def organizer_show_page() -> rx.Component:
                 badge=status_badge(A.status, size="2"),
             ),
             stat_grid(A.stats),
+            queue_admin_card(),
             rx.flex(
                 rx.box(_check_in(), flex="1 1 340px"),
                 rx.box(_categories(), flex="2 1 420px", min_width="0"),

@@ -8,7 +8,9 @@ from ticketapp import routes
 from ticketapp.components.common import message_box, not_found
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import seat_map
+from ticketapp.components.waiting_room import waiting_room_panel
 from ticketapp.pages.registry import page
+from ticketapp.state.queue import WaitingRoomState
 from ticketapp.state.session import SessionState
 from ticketapp.state.show import Legend, Pick, ShowState, StandingArea
 from ticketapp.state.waiting_list import WaitingListState
@@ -397,9 +399,14 @@ def _content() -> rx.Component:
 @page(
     route=routes.SHOW_PAGE,
     title="Choose your seats — ticketapp",
-    on_load=[SessionState.restore, ShowState.load, WaitingListState.load],
+    on_load=[SessionState.restore, ShowState.load, WaitingListState.load, WaitingRoomState.enter],
 )
 @template(max_width="1400px")
 def show_page() -> rx.Component:
     # The map mounts at once and fetches its layout while the show's state loads.
-    return rx.cond(ShowState.not_found, not_found("Show"), _content())
+    return rx.cond(
+        ShowState.not_found,
+        not_found("Show"),
+        # While the show's waiting room holds this visitor back, the queue replaces the map.
+        rx.cond(WaitingRoomState.active, waiting_room_panel(), _content()),
+    )

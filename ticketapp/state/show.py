@@ -19,6 +19,7 @@ from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_posi
 from ticketapp.formatting import money, show_time
 from ticketapp.live import hub
 from ticketapp.state.messages import friendly
+from ticketapp.state.queue import back_to_queue, keep_pass, queue_pass
 from ticketapp.state.session import identity_or_login, verified_viewer, viewer_args
 
 logger = logging.getLogger(__name__)
@@ -325,8 +326,15 @@ class ShowState(rx.State):
                     self.current_show_id,
                     wanted,
                     access_code=self.access_code,
+                    queue_pass=await queue_pass(self),
                 )
                 self.hold_id, self._held = result.hold_id, list(result.seat_ids)
+                await keep_pass(self, result)
+        except booking.QueuePassRequired as exc:
+            self._say(friendly(exc), error=True)
+            self.busy = False
+            yield await back_to_queue(self)
+            return
         except booking.SeatsUnavailable as exc:
             lost = set(exc.seat_ids)
             self.selected = [s for s in self.selected if s not in lost]
@@ -369,10 +377,15 @@ class ShowState(rx.State):
                 accessible=accessible,
                 replace_hold=True,
                 access_code=self.access_code,
+                queue_pass=await queue_pass(self),
             )
+        except booking.QueuePassRequired as exc:
+            self._say(friendly(exc), error=True)
+            return await back_to_queue(self)
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
             return None
+        await keep_pass(self, result)
         hold = booking.get_hold(result.hold_id, actor=booking.Actor.of(identity))
         self._take_hold(hold)
         self.ack_seq += 1
@@ -399,7 +412,11 @@ class ShowState(rx.State):
                 quantity,
                 section=form.get("section") or None,
                 access_code=self.access_code,
+                queue_pass=await queue_pass(self),
             )
+        except booking.QueuePassRequired as exc:
+            self._say(friendly(exc), error=True)
+            return await back_to_queue(self)
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
             await self._refresh_statuses()

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Response, status
 
 from ticketapp import booking
-from ticketapp.api.deps import BookingId, CurrentUser, Db, Now
+from ticketapp.api.deps import BookingId, CurrentUser, Db, Now, QueuePass
 from ticketapp.api.idempotency import Idempotent
 from ticketapp.api.lean import LeanRoute
 from ticketapp.api.schemas import BookingOut, CancelIn, ConfirmIn, PurchaseIn
@@ -33,7 +33,12 @@ def _file_response(media_type: str, description: str) -> dict[int | str, dict[st
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=BookingOut)
 def create_booking(
-    body: ConfirmIn | PurchaseIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: ConfirmIn | PurchaseIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Confirm your live hold (`hold_id`): one booking with one ticket per seat (410 if the
     hold expired), each seat as the ticket type chosen in `ticket_types` (default: its
@@ -70,6 +75,7 @@ def create_booking(
                 once=key,
                 ticket_types=body.ticket_types,
                 promo_code=body.promo_code,
+                queue_pass=queue_pass,
             )
 
     else:
@@ -88,6 +94,7 @@ def create_booking(
                 db=db,
                 once=key,
                 promo_code=body.promo_code,
+                queue_pass=queue_pass,
             )
 
     return once.run(body, status.HTTP_201_CREATED, BookingOut, act)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from ticketapp import booking
-from ticketapp.api.deps import CurrentUser, Db, HoldId, Now
+from ticketapp.api.deps import CurrentUser, Db, HoldId, Now, QueuePass
 from ticketapp.api.idempotency import Idempotent
 from ticketapp.api.lean import LeanRoute
 from ticketapp.api.schemas import (
@@ -28,7 +28,12 @@ router = APIRouter(prefix="/holds", tags=["holds"], route_class=LeanRoute)
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_seats(
-    body: HoldSeatsIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: HoldSeatsIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Hold these seats (added to your live hold on the show, if you have one). Before the
     sales open, an `access_code` that unlocks the presale lets you in (422 otherwise)."""
@@ -44,13 +49,19 @@ def hold_seats(
             db=db,
             once=key,
             access_code=body.access_code,
+            queue_pass=queue_pass,
         ),
     )
 
 
 @router.post("/best-available", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_best_available(
-    body: BestAvailableIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: BestAvailableIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Hold the best N adjacent seats left, optionally in one price category."""
     return once.run(
@@ -67,13 +78,19 @@ def hold_best_available(
             db=db,
             once=key,
             access_code=body.access_code,
+            queue_pass=queue_pass,
         ),
     )
 
 
 @router.post("/general-admission", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_general_admission(
-    body: GeneralAdmissionIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: GeneralAdmissionIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Hold N standing places of a general-admission section."""
     return once.run(
@@ -89,6 +106,7 @@ def hold_general_admission(
             db=db,
             once=key,
             access_code=body.access_code,
+            queue_pass=queue_pass,
         ),
     )
 
