@@ -12,8 +12,9 @@ What it does:
    the production server (`python -m ticketapp.server --backend-only`: Reflex's backend on
    granian with worker respawn, the API mounted through `api_transformer`), with Redis for
    shared state when it answers;
-3. runs `--clients` concurrent httpx async clients, spread over `--client-processes`
-   processes (one Python process cannot drive 64 clients without becoming the bottleneck),
+3. runs `--clients` concurrent clients on asyncio with a minimal keep-alive HTTP/1.1 client
+   (bench/wire.py: httpx cost ~3 ms of CPU per booking, CPU the server then lacks), spread
+   over `--client-processes` processes,
    each from its own loopback address (the log-in rate limit is per IP): each logs in once,
    then for `--duration` seconds loops POST /holds (two adjacent seats, with an
    Idempotency-Key) + POST /bookings — or, with `--mode purchase`, the one-request purchase
@@ -56,6 +57,7 @@ from sqlalchemy.engine import Engine
 
 from bench.accounts import seed_accounts
 from bench.harness import free_port, stop_app
+from bench.wire import Connection, WireError
 from tests import dbutil
 from ticketapp import booking
 from ticketapp.booking import check_invariants
@@ -275,71 +277,65 @@ async def customer(
     run_for: float,
     stats: Stats,
 ) -> None:
-    transport = httpx.AsyncHTTPTransport(local_address=client_address(i))
     rng = random.Random(i)
-    async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60) as client:
-        try:
-            r = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-            stats.statuses[r.status_code] += 1
-            token = r.json()["access_token"] if r.status_code == 200 else None
-        except httpx.HTTPError:
-            stats.transport_errors += 1
-            token = None
-        ready[0] += 1
-        await logged_in.wait()
-        if token is None:
-            stats.login_failures += 1
-            return
-        auth = {"Authorization": f"Bearer {token}"}
-        mine = iter(own)
-        stop_at = time.perf_counter() + run_for
-        while time.perf_counter() < stop_at:
-            if rng.random() < contention:
-                show_id, a, b = rng.choice(rng.choice(everyone))
-            else:
-                try:
-                    show_id, a, b = next(mine)
-                except StopIteration:
-                    stats.exhausted += 1
-                    return
-            started = time.perf_counter()
-            keyed = {**auth, "Idempotency-Key": uuid.uuid4().hex} if idempotency else auth
-            if mode == "purchase":
-                try:
-                    booking = await client.post(
-                        "/api/v1/bookings",
-                        json={"show_id": show_id, "seat_ids": [a, b]},
-                        headers=keyed,
-                    )
-                except httpx.HTTPError:
-                    stats.transport_errors += 1
-                    continue
-                stats.statuses[booking.status_code] += 1
-                if booking.status_code == 201:
-                    stats.bookings += 1
-                    stats.round_trips_ms.append((time.perf_counter() - started) * 1000)
-                continue
+    client = Connection(base_url, local_address=client_address(i))
+    try:
+        r = await client.request(
+            "POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}
+        )
+        stats.statuses[r.status] += 1
+        token = r.json()["access_token"] if r.status == 200 else None
+    except WireError:
+        stats.transport_errors += 1
+        token = None
+    ready[0] += 1
+    await logged_in.wait()
+    if token is None:
+        stats.login_failures += 1
+        await client.close()
+        return
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def headers() -> dict[str, str]:
+        return {**auth, "Idempotency-Key": uuid.uuid4().hex} if idempotency else auth
+
+    mine = iter(own)
+    stop_at = time.perf_counter() + run_for
+    while time.perf_counter() < stop_at:
+        if rng.random() < contention:
+            show_id, a, b = rng.choice(rng.choice(everyone))
+        else:
             try:
-                hold = await client.post(
-                    "/api/v1/holds",
-                    json={"show_id": show_id, "seat_ids": [a, b]},
-                    headers={**auth, "Idempotency-Key": uuid.uuid4().hex} if idempotency else auth,
+                show_id, a, b = next(mine)
+            except StopIteration:
+                stats.exhausted += 1
+                break
+        started = time.perf_counter()
+        try:
+            if mode == "purchase":
+                booking = await client.request(
+                    "POST", "/api/v1/bookings", {"show_id": show_id, "seat_ids": [a, b]}, headers()
                 )
-                stats.statuses[hold.status_code] += 1
-                if hold.status_code != 201:
+            else:
+                hold = await client.request(
+                    "POST", "/api/v1/holds", {"show_id": show_id, "seat_ids": [a, b]}, headers()
+                )
+                stats.statuses[hold.status] += 1
+                if hold.status != 201:
                     continue
-                booking = await client.post(
-                    "/api/v1/bookings",
-                    json={"hold_id": hold.json()["hold_id"]},
-                    headers={**auth, "Idempotency-Key": uuid.uuid4().hex} if idempotency else auth,
+                booking = await client.request(
+                    "POST", "/api/v1/bookings", {"hold_id": hold.json()["hold_id"]}, headers()
                 )
-                stats.statuses[booking.status_code] += 1
-            except httpx.HTTPError:
-                stats.transport_errors += 1
-                continue
-            if booking.status_code == 201:
-                stats.bookings += 1
-                stats.round_trips_ms.append((time.perf_counter() - started) * 1000)
+        except WireError as exc:
+            stats.transport_errors += 1
+            if os.environ.get("BENCH_DEBUG"):
+                print("transport error:", exc, file=sys.stderr)
+            continue
+        stats.statuses[booking.status] += 1
+        if booking.status == 201:
+            stats.bookings += 1
+            stats.round_trips_ms.append((time.perf_counter() - started) * 1000)
+    await client.close()
 
 
 def client_process(

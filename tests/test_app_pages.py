@@ -9,7 +9,7 @@ from ticketapp.pages.registry import PAGES
 def test_every_page_is_registered_once_and_a_second_compile_adds_nothing():
     app = ticketapp.ticketapp.app
     routes = [kwargs["route"] for _, kwargs in PAGES]
-    assert len(routes) == len(set(routes)) == 17
+    assert len(routes) == len(set(routes)) == 20
     pages_before = dict(app._unevaluated_pages)
 
     # What every compile does first (the prod server compiles in each process it forks).

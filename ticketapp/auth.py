@@ -8,8 +8,9 @@ API share one set of rules — including their rate limits, keyed per e-mail and
 address, so neither door can be used to get around the other's.
 
 Sessions are revocable: `actor_from_token` compares the token's `ver` with the user's
-`token_version` on every request (one SQL statement), so changing the password, "log out
-everywhere" and an admin disabling the account end every older token at once.
+`token_version` on every request, so changing the password, "log out everywhere" and an admin
+disabling the account end every older token at once. The row is read in one SQL statement, or
+in none while the process follows the database's user changes (ticketapp/auth_cache.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from ticketapp.booking.access import Actor
+from ticketapp.auth_cache import actors_of
+from ticketapp.booking.access import Actor, require_organizer
+from ticketapp.booking.door_staff import grant_in
 from ticketapp.db import get_engine, session_scope
 from ticketapp.models import Role, User
 from ticketapp.ratelimit import LOGIN_WINDOW_SECONDS, RateLimiter, default_rate_limiter
@@ -250,6 +253,44 @@ def sign_up(
     return user
 
 
+def invite_door_staff(
+    actor: Actor,
+    name: str,
+    email: str,
+    password: str,
+    *,
+    db: Engine | None = None,
+) -> User:
+    """An organizer lets someone check tickets in for their events, and do nothing else.
+
+    A new e-mail gets a door-staff account (role `door`) with the password the organizer
+    chose and hands over; an existing door-staff account is simply granted this organizer's
+    doors too (its password is left alone). Any other account is refused: a customer's or
+    organizer's account must not quietly turn into door staff, nor door staff into more.
+    """
+    require_organizer(actor)
+    name = clean_name(name)
+    email = normalize_email(email)
+    existing = find_user_by_email(email, db=db)
+    if existing is not None and existing.role != Role.DOOR:
+        raise EmailTaken(
+            "This e-mail belongs to a customer or organizer account; "
+            "door staff need an account of their own."
+        )
+    password_hash = None if existing else hash_password(password, email)
+    try:
+        with session_scope(db) as session:
+            user = existing
+            if user is None:
+                user = User(name=name, email=email, password_hash=password_hash, role=Role.DOOR)
+                session.add(user)
+                session.flush()
+            grant_in(session, actor.id, user.id, datetime.now(UTC))
+    except IntegrityError as exc:  # the same e-mail signed up meanwhile
+        raise EmailTaken("An account with this e-mail already exists.") from exc
+    return user
+
+
 def find_user_by_email(email: str, *, db: Engine | None = None) -> User | None:
     with session_scope(db) as session:
         return session.exec(
@@ -304,20 +345,36 @@ _ACTOR_BY_ID = core_select(
 ).where(_USERS.c.id == bindparam("p_user_id"))
 
 
+def cached_actor(token: str, *, db: Engine | None = None) -> Actor | None:
+    """The token's verified caller without touching the database, or None when the cache
+    cannot answer (not following changes, never seen, or another database than the app's).
+
+    Raises InvalidToken for a token that is bad in itself (signature, expiry, claims)."""
+    identity = verify_token(token)
+    return actors_of(db or get_engine()).get(identity.user_id, identity.version)
+
+
 def actor_from_token(token: str, *, db: Engine | None = None) -> Actor:
-    """Verify a token and identify its user in ONE statement (the hot path's budget).
+    """Verify a token and identify its user: one statement at most (the hot path's budget),
+    none when the per-process cache knows the user (see ticketapp/auth_cache.py).
 
     A deleted or disabled user's token, and any token older than the user's token version,
     is as bad as a forged one; the role comes from the database, not from the token.
     """
     identity = verify_token(token)
     engine = db or get_engine()
+    actors = actors_of(engine)
+    if (actor := actors.get(identity.user_id, identity.version)) is not None:
+        return actor
+    generation = actors.generation
     # Autocommit: a single read needs no BEGIN/ROLLBACK round trips around it.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         row = conn.execute(_ACTOR_BY_ID, {"p_user_id": identity.user_id}).first()
     if row is None or row.disabled or row.token_version != identity.version:
         raise InvalidToken("Invalid or expired token.")
-    return Actor(id=row.id, role=row.role, name=row.name, email=row.email)
+    actor = Actor(id=row.id, role=row.role, name=row.name, email=row.email)
+    actors.put(identity.user_id, identity.version, actor, generation)
+    return actor
 
 
 def update_name(user_id: int, name: str, *, db: Engine | None = None) -> User:
@@ -328,7 +385,8 @@ def update_name(user_id: int, name: str, *, db: Engine | None = None) -> User:
             raise InvalidToken("Unknown user.")
         user.name = name
         session.add(user)
-        return user
+    actors_of(db or get_engine()).forget(user_id)  # after the commit (see auth_cache)
+    return user
 
 
 def change_password(user_id: int, current: str, new: str, *, db: Engine | None = None) -> str:
@@ -342,7 +400,9 @@ def change_password(user_id: int, current: str, new: str, *, db: Engine | None =
         user.token_version += 1
         session.add(user)
         session.flush()
-        return token_for(user)
+        token = token_for(user)
+    actors_of(db or get_engine()).forget(user_id)
+    return token
 
 
 def log_out_everywhere(user_id: int, *, db: Engine | None = None) -> None:
@@ -369,3 +429,4 @@ def _bump_token_version(user_id: int, *, db: Engine | None = None, **values: obj
         ).first()
         if changed is None:
             raise InvalidInput("user_id", "No such user.")
+    actors_of(db or get_engine()).forget(user_id)  # this process now; others by NOTIFY

@@ -26,6 +26,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import select
 
+from ticketapp.auth_cache import actors_of
 from ticketapp.booking import (
     TemporarilyUnavailable,
     expire_stale_holds,
@@ -38,6 +39,9 @@ from ticketapp.settings import settings
 logger = logging.getLogger(__name__)
 
 CHANNEL = "seat_changes"
+# The same connection hears about user rows changing (migration 0012), so each process's
+# cache of who a token speaks for (ticketapp/auth_cache.py) forgets a revoked session at once.
+USER_CHANNEL = "user_changes"
 POLL_SECONDS = 0.25  # SQLite only
 SWEEP_SECONDS = 1.0
 SAFETY_REFRESH = 30.0
@@ -141,6 +145,7 @@ class SeatChangeHub:
         the hall again within seconds, not after a long doubling wait.
         """
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        actors = actors_of(url)
         backoff = 0.25
         lost = False
         while True:
@@ -149,19 +154,30 @@ class SeatChangeHub:
                     dsn, autocommit=True, connect_timeout=5
                 ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    await conn.execute(f"LISTEN {USER_CHANNEL}")
+                    actors.follow()  # from here on every user change reaches us
                     self.changed_all()  # whatever happened while we were not listening
                     if lost:
                         logger.warning("seat listener reconnected; watched shows refreshed")
                     backoff, lost = 0.25, False
                     async for note in conn.notifies():
                         with contextlib.suppress(ValueError):
-                            self.changed(int(note.payload))
+                            if note.channel == USER_CHANNEL and note.payload == "*":
+                                actors.forget_everyone()
+                            elif note.channel == USER_CHANNEL:
+                                actors.forget(int(note.payload))
+                            else:
+                                self.changed(int(note.payload))
             except (psycopg.Error, OSError) as exc:
                 if not lost:  # one line per outage, not one per attempt
                     logger.warning("seat listener lost its connection (%s); retrying", exc)
                 lost = True
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, LISTEN_RETRY_MAX)
+            finally:
+                # However the listening ended, changes may be missed from now on: read every
+                # caller's row until the listener is back.
+                actors.unfollow()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, LISTEN_RETRY_MAX)
 
     def _signature_rows(self, show_ids: list[int]) -> dict[int, int]:
         with session_scope() as session:

@@ -36,7 +36,13 @@ def build_sender(
     db: Engine | None = None, config: Settings = settings, **options: Any
 ) -> MailSender:
     """The sender the settings describe: SMTP, or the development mail folder."""
-    return MailSender(transport_from_settings(config), mail_from=config.mail_from, db=db, **options)
+    return MailSender(
+        transport_from_settings(config),
+        mail_from=config.mail_from,
+        site_url=config.public_url,
+        db=db,
+        **options,
+    )
 
 
 @contextlib.asynccontextmanager

@@ -30,6 +30,11 @@ ORGANIZER_EVENT_PAGE = f"{ORGANIZER_EVENTS}/[event_id]"
 ORGANIZER_BOOKINGS_PAGE = f"{ORGANIZER_EVENTS}/[event_id]/bookings"
 ORGANIZER_SHOW_PAGE = f"{ORGANIZER_SHOWS}/[show_id]"
 ORGANIZER_LAYOUT_PAGE = f"{ORGANIZER_LAYOUTS}/[layout_id]"
+ORGANIZER_DOOR_STAFF = "/organizer/door-staff"
+
+# The door: check-in for organizers and their door staff.
+DOOR = "/door"
+DOOR_SHOW_PAGE = f"{DOOR}/[show_id]"
 
 
 def login_url(next_path: str = "") -> str:
@@ -73,6 +78,10 @@ def organizer_bookings_url(event_id: int, show_id: int | None = None) -> str:
 
 def organizer_show_url(show_id: int) -> str:
     return f"{ORGANIZER_SHOWS}/{show_id}"
+
+
+def door_show_url(show_id: Any) -> str:
+    return f"{DOOR}/{show_id}"
 
 
 def layout_editor_url(layout_id: int) -> str:

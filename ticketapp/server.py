@@ -11,8 +11,9 @@ reflex/reflex.py, `run_granian_backend_prod` in reflex/utils/exec.py):
 - the frontend is compiled and built for this port (`reflex export --frontend-only --no-zip`,
   the same compile and build steps); the build is skipped when the last one was made for the
   same URLs from the same sources (a stamp in .web), because it takes minutes;
-- the workers serve `ticketapp.ticketapp:app` as an ASGI factory with REFLEX_ENV_MODE=prod,
-  compiling skipped and the built frontend mounted at /;
+- the workers serve `ticketapp.ticketapp:asgi` (Reflex's app, with /api requests handed
+  straight to the API) as an ASGI factory with REFLEX_ENV_MODE=prod, compiling skipped and the
+  built frontend mounted at /;
 - the app is imported once here and the workers are forked from this process (gc frozen, as
   Reflex does), so they share its memory and a replacement worker is up in well under a second.
 
@@ -136,8 +137,8 @@ def serve(host: str, port: int, workers: int, *, frontend: bool) -> None:
     gc.freeze()  # worker GC passes would otherwise copy the shared pages
 
     Server(
-        target=f"{APP_MODULE}:app",
-        factory=True,  # rx.App() builds the ASGI app in each worker
+        target=f"{APP_MODULE}:asgi",
+        factory=True,  # rx.App() builds the ASGI app in each worker (see ticketapp.asgi)
         address=host,
         port=port,
         interface=Interfaces.ASGI,

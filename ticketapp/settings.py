@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(True, alias="SMTP_STARTTLS")
     mail_from: str = Field("ticketapp <tickets@localhost>", alias="MAIL_FROM")
     mail_dir: Path = Field(PROJECT_DIR / "var" / "mail", alias="MAIL_DIR")
+    public_url: str = Field(
+        "http://localhost:3000",
+        alias="PUBLIC_URL",
+        description="the app's public address, for links in mails (REFLEX_DEPLOY_URL if unset)",
+    )
     # in-process: the app runs the mail sender; external: `python -m ticketapp.mailer`
     mailer: str = Field("in-process", alias="TICKETAPP_MAILER")
     cors_origins: tuple[str, ...] = Field(
@@ -158,6 +163,8 @@ class Settings(BaseSettings):
         if cors is None:
             cors = raw.get("REFLEX_DEPLOY_URL") or "http://localhost:3000"
         data["CORS_ORIGINS"] = _origins(cors)
+        if "PUBLIC_URL" not in data and raw.get("REFLEX_DEPLOY_URL"):
+            data["PUBLIC_URL"] = raw["REFLEX_DEPLOY_URL"]
         data["API_DOCS"] = raw.get("API_DOCS", "0" if production else "1") == "1"
         if str(data.get("GRANIAN_WORKERS", "0")) == "0":
             data["GRANIAN_WORKERS"] = None

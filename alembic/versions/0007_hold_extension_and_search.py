@@ -2,7 +2,7 @@
 event.venue_search (what catalogue search matches: no case, no accents)
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0006"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -142,6 +142,11 @@ def test_check_in_of_unknown_code_says_unknown(
         "checked_in_at": None,
         "label": "",
         "booking_code": "",
+        "category_name": "",
+        "timezone": "UTC",
+        "other_show_id": None,
+        "other_event_title": "",
+        "other_starts_at": None,
     }
 
 

@@ -87,6 +87,34 @@ def test_a_lost_seat_fails_the_whole_purchase_and_leaves_nothing(
     assert counts(db) == (0, 1, 0)  # only the other customer's hold
 
 
+def test_a_purchase_never_books_seats_held_earlier(
+    client: TestClient, db: Engine, stage: Stage, customer: Account
+) -> None:
+    """Holding adds to the live hold: a purchase must not book (and charge) what the customer
+    holds on the seat map besides the seats it names."""
+    held = hold(client, stage, customer, stage.seat_ids[5:6])
+    for body in (
+        {"show_id": stage.show_id, "seat_ids": stage.seat_ids[:2]},
+        {"show_id": stage.show_id, "quantity": 2},
+    ):
+        r = client.post(BOOKINGS, json=body, headers=customer.headers)
+        assert r.status_code == 409, r.text
+        assert r.json()["error"]["code"] == "conflict"
+        assert "on hold" in r.json()["error"]["message"]
+    assert counts(db) == (0, 1, 0)  # nothing booked; the earlier hold is as it was
+    assert client.get(f"/api/v1/holds/{held}", headers=customer.headers).json()["seat_ids"] == [
+        stage.seat_ids[5]
+    ]
+    # Naming exactly the seats of the hold buys them.
+    r = client.post(
+        BOOKINGS,
+        json={"show_id": stage.show_id, "seat_ids": stage.seat_ids[5:6]},
+        headers=customer.headers,
+    )
+    assert r.status_code == 201, r.text
+    assert [t["seat_id"] for t in r.json()["tickets"]] == [stage.seat_ids[5]]
+
+
 def test_the_cap_per_customer_applies(client: TestClient, stage: Stage, customer: Account) -> None:
     r = client.post(
         BOOKINGS,

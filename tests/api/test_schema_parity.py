@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from ticketapp.api import schemas
-from ticketapp.booking import results
+from ticketapp.booking import pricing, promo_codes, results, ticket_types, waiting_list
 
 # response model -> (engine result, result fields deliberately not in the response)
 MIRRORS = {
@@ -36,7 +36,19 @@ MIRRORS = {
     schemas.EventSalesOut: (results.EventSales, set()),
     schemas.DailySalesOut: (results.DailySales, set()),
     schemas.CheckInOut: (results.CheckInResult, set()),
+    schemas.CheckInCountsOut: (results.CheckInCounts, set()),
+    schemas.DoorShowOut: (results.DoorShow, set()),
+    schemas.DoorStaffOut: (results.DoorStaffMember, set()),
     schemas.MailOut: (results.MailView, set()),
+    schemas.WaitingPlaceOut: (waiting_list.WaitingPlace, set()),
+    schemas.WaitingListEntryOut: (waiting_list.WaitingListEntry, set()),
+    schemas.WaitingListOut: (waiting_list.WaitingListSummary, set()),
+    schemas.TypeSalesOut: (results.TypeSales, set()),
+    schemas.TicketTypeOut: (ticket_types.TicketTypeInfo, set()),
+    schemas.PromoCodeOut: (promo_codes.PromoCodeInfo, set()),
+    schemas.CheckoutQuoteOut: (pricing.CheckoutQuote, set()),
+    schemas.QuoteLineOut: (pricing.Line, set()),
+    schemas.ChoiceOut: (ticket_types.Choice, set()),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -45,6 +46,11 @@ def test_check_in_of_another_organizers_ticket_reveals_nothing(
         "checked_in_at": None,
         "label": "",
         "booking_code": "",
+        "category_name": "",
+        "timezone": "UTC",
+        "other_show_id": None,
+        "other_event_title": "",
+        "other_starts_at": None,
     }
 
 
@@ -177,7 +183,7 @@ def test_an_admin_disabling_a_user_ends_its_tokens_and_log_ins(
 
 def test_identifying_the_caller_takes_one_sql_statement(db: Engine, customer: Account) -> None:
     credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=customer.token)
-    get_current_user(db, credentials)  # the pool has its connection ready, as in service
+    asyncio.run(get_current_user(db, credentials))  # the pool has its connection ready
     statements: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:
@@ -185,7 +191,7 @@ def test_identifying_the_caller_takes_one_sql_statement(db: Engine, customer: Ac
 
     event.listen(db, "before_cursor_execute", count)
     try:
-        actor = get_current_user(db, credentials)
+        actor = asyncio.run(get_current_user(db, credentials))
     finally:
         event.remove(db, "before_cursor_execute", count)
 

@@ -4,6 +4,7 @@ PostgreSQL database, driven through Debian's Chromium by Playwright."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -37,10 +38,18 @@ GENEROUS_LIMITS = {"LOGIN_ATTEMPTS_PER_MINUTE": "10000", "SIGNUPS_PER_HOUR": "10
 
 
 @pytest.fixture(scope="session")
-def app_server(app_db_url, tmp_path_factory) -> str:
+def mail_dir(tmp_path_factory) -> Path:
+    """Where the app's mail sender writes its .eml files (no SMTP in tests)."""
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="session")
+def app_server(app_db_url, tmp_path_factory, mail_dir) -> str:
     port = free_port()
     log = tmp_path_factory.mktemp("app") / "reflex.log"
-    proc = start_server(app_db_url, port, log, extra_env={**SCALE_OUT, **GENEROUS_LIMITS})
+    # Links in mails point at this very server.
+    mail = {"MAIL_DIR": str(mail_dir), "PUBLIC_URL": f"http://localhost:{port}"}
+    proc = start_server(app_db_url, port, log, extra_env={**SCALE_OUT, **GENEROUS_LIMITS, **mail})
     yield f"http://localhost:{port}"
     stop_app(proc)
 

@@ -30,7 +30,7 @@ from ticketapp.booking import (
     seat_statuses,
 )
 from ticketapp.booking.access import Actor
-from ticketapp.booking.codes import BOOKING_CODE_ALPHABET
+from ticketapp.booking.codes import BOOKING_CODE_ALPHABET, TICKET_CODE_ALPHABET
 from ticketapp.db import session_scope
 from ticketapp.models import Role, User
 
@@ -270,5 +270,7 @@ def test_booking_codes_are_short_readable_and_ticket_codes_unguessable():
 
     tickets = {new_ticket_code() for _ in range(2000)}
     assert len(tickets) == 2000
-    # 16 URL-safe base64 characters carry 96 random bits (>= 64).
-    assert all(re.fullmatch(r"[A-Za-z0-9_-]{16}", t) for t in tickets)
+    # 20 symbols of Crockford's base 32 carry 100 random bits (>= 64), and none of the
+    # look-alikes a steward could mistype (I, L, O, U).
+    assert all(re.fullmatch(f"[{TICKET_CODE_ALPHABET}]{{20}}", t) for t in tickets)
+    assert not set("ILOU") & set(TICKET_CODE_ALPHABET)

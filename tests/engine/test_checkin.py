@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.engine.conftest import NOW, build_show
+from tests.engine.conftest import NOW, STARTS, build_show
 from ticketapp.booking import (
     Actor,
     NotAllowed,
@@ -54,14 +54,24 @@ def test_a_ticket_admits_once_then_reads_already_checked_in(engine, venue, ticke
     assert check_invariants(engine, now=NOW) == []
 
 
-def test_a_ticket_for_another_show_is_refused_without_revealing_it(engine, venue, ticket):
+def test_a_ticket_for_another_show_names_that_show_but_not_the_seat(engine, venue, ticket):
     other = venue.another_show()
 
     answer = scan(venue, ticket.tickets[0].code, show_id=other)
 
-    assert (answer.status, answer.label, answer.booking_code) == ("unknown", "", "")
-    assert answer == scan(venue, "not-a-ticket", show_id=other)
+    assert (answer.status, answer.label, answer.booking_code) == ("wrong_show", "", "")
+    assert (answer.other_show_id, answer.other_event_title) == (venue.show_id, "Concert")
+    assert answer.other_starts_at == STARTS and answer.checked_in_at is None
     assert scan(venue, ticket.tickets[0].code).status == "checked_in"
+
+
+def test_a_ticket_of_another_organizer_is_unknown_and_reveals_nothing(engine, venue, ticket):
+    rival = build_show(engine)
+
+    answer = scan(venue, ticket.tickets[0].code, show_id=rival.show_id, actor=rival.organizer_id)
+
+    assert answer.status == "unknown" and answer.other_show_id is None
+    assert answer == scan(venue, "not-a-ticket", show_id=rival.show_id, actor=rival.organizer_id)
 
 
 def test_a_cancelled_ticket_is_refused(engine, venue, buyers, ticket):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -17,7 +18,8 @@ from sqlalchemy.engine import Engine
 
 from tests.engine.conftest import NOW, build_show, make_users
 from ticketapp import auth
-from ticketapp.booking import Once, confirm_hold, hold_seats, purchase_seats
+from ticketapp.booking import Once, configure_queue, confirm_hold, hold_seats, purchase_seats
+from ticketapp.booking.queue_pass import issue_pass
 from ticketapp.booking.results import BookingView, HoldResult
 from ticketapp.models import IdempotencyRecord, OutboxMail, Ticket
 
@@ -71,6 +73,21 @@ def test_holding_chosen_seats_takes_at_most_three_statements(db: Engine) -> None
     assert len(new_hold) <= 3, new_hold
     assert len(more_seats) <= 3, more_seats
     assert len(with_key) <= 3, with_key  # the key's lookup and record ride along
+
+
+def test_the_waiting_room_pass_check_costs_no_statement(db: Engine) -> None:
+    """The queue flag rides on the show row the hold reads first; the pass is checked in
+    Python: a hold through the waiting room takes as many statements as one without."""
+    venue = build_show(db)
+    buyer = make_users(db, 1)[0]
+    configure_queue(venue.show_id, actor=venue.organizer, enabled=True, per_minute=60, db=db)
+    queue_pass = issue_pass(buyer, venue.show_id, NOW + timedelta(minutes=10))
+    with statements(db) as queued:
+        held = hold_seats(
+            buyer, venue.show_id, venue.ids("A1", "A2"), now=NOW, db=db, queue_pass=queue_pass
+        )
+    assert held.queue_pass is not None
+    assert len(queued) <= 3, queued
 
 
 def test_confirming_with_tickets_outbox_and_idempotency_record_takes_at_most_four(

@@ -7,18 +7,27 @@ from email.utils import parseaddr
 
 from sqlalchemy import update
 
-from tests.engine.conftest import NOW
+from tests.engine.conftest import NOW, build_show, make_users
 from tests.mail.conftest import MAIL_FROM, book, buyer, make_sender, stage
-from ticketapp.booking import cancel_booking, outbox
+from ticketapp.booking import (
+    cancel_booking,
+    grid_section,
+    join_waiting_list,
+    my_waiting_place,
+    outbox,
+)
 from ticketapp.booking.access import Actor
 from ticketapp.db import session_scope
+from ticketapp.mail.render import KEY_HEADER as KEY
 from ticketapp.mail.render import qr_png
+from ticketapp.mail.sender import MailSender
 from ticketapp.models import OutboxMail, Role
 
 
 def _parts(message: EmailMessage) -> tuple[str, str, list[EmailMessage]]:
     """The text body, the HTML body and the images of the HTML part."""
-    assert message.get_content_type() == "multipart/alternative"
+    # a confirmation wraps the alternatives in multipart/mixed with its files
+    assert message.get_content_type() in ("multipart/alternative", "multipart/mixed")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     images = [p for p in message.walk() if p.get_content_maintype() == "image"]
@@ -119,3 +128,29 @@ def test_names_and_titles_are_escaped_in_html_and_kept_off_header_lines(pg_engin
     _, html, _ = _parts(got.message)
     assert "<script>" not in html and "<b>Bold</b>" not in html
     assert booked.code in got.message["Subject"]
+
+
+def test_a_waiting_list_offer_arrives_with_its_seats_deadline_and_checkout_link(pg_engine, smtp):
+    venue = build_show(pg_engine, [grid_section("Stalls", "Premium", ["A"], 2)])
+    first, waiter = make_users(pg_engine, 2)
+    booked = book(pg_engine, venue, first, "A1", "A2")
+    join_waiting_list(waiter, venue.show_id, 2, now=NOW, db=pg_engine)
+    cancel_booking(booked.id, actor=Actor(first, Role.CUSTOMER), now=NOW, db=pg_engine)
+    place = my_waiting_place(waiter, venue.show_id, now=NOW, db=pg_engine)
+    sender = MailSender(
+        smtp.transport(), mail_from=MAIL_FROM, site_url="https://tickets.example/", db=pg_engine
+    )
+
+    sender.run_once(now=NOW)
+
+    [offer] = [m.message for m in smtp.received if "waiting-offer" in m.message[KEY]]
+    assert offer["Subject"] == "Seats for you: Concert, Sat 8 Mar 2031, 12:00 UTC"
+    assert offer[KEY] == f"waiting-offer:{place.hold_id}"
+    text = offer.get_body(("plain",)).get_content()
+    html = offer.get_body(("html",)).get_content()
+    link = f"https://tickets.example/checkout/{place.hold_id}"
+    for body in (text, html):
+        assert link in body
+        assert "Stalls row A seat 1" in body and "Stalls row A seat 2" in body
+        assert "Sat 1 Mar 2031, 12:30 UTC" in body  # held for 30 minutes from NOW
+    assert f'href="{link}"' in html

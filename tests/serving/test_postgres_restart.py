@@ -27,7 +27,7 @@ from tests.owned_services import OwnedPostgres, wait_for
 from tests.serving.conftest import Answer, Poller, request
 from ticketapp import booking
 from ticketapp.db import make_engine
-from ticketapp.live import CHANNEL, SeatChangeHub
+from ticketapp.live import CHANNEL, USER_CHANNEL, SeatChangeHub
 from ticketapp.models import Hold, Role, ShowSeat, utcnow
 
 pytestmark = pytest.mark.postgres
@@ -52,12 +52,13 @@ def own_db_url(own_pg: OwnedPostgres) -> str:
 
 
 def listening_connections(own_pg: OwnedPostgres, url: str) -> int:
-    """Connections to the app's database whose last statement was the seat-change LISTEN."""
+    """Connections to the app's database whose last statement was a LISTEN (the listener
+    subscribes to seat changes, then to user changes)."""
     try:
         with psycopg.connect(f"{own_pg.server_url}/postgres", connect_timeout=2) as conn:
             row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query = %s",
-                (url.rsplit("/", 1)[1], f"LISTEN {CHANNEL}"),
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query = ANY(%s)",
+                (url.rsplit("/", 1)[1], [f"LISTEN {CHANNEL}", f"LISTEN {USER_CHANNEL}"]),
             ).fetchone()
     except psycopg.Error:
         return 0

@@ -32,12 +32,16 @@ from ticketapp.api.errors import ApiError, install_error_handlers
 from ticketapp.api.routes import (
     auth,
     bookings,
+    door,
     events,
     health,
     holds,
     organizer,
+    pricing,
+    queue,
     seat_layout,
     shows,
+    waiting_list,
 )
 from ticketapp.api.schemas import ErrorResponse
 from ticketapp.api.security import SecurityMiddleware
@@ -49,7 +53,8 @@ _ERRORS = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {
         401: "Missing, invalid or expired bearer token.",
-        403: "Wrong role, or someone else's resource.",
+        403: "Wrong role, or someone else's resource; `queue_pass_required` (with `queue_url`): "
+        "the show's waiting room is on and the request has no valid Queue-Pass.",
         404: "No such resource.",
         409: "Conflict: seats taken (listed in `seats`), limits, state.",
         410: "The hold has expired.",
@@ -69,6 +74,10 @@ api_router.include_router(events.router)
 api_router.include_router(shows.router)
 api_router.include_router(seat_layout.router)
 api_router.include_router(organizer.router)
+api_router.include_router(door.router)
+api_router.include_router(waiting_list.router)
+api_router.include_router(pricing.router)
+api_router.include_router(queue.router)
 api_router.include_router(health.router)
 
 app = FastAPI(
@@ -92,7 +101,7 @@ app.add_middleware(
     allow_origins=list(settings.cors_origins),
     allow_credentials=False,  # bearer tokens, not cookies: never needs credentials
     allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-    allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Queue-Pass"],
 )
 # Around every route, Reflex's own included (it is mounted inside this app); see admission.py.
 app.add_middleware(AdmissionControl, limit=settings.max_requests_in_flight)

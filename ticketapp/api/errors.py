@@ -21,7 +21,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ticketapp.auth import AuthError, InvalidInput
-from ticketapp.booking import BookingError, InvalidRequest, SeatsUnavailable
+from ticketapp.booking import BookingError, InvalidRequest, QueuePassRequired, SeatsUnavailable
+from ticketapp.routes import show_url
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +33,14 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_request": 422,
     "not_found": 404,
     "not_allowed": 403,
+    "queue_pass_required": 403,
     "sales_closed": 409,
     "seats_unavailable": 409,
     "not_enough_seats": 409,
     "hold_expired": 410,
     "hold_limit_exceeded": 409,
+    "promo_code_refused": 422,
+    "ticket_type_sold_out": 409,
     "conflict": 409,
     "temporarily_unavailable": 503,
     "outcome_unknown": 503,
@@ -108,6 +112,11 @@ def describe(exc: BookingError | AuthError) -> tuple[int, dict[str, Any]]:
     extra: dict[str, Any] = {}
     if isinstance(exc, SeatsUnavailable):
         extra = {"seats": exc.seat_ids, "labels": exc.labels}
+    elif isinstance(exc, QueuePassRequired):  # where to queue: over the API, and in a browser
+        extra = {
+            "queue_url": f"{API_PREFIX}/v1/shows/{exc.show_id}/queue",
+            "queue_page": show_url(exc.show_id),
+        }
     elif isinstance(exc, InvalidRequest | InvalidInput) and exc.field:
         extra = {"field": exc.field}
     return status_for(exc), error_body(exc.code, str(exc), **extra)

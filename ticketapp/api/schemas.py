@@ -22,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -412,18 +413,26 @@ class SeatStatusesOut(BaseModel):
 # --- holds ------------------------------------------------------------------------------------
 
 
+AccessCode = Annotated[
+    text(40),
+    Field(description="An access code of the event: lets you hold before the sales open."),
+]
+
+
 class HoldSeatsIn(Input):
     show_id: Id
     seat_ids: SeatIds
+    access_code: AccessCode = ""
 
 
 class BestAvailableIn(Input):
     show_id: Id
     quantity: Quantity
     category_id: Id | None = Field(None, description="Only seats of this price category.")
-    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST)] = Field(
+    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST, strict=True)] = Field(
         0, description="How many of the seats must be wheelchair-accessible."
     )
+    access_code: AccessCode = ""
 
 
 class GeneralAdmissionIn(Input):
@@ -432,6 +441,7 @@ class GeneralAdmissionIn(Input):
     section: text(80, min_length=1) | None = Field(
         None, description="A general-admission section; any one with room if omitted."
     )
+    access_code: AccessCode = ""
 
 
 class ReleaseSeatsIn(Input):
@@ -449,6 +459,11 @@ class HoldOut(Output):
     total_cents: int
     currency: str
     added_seat_ids: list[int]
+    queue_pass: str | None = Field(
+        None,
+        description="While the show's waiting room is on: your renewed pass (good as long as "
+        "the hold); send it as the Queue-Pass header of your next hold request.",
+    )
 
 
 class HoldSeatOut(Output):
@@ -493,10 +508,42 @@ class ReleasedOut(BaseModel):
 # --- bookings ---------------------------------------------------------------------------------
 
 
+# Strict: JSON `true`/`false` are not numbers (lax ints would read them as 1 and 0). Object
+# keys are strings in JSON, so a seat id key stays lax ("12" -> 12).
+StrictId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+StrictCount = Annotated[int, Field(ge=0, le=MAX_ID, strict=True)]
+StrictCents = Annotated[int, Field(ge=0, le=MAX_PRICE_CENTS, strict=True)]
+
+TicketTypes = Annotated[
+    dict[Id, StrictId],
+    Field(
+        max_length=MAX_SEATS_PER_REQUEST,
+        description="Seat id -> ticket type id of the seat's category; a seat not named sells "
+        "as its category's first type (or at the category's price when it has no types).",
+    ),
+]
+PromoCodeText = Annotated[
+    text(40),
+    Field(
+        description="A promo code of the event, any case; empty for none. Before the sales "
+        "open, the access code the hold was made with (it is claimed like any code)."
+    ),
+]
+
+
 class ConfirmIn(Input):
     hold_id: Id
     buyer_name: text(120) = Field("", description="Defaults to your account name.")
     buyer_email: text(254) = Field("", description="Defaults to your account e-mail.")
+    ticket_types: TicketTypes = {}
+    promo_code: PromoCodeText = ""
+
+
+class QuoteIn(Input):
+    """The choices to price a live hold with (nothing is claimed)."""
+
+    ticket_types: TicketTypes = {}
+    promo_code: PromoCodeText = ""
 
 
 class PurchaseIn(Input):
@@ -508,7 +555,7 @@ class PurchaseIn(Input):
     seat_ids: SeatIds | None = Field(None, description="Exactly these seats.")
     quantity: Quantity | None = Field(None, description="How many of the best places left.")
     category_id: Id | None = Field(None, description="With quantity: only this category.")
-    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST)] = Field(
+    accessible: Annotated[int, Field(ge=0, le=MAX_SEATS_PER_REQUEST, strict=True)] = Field(
         0, description="With quantity: how many must be wheelchair-accessible."
     )
     section: text(80, min_length=1) | None = Field(
@@ -516,11 +563,17 @@ class PurchaseIn(Input):
     )
     buyer_name: text(120) = Field("", description="Defaults to your account name.")
     buyer_email: text(254) = Field("", description="Defaults to your account e-mail.")
+    ticket_types: TicketTypes = Field(
+        {}, description="With seat_ids: seat id -> ticket type id (as for a confirm)."
+    )
+    promo_code: PromoCodeText = ""
 
     @model_validator(mode="after")
     def _seats_or_quantity(self) -> PurchaseIn:
         if (self.seat_ids is None) == (self.quantity is None):
             raise ValueError("give either seat_ids or quantity")
+        if self.ticket_types and self.seat_ids is None:
+            raise ValueError("ticket_types needs seat_ids (best seats sell as the first type)")
         return self
 
 
@@ -535,9 +588,13 @@ class TicketOut(Output):
     label: str
     section: str
     category_name: str
-    price_cents: int
+    price_cents: int = Field(description="Paid: the ticket type's price less the discount.")
     checked_in_at: datetime | None
     live: bool
+    row_label: str = Field(description="The seat's row; empty for a general-admission place.")
+    number: int
+    ticket_type: str = Field(description="The ticket type's name; empty for none.")
+    discount_cents: int
 
 
 class BookingOut(Output):
@@ -557,10 +614,102 @@ class BookingOut(Output):
     event_title: str
     venue_name: str
     starts_at: datetime
-    timezone: str = Field(
-        description="The venue's IANA time zone; times are UTC, shown on its clock."
-    )
+    venue_address: str
+    timezone: str = Field(description="The venue's IANA time zone, e.g. Europe/Vienna.")
     cancel_reason: str = Field(description="The organizer's reason, for a cancelled booking.")
+    promo_code: str = Field(description="The promo code used; empty for none.")
+    discount_cents: int = Field(description="Already taken off total_cents.")
+
+
+class ChoiceOut(Output):
+    type_id: int | None = Field(description="None: the category's own price (no types).")
+    name: str
+    price_cents: int
+
+
+class QuoteLineOut(Output):
+    seat_id: int
+    label: str
+    section: str
+    category_name: str
+    type_id: int | None
+    type_name: str
+    list_price_cents: int
+    discount_cents: int
+    price_cents: int
+    options: list[ChoiceOut] = Field(description="The ticket types to choose from.")
+
+
+class CheckoutQuoteOut(Output):
+    hold_id: int
+    lines: list[QuoteLineOut]
+    currency: str
+    promo_code: str
+    subtotal_cents: int
+    discount_cents: int
+    total_cents: int
+
+
+class TicketTypeIn(Input):
+    name: text(60, min_length=1)
+    price_cents: StrictCents
+    quantity_limit: StrictCount | None = Field(
+        None, description="Tickets of this type per show; none for no limit."
+    )
+    proof_note: text(200) = Field("", description='Shown to buyers, e.g. "Student ID".')
+
+
+class TicketTypeOut(Output):
+    id: int
+    category_id: int
+    name: str
+    price_cents: int
+    quantity_limit: int | None
+    sold: int
+    proof_note: str
+    sort_order: int
+
+
+class PromoCodeIn(Input):
+    """`percent` (value 1..100), `amount` (cents off each ticket), `fixed_price` (each
+    ticket costs value cents) or `access` (nothing off; with `unlocks_presale`). Discounts
+    are per ticket, rounded half up to the cent. `unlocks_presale`: holders may hold and buy
+    before the sales open (give it as `access_code` when holding, `promo_code` at confirm)."""
+
+    code: text(40, min_length=1)
+    kind: Literal["percent", "amount", "fixed_price", "access"]
+    value: StrictCents
+    show_ids: Annotated[list[StrictId], Field(max_length=500)] = Field(
+        [], description="Only these shows of the event; empty for all."
+    )
+    category_names: Annotated[list[text(60, min_length=1)], Field(max_length=100)] = Field(
+        [], description="Only these price categories; empty for all."
+    )
+    ticket_type_names: Annotated[list[text(60, min_length=1)], Field(max_length=100)] = Field(
+        [], description="Only these ticket types; empty for all."
+    )
+    max_uses: StrictId | None = None
+    max_uses_per_customer: StrictId | None = None
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime | None = None
+    unlocks_presale: bool = False
+
+
+class PromoCodeOut(Output):
+    id: int
+    event_id: int
+    code: str
+    kind: str
+    value: int
+    show_ids: list[int]
+    category_names: list[str]
+    ticket_type_names: list[str]
+    max_uses: int | None
+    max_uses_per_customer: int | None
+    uses: int
+    valid_from: datetime | None
+    valid_until: datetime | None
+    unlocks_presale: bool
 
 
 # --- organizer --------------------------------------------------------------------------------
@@ -583,6 +732,8 @@ class BookingRowOut(Output):
     timezone: str = Field(
         description="The venue's IANA time zone; times are UTC, shown on its clock."
     )
+    promo_code: str
+    discount_cents: int = Field(description="Already taken off total_cents.")
 
 
 class BookingRowPage(BaseModel):
@@ -601,12 +752,19 @@ class SalesCountsOut(Output):
     revenue_cents: int
 
 
+class TypeSalesOut(Output):
+    name: str = Field(description="The ticket type; empty for tickets of a category without.")
+    sold: int
+    revenue_cents: int = Field(description="After discounts.")
+
+
 class CategorySalesOut(Output):
     category_id: int
     name: str
     price_cents: int
     currency: str
     counts: SalesCountsOut
+    types: list[TypeSalesOut]
 
 
 class ShowSalesOut(Output):
@@ -640,19 +798,57 @@ class CheckInIn(Input):
 
 class CheckInOut(Output):
     status: str = Field(
-        description="checked_in, already_checked_in, cancelled, or unknown (not of this show)."
+        description="checked_in, already_checked_in, cancelled, wrong_show (a ticket of "
+        "another of this organizer's shows, named in other_*), or unknown."
     )
     admitted: bool
     checked_in_at: datetime | None
     label: str
     booking_code: str
+    category_name: str
+    timezone: str = Field(description="The IANA time zone of the show the times belong to.")
+    other_show_id: int | None
+    other_event_title: str
+    other_starts_at: datetime | None
+
+
+class CheckInCountsOut(Output):
+    show_id: int
+    checked_in: int = Field(description="Live tickets of the show already checked in.")
+    sold: int = Field(description="Live tickets of the show's confirmed bookings.")
+
+
+class DoorShowOut(Output):
+    show_id: int
+    event_id: int
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+    timezone: str
+    status: str
+
+
+class DoorStaffIn(Input):
+    name: text(120, min_length=1)
+    email: Email
+    password: Annotated[
+        text(200, min_length=auth.MIN_PASSWORD_LENGTH),
+        Field(description="Set by you and handed over; unused if the account exists already."),
+    ]
+
+
+class DoorStaffOut(Output):
+    user_id: int
+    name: str
+    email: str
+    granted_at: datetime
 
 
 class MailOut(Output):
     """A mail to a buyer from the outbox; `failed` ones need a look (address, server)."""
 
     id: int
-    kind: Literal["booking_confirmed", "booking_cancelled", "show_cancelled"]
+    kind: Literal["booking_confirmed", "booking_cancelled", "show_cancelled", "waiting_list_offer"]
     status: Literal["pending", "sending", "sent", "failed"]
     to_address: str
     subject: str
@@ -665,3 +861,64 @@ class MailOut(Output):
     created_at: datetime
     next_attempt_at: datetime
     sent_at: datetime | None
+
+
+# --- the waiting list -------------------------------------------------------------------------
+
+WaitingStatusOut = Literal["waiting", "offered", "booked", "lapsed", "left", "closed"]
+
+
+class WaitingListJoinIn(Input):
+    quantity: Quantity = Field(description="Seats wanted together (up to the show's cap).")
+    category_id: Id | None = Field(None, description="Only seats of this price category.")
+    accessible: StrictBool = Field(False, description="Only wheelchair-accessible seats.")
+
+
+class WaitingPlaceOut(Output):
+    """Your place on a show's waiting list. While `status` is `offered`, seats are held for
+    you by hold `hold_id` until `offer_expires_at`: confirm it like any hold
+    (`POST /api/v1/bookings`), or it passes to the next person."""
+
+    entry_id: int
+    show_id: int
+    quantity: int
+    category_id: int | None
+    category_name: str
+    accessible: bool
+    status: WaitingStatusOut
+    position: int | None = Field(description="1 = next in line; only while waiting.")
+    hold_id: int | None
+    offer_expires_at: datetime | None
+    created_at: datetime
+
+
+class WaitingListEntryOut(Output):
+    entry_id: int
+    position: int | None
+    customer_name: str
+    customer_email: str
+    quantity: int
+    category_name: str
+    accessible: bool
+    status: WaitingStatusOut
+    offer_expires_at: datetime | None
+    created_at: datetime
+
+
+class WaitingListOut(Output):
+    """A show's waiting list as its organizer sees it."""
+
+    show_id: int
+    enabled: bool
+    offer_seconds: int = Field(description="How long returned seats are held for the next person.")
+    waiting: int = Field(description="People waiting.")
+    seats_wanted: int = Field(description="Seats they want, all together.")
+    offers_open: int = Field(description="Offers made and neither taken nor run out yet.")
+    entries: list[WaitingListEntryOut]
+
+
+class WaitingListSettingsIn(Input):
+    enabled: StrictBool = Field(description="False closes the list: the people waiting are let go.")
+    offer_seconds: Annotated[int, Field(ge=60, le=7 * 24 * 3600)] | None = Field(
+        None, description="The offer window (default 1800 = 30 minutes)."
+    )

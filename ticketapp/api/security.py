@@ -51,7 +51,10 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+    # The camera is ours alone: the door's check-in page scans tickets with it. It is granted
+    # per document, and the app navigates without reloading, so the rule is the same on every
+    # page; no other origin (and no frame: frame-ancestors 'none') may use it.
+    (b"permissions-policy", b"camera=(self), microphone=(), geolocation=(), payment=()"),
 ]
 _SECURITY_HEADER_NAMES = {name for name, _ in SECURITY_HEADERS}
 

@@ -18,11 +18,19 @@ One module per concept — where to find the rule for a behaviour:
   inventory       claiming and releasing seats, the on-sale check (the hot path)
   holds, best_available, general_admission   a customer's cart
   bookings        confirm, cancel, a customer's bookings
-  checkin         admitting a ticket
+  checkin         the door: admitting a ticket, the checked-in count, the shows to scan
+  door_staff      accounts an organizer lets check tickets in, and nothing else
+  ticket_files    who gets a booking's PDF tickets and calendar file, and when
+  ticket_types    the ways to buy a seat of a category (Adult, Child, ...) and their limits
+  promo_codes     an event's codes, their rules and the discount's rounding
+  pricing         what each ticket of a checkout costs; claiming and giving back code uses
+                  and type quantities; the checkout's preview
   reports, dashboard, exports   the organizer's figures, booking lists and CSV
   outbox          mail to buyers, written in the same transaction as the change
   seatmap, compact, quotes      the seat map as pages draw it
+  waiting_list    the list after sell-out: join, leave, offers of returned seats
   sweeper, invariants           tidying expired holds; checking the database's invariants
+  waiting_room, waiting_room_store, queue_pass   the on-sale queue, its places, its passes
 """
 
 from ticketapp.booking.access import Actor, ensure_can_manage_event
@@ -43,8 +51,14 @@ from ticketapp.booking.catalog import (
     list_event_shows,
     list_upcoming_events,
 )
-from ticketapp.booking.checkin import check_in
-from ticketapp.booking.codes import new_booking_code, new_ticket_code, normalize_booking_code
+from ticketapp.booking.checkin import check_in, check_in_counts, door_show, door_shows
+from ticketapp.booking.codes import (
+    grouped_ticket_code,
+    new_booking_code,
+    new_ticket_code,
+    normalize_booking_code,
+    normalize_ticket_code,
+)
 from ticketapp.booking.compact import (
     STATUS_CODES,
     compact_layout,
@@ -54,6 +68,7 @@ from ticketapp.booking.compact import (
     versioned_status_string,
 )
 from ticketapp.booking.dashboard import organizer_events, organizer_overview
+from ticketapp.booking.door_staff import list_door_staff, revoke_door_staff
 from ticketapp.booking.errors import (
     BookingError,
     Conflict,
@@ -63,6 +78,7 @@ from ticketapp.booking.errors import (
     NotAllowed,
     NotEnoughSeats,
     NotFound,
+    QueuePassRequired,
     SalesClosed,
     SeatsUnavailable,
     TemporarilyUnavailable,
@@ -125,6 +141,16 @@ from ticketapp.booking.outbox import (
     failed_mails,
     retry_mail,
 )
+from ticketapp.booking.pricing import CheckoutQuote, TypeSoldOut, quote_checkout
+from ticketapp.booking.promo_codes import (
+    CodeRefused,
+    PromoCodeInfo,
+    check_access_code,
+    create_promo_code,
+    delete_promo_code,
+    list_promo_codes,
+    update_promo_code,
+)
 from ticketapp.booking.purchases import purchase_best_available, purchase_seats
 from ticketapp.booking.quotes import SeatQuote, quote_seats
 from ticketapp.booking.reports import (
@@ -141,8 +167,11 @@ from ticketapp.booking.results import (
     CategoryInfo,
     CategorySales,
     CategoryTotal,
+    CheckInCounts,
     CheckInResult,
     DailySales,
+    DoorShow,
+    DoorStaffMember,
     EventDetails,
     EventReport,
     EventSales,
@@ -167,6 +196,7 @@ from ticketapp.booking.results import (
     ShowSales,
     ShowSummary,
     TicketView,
+    TypeSales,
     UpcomingShow,
 )
 from ticketapp.booking.sales_status import SalesStatus, sales_status
@@ -179,6 +209,47 @@ from ticketapp.booking.shows import (
     new_show_defaults,
 )
 from ticketapp.booking.sweeper import expire_stale_holds
+from ticketapp.booking.ticket_files import (
+    booking_for_mail,
+    booking_for_ticket_files,
+    offers_ticket_files,
+)
+from ticketapp.booking.ticket_types import (
+    TicketTypeInfo,
+    create_ticket_type,
+    delete_ticket_type,
+    list_ticket_types,
+    update_ticket_type,
+)
+from ticketapp.booking.waiting_list import (
+    Offer,
+    OfferMail,
+    WaitingListEntry,
+    WaitingListStatus,
+    WaitingListSummary,
+    WaitingPlace,
+    get_waiting_place,
+    join_waiting_list,
+    leave_waiting_list,
+    my_waiting_place,
+    set_waiting_list,
+    waiting_list_status,
+    waiting_list_summary,
+)
+from ticketapp.booking.waiting_room import (
+    QueueFigures,
+    QueuePlace,
+    QueueSettings,
+    QueueState,
+    admit_due,
+    configure_event_queue,
+    configure_queue,
+    join_queue,
+    pause_queue,
+    queue_figures,
+    queue_place,
+)
+from ticketapp.booking.waiting_room_store import PostgresWaitingRoom, WaitingRoomStore
 
 __all__ = [
     "ACCESSIBLE",
@@ -202,9 +273,14 @@ __all__ = [
     "CategoryInfo",
     "CategorySales",
     "CategoryTotal",
+    "CheckInCounts",
     "CheckInResult",
+    "CheckoutQuote",
+    "CodeRefused",
     "Conflict",
     "DailySales",
+    "DoorShow",
+    "DoorStaffMember",
     "EventDetails",
     "EventReport",
     "EventSales",
@@ -226,11 +302,20 @@ __all__ = [
     "NotAllowed",
     "NotEnoughSeats",
     "NotFound",
+    "Offer",
+    "OfferMail",
     "Once",
     "OrganizerEvent",
     "OrganizerOverview",
+    "PostgresWaitingRoom",
     "PriceInfo",
     "PriceSpec",
+    "PromoCodeInfo",
+    "QueueFigures",
+    "QueuePassRequired",
+    "QueuePlace",
+    "QueueSettings",
+    "QueueState",
     "Replay",
     "SalesClosed",
     "SalesCounts",
@@ -248,27 +333,48 @@ __all__ = [
     "ShowSales",
     "ShowSummary",
     "TemporarilyUnavailable",
+    "TicketTypeInfo",
     "TicketView",
+    "TypeSales",
+    "TypeSoldOut",
     "UpcomingShow",
+    "WaitingListEntry",
+    "WaitingListStatus",
+    "WaitingListSummary",
+    "WaitingPlace",
+    "WaitingRoomStore",
+    "admit_due",
+    "booking_for_mail",
+    "booking_for_ticket_files",
     "bookings_csv",
     "cancel_booking",
     "cancel_booking_in",
     "cancel_event",
     "cancel_show",
     "category_color",
+    "check_access_code",
     "check_in",
+    "check_in_counts",
     "check_invariants",
     "check_plans",
     "check_size",
     "clean_buyer",
     "compact_layout",
+    "configure_event_queue",
+    "configure_queue",
     "confirm_hold",
     "create_event",
     "create_layout",
+    "create_promo_code",
     "create_show",
+    "create_ticket_type",
     "current_hold",
     "decode_preview_seat_id",
     "delete_event",
+    "delete_promo_code",
+    "delete_ticket_type",
+    "door_show",
+    "door_shows",
     "edit_show",
     "enqueue_booking_mail",
     "ensure_can_manage_event",
@@ -285,32 +391,48 @@ __all__ = [
     "get_hold",
     "get_layout_plans",
     "get_show",
+    "get_waiting_place",
     "grid_cells",
     "grid_section",
+    "grouped_ticket_code",
     "hold_best_available",
     "hold_general_admission",
     "hold_seats",
+    "join_queue",
+    "join_waiting_list",
     "layout_categories",
     "layout_url",
+    "leave_waiting_list",
+    "list_door_staff",
     "list_event_categories",
     "list_event_shows",
     "list_layouts",
     "list_organizer_events",
+    "list_promo_codes",
+    "list_ticket_types",
     "list_upcoming_events",
     "list_user_bookings",
+    "my_waiting_place",
     "new_booking_code",
     "new_show_defaults",
     "new_ticket_code",
     "normalize_booking_code",
+    "normalize_ticket_code",
+    "offers_ticket_files",
     "organizer_events",
     "organizer_overview",
+    "pause_queue",
     "preview",
     "purchase_best_available",
     "purchase_seats",
+    "queue_figures",
+    "queue_place",
+    "quote_checkout",
     "quote_seats",
     "release_hold",
     "release_seats",
     "retry_mail",
+    "revoke_door_staff",
     "row_labels",
     "sales_over_time",
     "sales_status",
@@ -319,8 +441,13 @@ __all__ = [
     "seat_positions",
     "seat_statuses",
     "section_spec",
+    "set_waiting_list",
     "show_sales",
     "status_string",
     "update_event",
+    "update_promo_code",
+    "update_ticket_type",
     "versioned_status_string",
+    "waiting_list_status",
+    "waiting_list_summary",
 ]

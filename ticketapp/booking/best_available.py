@@ -58,7 +58,10 @@ from ticketapp.booking.inventory import (
     sellable,
     show_on_sale,
 )
+from ticketapp.booking.promo_codes import presale_gate
+from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult
+from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import is_postgres
 from ticketapp.models import Hold, PriceCategory, ShowSeat
 
@@ -329,6 +332,8 @@ def hold_best_available(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """Hold the best block of `quantity` adjacent seats (see the module docstring).
 
@@ -340,9 +345,33 @@ def hold_best_available(
     check_request(quantity, accessible)
 
     def work(session: Session) -> HoldResult:
-        if replace_hold:
-            _let_go_of_holds(session, user_id, show_id)
-        return best_available_in(session, user_id, show_id, quantity, category_id, accessible, now)
+        if not replace_hold:
+            return best_available_in(
+                session,
+                user_id,
+                show_id,
+                quantity,
+                category_id,
+                accessible,
+                now,
+                access_code=access_code,
+                queue_pass=queue_pass,
+            )
+        _let_go_of_holds(session, user_id, show_id)
+        held = best_available_in(
+            session,
+            user_id,
+            show_id,
+            quantity,
+            category_id,
+            accessible,
+            now,
+            access_code=access_code,
+            queue_pass=queue_pass,
+        )
+        # The seats let go and not picked again belong to the waiting list first.
+        offer_returned_seats(session.connection(), show_id, now, skip_user_id=user_id)
+        return held
 
     return run(db, work, once=once, now=now)
 
@@ -362,9 +391,13 @@ def best_available_in(
     category_id: int | None,
     accessible: int,
     now: datetime,
+    access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult:
     """`hold_best_available` inside the caller's transaction (a one-request purchase)."""
-    show = show_on_sale(session, show_id, now)
+    presale = presale_gate(session.connection(), show_id, access_code, now)
+    show = show_on_sale(session, show_id, now, presale)
+    pass_until = check_pass(show.queue_enabled, queue_pass, user_id, show_id, now)
     if category_id is not None:
         category = session.get(PriceCategory, category_id)
         if category is None or category.show_id != show_id:
@@ -388,7 +421,10 @@ def best_available_in(
         got = claim(session, hold, now, ShowSeat.id.in_(block), skip_locked=racing and not waiting)
         if len(got) == quantity:
             savepoint.commit()
-            return hold_result(session, hold, got)
+            held = hold_result(session, hold, got)
+            return replace(
+                held, queue_pass=renewed_pass(user_id, show_id, pass_until, held.expires_at)
+            )
         savepoint.rollback()
         jitter(attempt)
     raise TemporarilyUnavailable("Many people are booking this show right now; try again.")

@@ -23,7 +23,7 @@ index on live tickets is the database's own backstop against a seat in two live 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -32,7 +32,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from ticketapp.booking import idempotency, outbox
+from ticketapp.booking import idempotency, outbox, pricing
 from ticketapp.booking import tables as t
 from ticketapp.booking._tx import moment, run, run_core
 from ticketapp.booking.access import Actor, can_manage
@@ -51,12 +51,14 @@ from ticketapp.booking.inventory import (
     ACTIVE,
     CONFIRMED,
     EXPIRED,
+    anyone_waiting,
     check_sales_open,
     expire_hold_in,
     load_show,
     seat_update,
 )
 from ticketapp.booking.results import BookingView, TicketView
+from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import Batch, batch, fresh_ids, insert_rows, rows_params
 from ticketapp.models import (
     Booking,
@@ -81,12 +83,20 @@ def confirm_hold(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    ticket_types: Mapping[int, int] | None = None,
+    promo_code: str = "",
 ) -> BookingView | Replay:
-    """Turn the customer's live hold into a booking (idempotent)."""
+    """Turn the customer's live hold into a booking (idempotent).
+
+    `ticket_types` maps seat ids to the ticket type each sells as (default: its category's
+    first type); `promo_code` is claimed for this booking (see `pricing`).
+    """
     now = moment(now)
 
     def work(conn: Connection) -> BookingView | HoldExpired | Replay:
-        return confirm_hold_in(conn, hold_id, user_id, buyer_name, buyer_email, now, once)
+        return confirm_hold_in(
+            conn, hold_id, user_id, buyer_name, buyer_email, now, once, ticket_types, promo_code
+        )
 
     return run_core(db, work, once=once, now=now)
 
@@ -99,8 +109,11 @@ def confirm_hold_in(
     buyer_email: str,
     now: datetime,
     once: Once | None = None,
+    ticket_types: Mapping[int, int] | None = None,
+    promo_code: str = "",
 ) -> BookingView | HoldExpired | Replay:
-    """`confirm_hold` inside the caller's transaction, in three statements of Core SQL.
+    """`confirm_hold` inside the caller's transaction, in three statements of Core SQL (four
+    when a promo code is given or a seat sells as an explicit ticket type: `pricing`'s claim).
 
     A `HoldExpired` is returned, not raised: the release of the seats (and the answer for
     the Idempotency-Key) must be committed; the runner raises it after the commit.
@@ -118,10 +131,11 @@ def confirm_hold_in(
         return _remembered(conn, once, now, _booking_of_hold(conn, hold_id))
     if hold.status == EXPIRED or (hold.status == ACTIVE and hold.expires_at <= now):
         if hold.status == ACTIVE:
-            expire_hold_in(conn, hold_id)
+            expire_hold_in(conn, hold_id, hold.show_id, now)
         return _remembered(conn, once, now, HoldExpired())
     if hold.status != ACTIVE:
         raise Conflict("This hold was released; choose your seats again.")
+    presale: list[bool] = []  # before the opening, an access code may let the buyer in
     check_sales_open(
         hold.event_status,
         hold.show_status,
@@ -129,10 +143,24 @@ def confirm_hold_in(
         hold.sales_open_at,
         hold.sales_close_at,
         now,
+        presale=(lambda: presale.append(True)) if promo_code.strip() else None,
     )
-    seats = _seats_to_book(conn, hold_id, now)
+    seats = pricing.group_types(_seats_to_book(conn, hold_id, now))
     if not seats:
         raise InvalidRequest("Your hold has no seats; choose some first.")
+    priced = pricing.price_confirm(
+        conn,
+        seats,
+        chosen=ticket_types,
+        promo_code=promo_code,
+        show_id=hold.show_id,
+        event_id=hold.event_id,
+        user_id=user_id,
+        now=now,
+    )
+    if presale and not (priced.rule and priced.rule.opens_presale(hold.show_id)):
+        # Raising rolls the code's claim back with everything else.
+        raise SalesClosed("Sales for this show have not opened yet.")
     view = BookingView(
         id=hold.fresh_booking_id,
         code=new_booking_code(),
@@ -140,8 +168,8 @@ def confirm_hold_in(
         event_id=hold.event_id,
         user_id=hold.user_id,
         status=CONFIRMED_BOOKING,
-        total_cents=sum(s.price_cents for s in seats),
-        currency=seats[0].currency,
+        total_cents=priced.total_cents,
+        currency=seats[0][0].currency,
         created_at=now,
         cancelled_at=None,
         # Already clean (clean_buyer); empty means the account's own.
@@ -155,19 +183,28 @@ def confirm_hold_in(
                 label=s.label,
                 section=s.section,
                 category_name=s.category_name,
-                price_cents=s.price_cents,
+                price_cents=line.price_cents,
                 checked_in_at=None,
                 live=True,
+                row_label=s.row_label,
+                number=s.number,
+                ticket_type=line.type_name,
+                discount_cents=line.discount_cents,
             )
-            for s in seats
+            for (s, _), line in zip(seats, priced.lines, strict=True)
         ),
         event_title=hold.event_title,
         venue_name=hold.venue_name,
         starts_at=hold.starts_at,
+        venue_address=hold.venue_address,
         timezone=hold.timezone,
         cancel_reason="",
+        promo_code=priced.rule.code if priced.rule else "",
+        discount_cents=priced.discount_cents,
     )
-    booked = _write_booking(conn, view, hold_id, hold.venue_address, now, once)
+    type_ids = [line.type_id for line in priced.lines]
+    code_id = priced.rule.id if priced.rule else None
+    booked = _write_booking(conn, view, hold_id, hold.venue_address, now, once, type_ids, code_id)
     if booked != len(seats):
         # Another buyer, whose clock already read past the deadline, took a seat between our
         # look and our write. A booking is all of the hold or nothing (raising rolls back).
@@ -222,7 +259,8 @@ def _hold_statement(dialect: str, keyed: bool) -> Any:
 
 
 def _seats_to_book(conn: Connection, hold_id: int, now: datetime) -> list[Any]:
-    """Statement 2: the hold's live seats with their prices, and a ticket id for each.
+    """Statement 2: the hold's live seats with their prices, and a ticket id for each; one
+    row per ticket type of the seat's category (`pricing.group_types` folds them).
 
     Read after the lock of statement 1 was granted, so it sees every change made to the
     hold's seats before (every such change takes the same lock).
@@ -234,24 +272,34 @@ def _seats_to_book(conn: Connection, hold_id: int, now: datetime) -> list[Any]:
 
 @cache
 def _seats_statement(dialect: str) -> Any:
-    st, c = t.seat, t.category
+    st, c, tt = t.seat, t.category, t.ticket_type
     return (
         select(
             st.c.id,
             st.c.label,
             st.c.section,
+            st.c.row_label,
+            st.c.number,
             c.c.name.label("category_name"),
             c.c.price_cents,
             c.c.currency,
-            fresh_ids("ticket", dialect, order_by=st.c.id).label("fresh_ticket_id"),
+            tt.c.id.label("type_id"),
+            tt.c.name.label("type_name"),
+            tt.c.price_cents.label("type_price_cents"),
+            # One id per row; a seat with several types uses its first row's (gaps are fine).
+            fresh_ids("ticket", dialect, order_by=(st.c.id, tt.c.id)).label("fresh_ticket_id"),
         )
-        .select_from(st.join(c, c.c.id == st.c.category_id))
+        .select_from(
+            st.join(c, c.c.id == st.c.category_id).outerjoin(tt, tt.c.category_id == c.c.id)
+        )
         .where(
             st.c.hold_id == bindparam("p_hold_id"),
             st.c.status == SeatStatus.HELD,
             st.c.held_until > bindparam("p_now"),
         )
-        .order_by(st.c.section, st.c.y, st.c.row_label, st.c.x, st.c.number)
+        .order_by(
+            st.c.section, st.c.y, st.c.row_label, st.c.x, st.c.number, tt.c.sort_order, tt.c.id
+        )
     )
 
 
@@ -262,6 +310,8 @@ def _write_booking(
     venue_address: str,
     now: datetime,
     once: Once | None,
+    type_ids: list[int | None],
+    code_id: int | None,
 ) -> int:
     """Statement 3: booking, seats, tickets, hold, outbox mail and the key's answer, at once.
 
@@ -280,6 +330,9 @@ def _write_booking(
         "p_currency": view.currency,
         "p_buyer_name": view.buyer_name,
         "p_buyer_email": view.buyer_email,
+        "p_promo_code_id": code_id,
+        "p_promo_code": view.promo_code,
+        "p_discount_cents": view.discount_cents,
         "p_now": now,
         **rows_params(
             [
@@ -290,8 +343,11 @@ def _write_booking(
                     "code": ticket.code,
                     "price_cents": ticket.price_cents,
                     "live": True,
+                    "ticket_type_id": type_id,
+                    "ticket_type": ticket.ticket_type,
+                    "discount_cents": ticket.discount_cents,
                 }
-                for ticket in view.tickets
+                for ticket, type_id in zip(view.tickets, type_ids, strict=True)
             ],
             dialect,
             "p_ticket",
@@ -322,6 +378,9 @@ def _booking_batch(dialect: str, keyed: bool) -> Batch:
         buyer_email=bindparam("p_buyer_email"),
         created_at=bindparam("p_now"),
         cancel_reason="",
+        promo_code_id=bindparam("p_promo_code_id"),
+        promo_code=bindparam("p_promo_code"),
+        discount_cents=bindparam("p_discount_cents"),
     )
     seats_booked = (
         update(t.seat)
@@ -341,7 +400,17 @@ def _booking_batch(dialect: str, keyed: bool) -> Batch:
     )
     tickets = insert_rows(
         t.ticket,
-        ["id", "booking_id", "show_seat_id", "code", "price_cents", "live"],
+        [
+            "id",
+            "booking_id",
+            "show_seat_id",
+            "code",
+            "price_cents",
+            "live",
+            "ticket_type_id",
+            "ticket_type",
+            "discount_cents",
+        ],
         dialect,
         "p_ticket",
     )
@@ -429,20 +498,23 @@ def cancel_booking_in(
     if used is not None:
         # Its holder is already inside: reselling the seat would seat two people on it.
         raise Conflict("A ticket of this booking has been used at the door.")
+    pricing.release_in(session, [booking])  # while its tickets are still live
     session.exec(
         update(Ticket)
         .where(Ticket.booking_id == booking.id, Ticket.live.is_(True))
         .values(live=False)
         .execution_options(synchronize_session=False)
     )
-    session.exec(
+    freed = session.exec(
         seat_update(
             ShowSeat.booking_id == booking.id,
             ShowSeat.status == SeatStatus.BOOKED,
             status=SeatStatus.AVAILABLE,
             booking_id=None,
-        )
-    )
+        ).returning(anyone_waiting(show.id))
+    ).all()
+    if freed and freed[0].anyone_waiting:  # the seats go to the waiting list first
+        offer_returned_seats(session.connection(), show.id, now, anyone_waiting=True)
     booking.status = CANCELLED_BOOKING
     booking.cancelled_at = now
     booking.cancel_reason = reason.strip()[:500]
@@ -545,6 +617,10 @@ def booking_views(session: Session, bookings: Sequence[Booking]) -> list[Booking
                 price_cents=ticket.price_cents,
                 checked_in_at=ticket.checked_in_at,
                 live=ticket.live,
+                row_label=seat.row_label,
+                number=seat.number,
+                ticket_type=ticket.ticket_type,
+                discount_cents=ticket.discount_cents,
             )
         )
     views = []
@@ -568,8 +644,11 @@ def booking_views(session: Session, bookings: Sequence[Booking]) -> list[Booking
                 event_title=event.title,
                 venue_name=event.venue_name,
                 starts_at=show.starts_at,
+                venue_address=event.venue_address,
                 timezone=event.timezone,
                 cancel_reason=b.cancel_reason,
+                promo_code=b.promo_code,
+                discount_cents=b.discount_cents,
             )
         )
     return views

@@ -70,6 +70,17 @@ class HoldLimitExceeded(BookingError):
         )
 
 
+class QueuePassRequired(NotAllowed):
+    """The show's waiting room is on and the request carries no valid pass for this account
+    and show; `show_id` says which queue to join."""
+
+    code = "queue_pass_required"
+
+    def __init__(self, show_id: int, message: str) -> None:
+        super().__init__(message)
+        self.show_id = show_id
+
+
 class Conflict(BookingError):
     """A state change that the current state forbids (delete an event with bookings, ...)."""
 

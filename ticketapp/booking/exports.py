@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,6 +48,9 @@ COLUMNS = (
     "currency",
     "booked_at",
     "cancelled_at",
+    "ticket_types",  # "Adult x2; Child x1"; empty for categories without ticket types
+    "promo_code",
+    "discount",  # total is already after it
 )
 
 
@@ -67,17 +70,27 @@ def _when(moment: datetime | None, zone: str) -> str:
     return to_local(moment, zone).isoformat(timespec="seconds") if moment else ""
 
 
-def _seat_labels(session: Session, booking_ids: list[int]) -> dict[int, list[str]]:
+def _money(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _seat_labels(
+    session: Session, booking_ids: list[int]
+) -> tuple[dict[int, list[str]], dict[int, Counter[str]]]:
+    """Each booking's seat labels, and how many of its tickets sold as each ticket type."""
     labels: dict[int, list[str]] = defaultdict(list)
+    types: dict[int, Counter[str]] = defaultdict(Counter)
     for start in range(0, len(booking_ids), 1000):
-        for booking_id, label in session.exec(
-            select(Ticket.booking_id, ShowSeat.label)
+        for booking_id, label, type_name in session.exec(
+            select(Ticket.booking_id, ShowSeat.label, Ticket.ticket_type)
             .join(ShowSeat, ShowSeat.id == Ticket.show_seat_id)
             .where(Ticket.booking_id.in_(booking_ids[start : start + 1000]))
             .order_by(ShowSeat.section, ShowSeat.y, ShowSeat.x, ShowSeat.number)
         ).all():
             labels[booking_id].append(label)
-    return labels
+            if type_name:
+                types[booking_id][type_name] += 1
+    return labels, types
 
 
 def bookings_csv(
@@ -91,13 +104,15 @@ def bookings_csv(
 ) -> BookingsExport:
     """Every booking of the event matching the filter, as CSV text (UTF-8, header first)."""
 
-    def work(session: Session) -> tuple[list[BookingRow], dict[int, list[str]]]:
+    def work(
+        session: Session,
+    ) -> tuple[list[BookingRow], tuple[dict[int, list[str]], dict[int, Counter[str]]]]:
         managed_event(session, event_id, actor)
         query = bookings_query(event_id, show_id=show_id, status=status, search=search)
         rows = booking_rows(session.exec(newest_first(query)).all())
         return rows, _seat_labels(session, [r.id for r in rows])
 
-    rows, seats = run(db, work)
+    rows, (seats, types) = run(db, work)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -111,10 +126,13 @@ def bookings_csv(
                 r.status,
                 r.ticket_count,
                 _cell("; ".join(seats.get(r.id, []))),
-                f"{r.total_cents // 100}.{r.total_cents % 100:02d}",
+                _money(r.total_cents),
                 r.currency,
                 _when(r.created_at, r.timezone),
                 _when(r.cancelled_at, r.timezone),
+                _cell("; ".join(f"{name} x{n}" for name, n in types.get(r.id, Counter()).items())),
+                _cell(r.promo_code),
+                _money(r.discount_cents),
             ]
         )
     suffix = f"-show-{show_id}" if show_id else ""

@@ -17,6 +17,7 @@ guarantees progress).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -34,6 +35,8 @@ from ticketapp.booking.inventory import (
     sellable,
     show_on_sale,
 )
+from ticketapp.booking.promo_codes import presale_gate
+from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult
 from ticketapp.db import is_postgres
 from ticketapp.models import PriceCategory, ShowSeat
@@ -51,13 +54,24 @@ def hold_general_admission(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """Hold `quantity` places in `section` (default: the best-ranked area with room)."""
     now = moment(now)
     check_quantity(quantity)
 
     def work(session: Session) -> HoldResult:
-        return general_admission_in(session, user_id, show_id, quantity, section, now)
+        return general_admission_in(
+            session,
+            user_id,
+            show_id,
+            quantity,
+            section,
+            now,
+            access_code=access_code,
+            queue_pass=queue_pass,
+        )
 
     return run(db, work, once=once, now=now)
 
@@ -69,9 +83,13 @@ def general_admission_in(
     quantity: int,
     section: str | None,
     now: datetime,
+    access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult:
     """`hold_general_admission` inside the caller's transaction (a one-request purchase)."""
-    show = show_on_sale(session, show_id, now)
+    presale = presale_gate(session.connection(), show_id, access_code, now)
+    show = show_on_sale(session, show_id, now, presale)
+    pass_until = check_pass(show.queue_enabled, queue_pass, user_id, show_id, now)
     area = section if section is not None else _best_area(session, show_id, now, quantity)
     where = (ShowSeat.is_general_admission.is_(True), ShowSeat.section == area)
     if area is None or not _exists(session, show_id, area):
@@ -84,7 +102,10 @@ def general_admission_in(
         got = claim(session, hold, now, *where, skip_locked=racing and not waiting, limit=quantity)
         if len(got) == quantity:
             savepoint.commit()
-            return hold_result(session, hold, got)
+            held = hold_result(session, hold, got)
+            return replace(
+                held, queue_pass=renewed_pass(user_id, show_id, pass_until, held.expires_at)
+            )
         savepoint.rollback()
         left = session.exec(
             select(func.count(ShowSeat.id)).where(

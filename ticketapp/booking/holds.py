@@ -35,7 +35,7 @@ from sqlmodel import Session, select
 
 from ticketapp.booking import idempotency, tables
 from ticketapp.booking._tx import moment, run, run_core
-from ticketapp.booking.access import Actor
+from ticketapp.booking.access import Actor, require_buyer
 from ticketapp.booking.errors import (
     Conflict,
     HoldLimitExceeded,
@@ -61,7 +61,10 @@ from ticketapp.booking.inventory import (
     sellable,
     show_currency,
 )
+from ticketapp.booking.promo_codes import presale_gate
+from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
+from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.db import Batch, batch, fresh_ids
 from ticketapp.models import Hold, PriceCategory, SeatStatus, ShowSeat
 
@@ -74,17 +77,31 @@ def hold_seats(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """Hold exactly these seats for the customer, or none of them.
 
     Three statements (see the module docstring); with `once`, the Idempotency-Key's answer is
-    read by the first and stored by the last.
+    read by the first and stored by the last. `access_code` lets its holder in before the
+    sales open (`promo_codes.unlock_presale`: one more read, only then). While the
+    show's waiting room is on, `queue_pass` must be the customer's valid pass (checked in
+    Python: no statement).
     """
     now = moment(now)
     wanted = distinct_ids(seat_ids)
 
     def work(conn: Connection) -> HoldResult | Replay:
-        return hold_seats_in(conn, user_id, show_id, wanted, now, once)
+        return hold_seats_in(
+            conn,
+            user_id,
+            show_id,
+            wanted,
+            now,
+            once,
+            access_code=access_code,
+            queue_pass=queue_pass,
+        )
 
     return run_core(db, work, once=once, now=now)
 
@@ -96,11 +113,14 @@ def hold_seats_in(
     wanted: list[int],
     now: datetime,
     once: Once | None = None,
+    access_code: str = "",
+    queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """`hold_seats` inside the caller's transaction (a one-request purchase builds on it)."""
-    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once)
+    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access_code)
     if isinstance(buyer, Replay):
         return buyer
+    pass_until = check_pass(buyer.queue_enabled, queue_pass, user_id, show_id, now)
     places, live_id, live_until = _hold_and_wanted_seats(conn, user_id, show_id, wanted, now)
     unknown = [seat_id for seat_id in wanted if seat_id not in places]
     if unknown:
@@ -128,6 +148,7 @@ def hold_seats_in(
         total_cents=sum(p.price_cents for p in held),
         currency=held[0].currency if held else "EUR",
         added_seat_ids=tuple(sorted(new)),
+        queue_pass=renewed_pass(user_id, show_id, pass_until, expires_at),
     )
     if not new:  # every seat asked for is already in the hold
         return idempotency.record(conn, once, result, now)
@@ -180,6 +201,7 @@ class _Buyer:
     hold_seconds: int
     max_seats_per_customer: int
     fresh_hold_id: int
+    queue_enabled: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +224,12 @@ def _seat_order(place: _Place) -> tuple:
 
 
 def _lock_customer_on_show(
-    conn: Connection, user_id: int, show_id: int, now: datetime, once: Once | None
+    conn: Connection,
+    user_id: int,
+    show_id: int,
+    now: datetime,
+    once: Once | None,
+    access_code: str = "",
 ) -> _Buyer | Replay:
     """Statement 1: lock the customer's row, read the show's sale rules, draw a hold id.
 
@@ -219,10 +246,19 @@ def _lock_customer_on_show(
         return replay
     if row is None:
         raise NotFound("No such show.")
+    require_buyer(row.buyer_role)
     check_sales_open(
-        row.event_status, row.show_status, row.starts_at, row.sales_open_at, row.sales_close_at, now
+        row.event_status,
+        row.show_status,
+        row.starts_at,
+        row.sales_open_at,
+        row.sales_close_at,
+        now,
+        presale=presale_gate(conn, show_id, access_code, now),
     )
-    return _Buyer(row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id)
+    return _Buyer(
+        row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id, row.queue_enabled
+    )
 
 
 @cache
@@ -237,7 +273,9 @@ def _customer_and_show(dialect: str, keyed: bool) -> Any:
             s.c.sales_open_at,
             s.c.sales_close_at,
             e.c.status.label("event_status"),
+            u.c.role.label("buyer_role"),
             fresh_ids("hold", dialect).label("fresh_hold_id"),
+            s.c.queue_enabled,  # the waiting room's gate rides along: no statement of its own
         )
         .select_from(s.join(e, e.c.id == s.c.event_id).join(u, u.c.id == bindparam("p_user_id")))
         .where(s.c.id == bindparam("p_show_id"))
@@ -331,12 +369,13 @@ def release_seats(
     db: Engine | None = None,
 ) -> HoldResult:
     """Deselect some seats of a hold; a hold left empty is released. Returns what remains."""
-    moment(now)
+    now = moment(now)
     ids = distinct_ids(seat_ids)
 
     def work(session: Session) -> HoldResult:
         hold = _locked_own_hold(session, hold_id, user_id)
-        release_hold_seats(session, hold.id, ShowSeat.id.in_(ids))
+        if release_hold_seats(session, hold.id, ShowSeat.id.in_(ids)):
+            offer_returned_seats(session.connection(), hold.show_id, now, skip_user_id=user_id)
         if hold.status == ACTIVE and not seats_of_hold(session, hold.id):
             hold.status = RELEASED
             session.add(hold)
@@ -349,11 +388,13 @@ def release_hold(
     hold_id: int, *, user_id: int, now: datetime | None = None, db: Engine | None = None
 ) -> list[int]:
     """Give every seat of the hold back; returns the released seat ids (none if already gone)."""
-    moment(now)
+    now = moment(now)
 
     def work(session: Session) -> list[int]:
         hold = _locked_own_hold(session, hold_id, user_id)
         released = release_hold_seats(session, hold.id)
+        if released:
+            offer_returned_seats(session.connection(), hold.show_id, now, skip_user_id=user_id)
         if hold.status == ACTIVE:
             hold.status = RELEASED
             session.add(hold)

@@ -22,9 +22,16 @@ The rules, as the engine keeps them:
 - `ga_over_capacity`: a standing area never sells more than its capacity.
 - `over_customer_cap` / `several_live_holds`: a customer has at most one live hold per show and
   holds at most the show's cap.
+- `offer_without_hold` / `several_open_places` / `sold_past_list` (the waiting list): an
+  offered entry names a hold of its own customer and show; a customer has at most one waiting
+  place per show; while someone waits and the list is on, no set of available seats fits them
+  (returned seats went to offers, not back on sale past the list).
 - `mail_missing` / `mail_without_change`: every booking has its confirmation mail in the
   outbox and every cancelled one its cancellation mail (both written with the change), and no
   booking that is still confirmed has a cancellation mail (one from a rolled-back cancel).
+- `type_count_mismatch` / `over_type_limit`: a ticket type's `sold` is its number of live
+  tickets, never above its quantity limit; `code_count_mismatch` / `over_code_limit`: a promo
+  code's `uses` is its number of confirmed bookings, never above its limit.
 
 The checks are plain aggregate queries with no locks, run in one read transaction.
 """
@@ -41,16 +48,21 @@ from sqlmodel import Session, select
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.inventory import ACTIVE, CONFIRMED
 from ticketapp.booking.reports import sales_of_show
+from ticketapp.booking.waiting_list import unserved_fits
 from ticketapp.models import (
     Booking,
     BookingStatus,
     Hold,
     LayoutSection,
     OutboxMail,
+    PromoCode,
     SeatStatus,
     Show,
     ShowSeat,
     Ticket,
+    TicketType,
+    WaitingEntry,
+    WaitingStatus,
 )
 
 Check = Callable[[Session, datetime], list[str]]
@@ -341,6 +353,82 @@ def _mails(session: Session, now: datetime) -> list[str]:
     return problems
 
 
+def _waiting_list(session: Session, now: datetime) -> list[str]:
+    problems = [
+        f"offer_without_hold: waiting entry {entry} is offered with hold {hold}"
+        for entry, hold in session.exec(
+            select(WaitingEntry.id, WaitingEntry.hold_id)
+            .outerjoin(Hold, Hold.id == WaitingEntry.hold_id)
+            .where(
+                WaitingEntry.status == WaitingStatus.OFFERED,
+                or_(
+                    Hold.id.is_(None),
+                    Hold.show_id != WaitingEntry.show_id,
+                    Hold.user_id != WaitingEntry.user_id,
+                ),
+            )
+        ).all()
+    ]
+    problems += [
+        f"several_open_places: user {user} waits {n} times on show {show}"
+        for user, show, n in session.exec(
+            select(WaitingEntry.user_id, WaitingEntry.show_id, func.count(WaitingEntry.id))
+            .where(WaitingEntry.status == WaitingStatus.WAITING)
+            .group_by(WaitingEntry.user_id, WaitingEntry.show_id)
+            .having(func.count(WaitingEntry.id) > 1)
+        ).all()
+    ]
+    return problems + unserved_fits(session, now)
+
+
+def _pricing_counters(session: Session, now: datetime) -> list[str]:
+    live = (
+        select(func.count(Ticket.id))
+        .where(Ticket.ticket_type_id == TicketType.id, Ticket.live.is_(True))
+        .correlate(TicketType)
+        .scalar_subquery()
+    )
+    problems = [
+        f"type_count_mismatch: ticket type {type_id} counts {sold} sold, has {tickets} live"
+        for type_id, sold, tickets in session.exec(
+            select(TicketType.id, TicketType.sold, live)
+            .where(TicketType.sold != live)
+            .order_by(TicketType.id)
+        )
+    ]
+    problems += [
+        f"over_type_limit: ticket type {type_id} sold {sold} of {limit}"
+        for type_id, sold, limit in session.exec(
+            select(TicketType.id, TicketType.sold, TicketType.quantity_limit)
+            .where(TicketType.sold > TicketType.quantity_limit)
+            .order_by(TicketType.id)
+        )
+    ]
+    used = (
+        select(func.count(Booking.id))
+        .where(Booking.promo_code_id == PromoCode.id, Booking.status == BookingStatus.CONFIRMED)
+        .correlate(PromoCode)
+        .scalar_subquery()
+    )
+    problems += [
+        f"code_count_mismatch: promo code {code_id} counts {uses} uses, has {bookings} bookings"
+        for code_id, uses, bookings in session.exec(
+            select(PromoCode.id, PromoCode.uses, used)
+            .where(PromoCode.uses != used)
+            .order_by(PromoCode.id)
+        )
+    ]
+    problems += [
+        f"over_code_limit: promo code {code_id} used {uses} of {limit} times"
+        for code_id, uses, limit in session.exec(
+            select(PromoCode.id, PromoCode.uses, PromoCode.max_uses)
+            .where(PromoCode.uses > PromoCode.max_uses)
+            .order_by(PromoCode.id)
+        )
+    ]
+    return problems
+
+
 CHECKS: tuple[Check, ...] = (
     _double_booked,
     _booked_without_ticket,
@@ -354,6 +442,8 @@ CHECKS: tuple[Check, ...] = (
     _ga_over_capacity,
     _customer_holds,
     _mails,
+    _waiting_list,
+    _pricing_counters,
 )
 
 

@@ -30,15 +30,16 @@ Why the SQL is shaped so:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from ticketapp.booking.access import require_buyer
 from ticketapp.booking.errors import (
     HoldLimitExceeded,
     InvalidRequest,
@@ -59,6 +60,8 @@ from ticketapp.models import (
     Show,
     ShowSeat,
     User,
+    WaitingEntry,
+    WaitingStatus,
 )
 
 # Short names for the hold statuses this module and its neighbours use most.
@@ -77,6 +80,21 @@ def sellable(now: datetime) -> ColumnElement[bool]:
         seats.c.status == SeatStatus.AVAILABLE,
         and_(seats.c.status == SeatStatus.HELD, seats.c.held_until <= now),
     )
+
+
+def nobody_waiting(show_id: Any) -> ColumnElement[bool]:
+    """True while nobody waits on the show's list (`show_id`: an int or a bind parameter).
+
+    Uncorrelated, so PostgreSQL runs it once per statement (an InitPlan on an index).
+    """
+    waiting = WaitingEntry.__table__
+    return ~exists().where(waiting.c.show_id == show_id, waiting.c.status == WaitingStatus.WAITING)
+
+
+def anyone_waiting(show_id: Any) -> ColumnElement[bool]:
+    """`nobody_waiting`'s opposite as a column: a freeing UPDATE returns it with its rows, so
+    learning whether the waiting list wants the seats costs no statement of its own."""
+    return (~nobody_waiting(show_id)).label("anyone_waiting")
 
 
 def held_live(now: datetime) -> ColumnElement[bool]:
@@ -122,10 +140,15 @@ def claim_statement(
     skip_locked: bool = False,
     limit: int | None = None,
 ):
-    """The conditional claim of the sellable seats of a show matching `where` for a hold."""
+    """The conditional claim of the sellable seats of a show matching `where` for a hold.
+
+    While anyone waits on the show's list, the seats of an expired hold are not claimable:
+    they are the list's (booking/waiting_list.py), and the sweeper offers them to it.
+    """
     return seat_update(
         seats.c.show_id == show_id,
         sellable(now),
+        or_(seats.c.status == SeatStatus.AVAILABLE, nobody_waiting(show_id)),
         *where,
         skip_locked=skip_locked,
         limit=limit,
@@ -203,10 +226,18 @@ def load_show(session: Session, show_id: int) -> tuple[Show, Event]:
     return row[0], row[1]
 
 
-def check_on_sale(show: Show, event: Event, now: datetime) -> None:
+def check_on_sale(
+    show: Show, event: Event, now: datetime, presale: Callable[[], None] | None = None
+) -> None:
     """Sales happen only on a published event's scheduled show, inside its sales window."""
     check_sales_open(
-        event.status, show.status, show.starts_at, show.sales_open_at, show.sales_close_at, now
+        event.status,
+        show.status,
+        show.starts_at,
+        show.sales_open_at,
+        show.sales_close_at,
+        now,
+        presale=presale,
     )
 
 
@@ -217,9 +248,15 @@ def check_sales_open(
     sales_open_at: datetime | None,
     sales_close_at: datetime | None,
     now: datetime,
+    *,
+    presale: Callable[[], None] | None = None,
 ) -> None:
     """`check_on_sale` for callers that read the columns, not the rows: the refusal for
-    whatever `sales_status` says, when it says anything but on sale."""
+    whatever `sales_status` says, when it says anything but on sale.
+
+    `presale`: before the sales open, this decides instead (it raises to refuse): an access
+    code's holder may buy early (`promo_codes.unlock_presale`).
+    """
     status = sales_status(
         show_status=show_status,
         event_status=event_status,
@@ -229,6 +266,9 @@ def check_sales_open(
         now=now,
     )
     if status == SalesStatus.ON_SALE:
+        return
+    if status == SalesStatus.NOT_YET and presale is not None:
+        presale()
         return
     if event_status != EventStatus.PUBLISHED:
         raise SalesClosed("This event is not on sale.")
@@ -243,9 +283,11 @@ _CLOSED_BECAUSE = {
 }
 
 
-def show_on_sale(session: Session, show_id: int, now: datetime) -> Show:
+def show_on_sale(
+    session: Session, show_id: int, now: datetime, presale: Callable[[], None] | None = None
+) -> Show:
     show, event = load_show(session, show_id)
-    check_on_sale(show, event, now)
+    check_on_sale(show, event, now, presale)
     return show
 
 
@@ -254,24 +296,43 @@ def show_on_sale(session: Session, show_id: int, now: datetime) -> Show:
 
 def lock_customer(session: Session, user_id: int) -> None:
     found = session.exec(
-        select(User.id).where(User.id == user_id).with_for_update(key_share=True)
+        select(User.id, User.role).where(User.id == user_id).with_for_update(key_share=True)
     ).first()
     if found is None:
         raise NotFound("No such user.")
+    require_buyer(found.role)
 
 
-def expire_hold(session: Session, hold: Hold) -> list[int]:
-    """Mark a hold past its time as expired and put its remaining seats back on sale."""
-    released = expire_hold_in(session.connection(), hold.id)
+def expire_hold(session: Session, hold: Hold, now: datetime) -> list[int]:
+    """Mark a hold past its time as expired and put its remaining seats back on sale (or to
+    the waiting list; the hold's own customer, choosing seats now, gets no offer from it)."""
+    released = expire_hold_in(
+        session.connection(), hold.id, hold.show_id, now, skip_user_id=hold.user_id
+    )
     set_committed_value(hold, "status", EXPIRED)  # the row is written; keep the object in step
     return released
 
 
-def expire_hold_in(conn: Connection, hold_id: int) -> list[int]:
+def expire_hold_in(
+    conn: Connection,
+    hold_id: int,
+    show_id: int,
+    now: datetime,
+    *,
+    skip_user_id: int | None = None,
+) -> list[int]:
     """`expire_hold` on a Core connection: mark it expired, put its seats back on sale."""
+    # Imported here: the waiting list builds on this module's claim and release statements.
+    from ticketapp.booking.waiting_list import offer_returned_seats
+
     conn.execute(update(holds).where(holds.c.id == hold_id).values(status=EXPIRED))
     # SKIP LOCKED: a locked seat of an expired hold is being taken by another buyer right now.
-    return list(conn.execute(release_statement(hold_id, skip_locked=True)).scalars())
+    rows = conn.execute(
+        release_statement(hold_id, skip_locked=True).returning(anyone_waiting(show_id))
+    ).all()
+    if rows and rows[0].anyone_waiting:
+        offer_returned_seats(conn, show_id, now, skip_user_id=skip_user_id, anyone_waiting=True)
+    return [row[0] for row in rows]
 
 
 def seats_of_hold(session: Session, hold_id: int) -> list[int]:
@@ -302,7 +363,7 @@ def open_hold(
     live = None
     for hold in holds:
         if hold.expires_at <= now or live is not None:
-            expire_hold(session, hold)
+            expire_hold(session, hold, now)
         else:
             live = hold
     mine = set(seats_of_hold(session, live.id)) if live else set()

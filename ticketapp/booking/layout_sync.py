@@ -41,6 +41,7 @@ from ticketapp.booking.inventory import (
 )
 from ticketapp.booking.layout_plans import seat_label
 from ticketapp.booking.results import LayoutSaved
+from ticketapp.booking.waiting_list import offer_returned_seats
 from ticketapp.formatting import show_time
 from ticketapp.models import (
     Event,
@@ -418,3 +419,5 @@ def _apply(session: Session, plan: _ShowPlan, now: datetime) -> None:
     show.inventory_version += 1
     session.add(show)
     session.flush()
+    # Unblocked and added places go to the waiting list first.
+    offer_returned_seats(session.connection(), show.id, now)

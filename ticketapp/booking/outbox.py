@@ -52,6 +52,7 @@ class MailTicket:
     section: str
     category: str
     price_cents: int
+    ticket_type: str = ""  # "" for a category without ticket types
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class BookingMail:
     reason: str = ""
     cancelled_by_buyer: bool = False
     timezone: str = "UTC"  # the venue's: mails read the show's time on its clock (older: UTC)
+    promo_code: str = ""
+    discount_cents: int = 0  # total_cents is already after it
 
     def to_json(self) -> str:
         # Field by field, not dataclasses.asdict: that deep-copies every value and was the
@@ -162,12 +165,14 @@ def mail_row(
         currency=view.currency,
         total_cents=view.total_cents,
         tickets=tuple(
-            MailTicket(t.code, t.label, t.section, t.category_name, t.price_cents)
+            MailTicket(t.code, t.label, t.section, t.category_name, t.price_cents, t.ticket_type)
             for t in view.tickets
         ),
         reason=reason,
         cancelled_by_buyer=cancelled_by_buyer,
         timezone=view.timezone,
+        promo_code=view.promo_code,
+        discount_cents=view.discount_cents,
     )
     return {
         "dedupe_key": dedupe_key(kind, view.id),

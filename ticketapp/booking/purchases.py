@@ -10,7 +10,7 @@ cannot confirm leaves no hold behind, since the hold was never committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy.engine import Connection, Engine
@@ -20,12 +20,12 @@ from ticketapp.booking import idempotency
 from ticketapp.booking._tx import moment, run, run_core
 from ticketapp.booking.best_available import best_available_in, check_request
 from ticketapp.booking.bookings import confirm_hold_in
-from ticketapp.booking.errors import HoldExpired, InvalidRequest
+from ticketapp.booking.errors import Conflict, HoldExpired, InvalidRequest
 from ticketapp.booking.general_admission import general_admission_in
 from ticketapp.booking.holds import hold_seats_in
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import distinct_ids
-from ticketapp.booking.results import BookingView
+from ticketapp.booking.results import BookingView, HoldResult
 
 
 def purchase_seats(
@@ -38,8 +38,11 @@ def purchase_seats(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    ticket_types: Mapping[int, int] | None = None,
+    promo_code: str = "",
+    queue_pass: str | None = None,
 ) -> BookingView | Replay:
-    """Buy exactly these seats at once, or nothing."""
+    """Buy exactly these seats at once, or nothing (`ticket_types`: seat id -> type id)."""
     now = moment(now)
     wanted = distinct_ids(seat_ids)
 
@@ -47,9 +50,23 @@ def purchase_seats(
         replay = idempotency.lookup(conn, once) if once is not None else None
         if replay is not None:
             return replay
-        held = hold_seats_in(conn, user_id, show_id, wanted, now)
+        # The code may also be an access code: it opens the presale for the hold too.
+        held = hold_seats_in(
+            conn, user_id, show_id, wanted, now, access_code=promo_code, queue_pass=queue_pass
+        )
+        held = _exactly(held, len(wanted))
         return _confirmed(
-            confirm_hold_in(conn, held.hold_id, user_id, buyer_name, buyer_email, now, once)
+            confirm_hold_in(
+                conn,
+                held.hold_id,
+                user_id,
+                buyer_name,
+                buyer_email,
+                now,
+                once,
+                ticket_types,
+                promo_code,
+            )
         )
 
     return run_core(db, work, once=once, now=now)
@@ -68,8 +85,13 @@ def purchase_best_available(
     now: datetime | None = None,
     db: Engine | None = None,
     once: Once | None = None,
+    promo_code: str = "",
+    queue_pass: str | None = None,
 ) -> BookingView | Replay:
-    """Buy the best `quantity` seats left (or standing places of `section`), or nothing."""
+    """Buy the best `quantity` seats left (or standing places of `section`), or nothing.
+
+    The seats are not known in advance, so each sells as its category's first ticket type.
+    """
     now = moment(now)
     check_request(quantity, accessible)
     if section is not None and (category_id is not None or accessible):
@@ -78,17 +100,52 @@ def purchase_best_available(
     def work(session: Session) -> BookingView:
         if section is None:
             held = best_available_in(
-                session, user_id, show_id, quantity, category_id, accessible, now
+                session,
+                user_id,
+                show_id,
+                quantity,
+                category_id,
+                accessible,
+                now,
+                access_code=promo_code,
+                queue_pass=queue_pass,
             )
         else:
-            held = general_admission_in(session, user_id, show_id, quantity, section, now)
+            held = general_admission_in(
+                session,
+                user_id,
+                show_id,
+                quantity,
+                section,
+                now,
+                access_code=promo_code,
+                queue_pass=queue_pass,
+            )
+        held = _exactly(held, quantity)
         # `run` stores the Idempotency-Key's answer for this whole transaction.
         booked = confirm_hold_in(
-            session.connection(), held.hold_id, user_id, buyer_name, buyer_email, now
+            session.connection(),
+            held.hold_id,
+            user_id,
+            buyer_name,
+            buyer_email,
+            now,
+            promo_code=promo_code,
         )
         return _confirmed(booked)
 
     return run(db, work, once=once, now=now)
+
+
+def _exactly(held: HoldResult, count: int) -> HoldResult:
+    """A purchase books what it asked for and nothing else. Holding adds to the customer's
+    live hold on the show, so seats held earlier (on the seat map, say) would be booked and
+    charged too: refuse instead — raising rolls the whole purchase back."""
+    if len(held.seat_ids) != count:
+        raise Conflict(
+            "You have other seats on hold for this show: book or release that hold first."
+        )
+    return held
 
 
 def _confirmed(outcome: BookingView | HoldExpired | Replay) -> BookingView | Replay:

@@ -37,6 +37,7 @@ from ticketapp.booking.results import (
     EventSales,
     SalesCounts,
     ShowSales,
+    TypeSales,
 )
 from ticketapp.models import (
     Booking,
@@ -48,6 +49,7 @@ from ticketapp.models import (
     ShowSeat,
     ShowStatus,
     Ticket,
+    TicketType,
 )
 
 ZERO = SalesCounts(0, 0, 0, 0, 0, 0)
@@ -81,6 +83,7 @@ def sales_of_show(session: Session, show: Show, now: datetime) -> ShowSales:
             .group_by(ShowSeat.category_id)
         ).all()
     )
+    types = _type_sales(session, show.id)
     categories = session.exec(
         select(PriceCategory)
         .where(PriceCategory.show_id == show.id)
@@ -93,6 +96,7 @@ def sales_of_show(session: Session, show: Show, now: datetime) -> ShowSales:
             price_cents=c.price_cents,
             currency=c.currency,
             counts=SalesCounts(*counts.get(c.id, (0, 0, 0, 0, 0)), int(revenue.get(c.id) or 0)),
+            types=tuple(types.get(c.id, ())),
         )
         for c in categories
     )
@@ -107,6 +111,28 @@ def sales_of_show(session: Session, show: Show, now: datetime) -> ShowSales:
         counts=total,
         categories=per_category,
     )
+
+
+def _type_sales(session: Session, show_id: int) -> dict[int, list[TypeSales]]:
+    """Live tickets and revenue per category and ticket type (by the name sold under)."""
+    per_category: dict[int, list[TypeSales]] = {}
+    for category_id, name, sold, revenue in session.exec(
+        select(
+            ShowSeat.category_id,
+            Ticket.ticket_type,
+            func.count(Ticket.id),
+            func.sum(Ticket.price_cents),
+        )
+        .join(ShowSeat, ShowSeat.id == Ticket.show_seat_id)
+        .outerjoin(TicketType, TicketType.id == Ticket.ticket_type_id)
+        .where(ShowSeat.show_id == show_id, Ticket.live.is_(True))
+        .group_by(ShowSeat.category_id, Ticket.ticket_type)
+        .order_by(ShowSeat.category_id, func.min(TicketType.sort_order), Ticket.ticket_type)
+    ).all():
+        per_category.setdefault(category_id, []).append(
+            TypeSales(name=name, sold=sold, revenue_cents=int(revenue or 0))
+        )
+    return per_category
 
 
 def show_sales(
@@ -207,6 +233,8 @@ def booking_rows(rows) -> list[BookingRow]:
             created_at=b.created_at,
             cancelled_at=b.cancelled_at,
             timezone=zone,
+            promo_code=b.promo_code,
+            discount_cents=b.discount_cents,
         )
         for b, starts_at, count, zone in rows
     ]

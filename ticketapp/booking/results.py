@@ -202,6 +202,8 @@ class HoldResult:
     total_cents: int
     currency: str
     added_seat_ids: tuple[int, ...] = ()  # the seats this call claimed
+    # The renewed waiting-room pass (queue_pass.renewed_pass); None when the show has no queue.
+    queue_pass: str | None = None
 
 
 @dataclass(frozen=True)
@@ -250,9 +252,13 @@ class TicketView:
     label: str
     section: str
     category_name: str
-    price_cents: int
+    price_cents: int  # paid: the type's price less the discount
     checked_in_at: datetime | None
     live: bool
+    row_label: str = ""  # "" for a general-admission place
+    number: int = 0
+    ticket_type: str = ""  # "" for a category without ticket types
+    discount_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -273,20 +279,62 @@ class BookingView:
     event_title: str
     venue_name: str
     starts_at: datetime
-    timezone: str
-    cancel_reason: str  # the organizer's words when they cancelled it ("" otherwise)
+    venue_address: str = ""
+    timezone: str = "UTC"  # the venue's IANA zone: every time of the booking is shown in it
+    cancel_reason: str = ""  # the organizer's words when they cancelled it ("" otherwise)
+    promo_code: str = ""  # the code used, "" for none
+    discount_cents: int = 0  # total_cents is already after it
 
 
 @dataclass(frozen=True)
 class CheckInResult:
-    status: str  # checked_in|already_checked_in|cancelled|unknown (not a ticket of this show)
+    # checked_in|already_checked_in|cancelled|wrong_show (another show of this organizer)|
+    # unknown (no ticket this door may know of)
+    status: str
     checked_in_at: datetime | None = None
     label: str = ""
     booking_code: str = ""
+    category_name: str = ""  # the ticket's price category, shown to the steward with the seat
+    timezone: str = "UTC"  # the zone of the show the answer's times belong to
+    other_show_id: int | None = None  # wrong_show: the show the ticket is for
+    other_event_title: str = ""
+    other_starts_at: datetime | None = None
 
     @property
     def admitted(self) -> bool:
         return self.status == "checked_in"
+
+
+@dataclass(frozen=True)
+class CheckInCounts:
+    """The door's live figure: live tickets of the show checked in, out of those sold."""
+
+    show_id: int
+    checked_in: int
+    sold: int
+
+
+@dataclass(frozen=True)
+class DoorShow:
+    """A show whose door the caller may work (organizer, admin, or invited door staff)."""
+
+    show_id: int
+    event_id: int
+    event_title: str
+    venue_name: str
+    starts_at: datetime
+    timezone: str
+    status: str  # scheduled|cancelled
+
+
+@dataclass(frozen=True)
+class DoorStaffMember:
+    """A door-staff account an organizer invited."""
+
+    user_id: int
+    name: str
+    email: str
+    granted_at: datetime
 
 
 class ExpiredSeats(NamedTuple):
@@ -333,12 +381,22 @@ class SalesCounts:
 
 
 @dataclass(frozen=True)
+class TypeSales:
+    """Live tickets and revenue (after discounts) of one ticket type of a category."""
+
+    name: str  # "" for the category's implicit type
+    sold: int
+    revenue_cents: int
+
+
+@dataclass(frozen=True)
 class CategorySales:
     category_id: int
     name: str
     price_cents: int
     currency: str
     counts: SalesCounts
+    types: tuple[TypeSales, ...] = ()  # the types sold so far, in the category's order
 
 
 @dataclass(frozen=True)
@@ -377,7 +435,9 @@ class BookingRow:
     currency: str
     created_at: datetime
     cancelled_at: datetime | None
-    timezone: str
+    timezone: str = "UTC"
+    promo_code: str = ""
+    discount_cents: int = 0  # total_cents is already after it
 
     @property
     def cancellable(self) -> bool:

@@ -39,7 +39,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ticketapp import settings as config
-from ticketapp.booking import outbox
+from ticketapp.booking import outbox, pricing
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.access import (
     Actor,
@@ -319,6 +319,7 @@ def cancel_shows_with_bookings(
             .where(Booking.id.in_(late), Booking.status == BookingStatus.CONFIRMED)
             .with_for_update(key_share=True)
         ).all()
+    pricing.release_in(session, bookings)  # while their tickets are still live
     ids = [b.id for b in bookings]
     for start in range(0, len(ids), 1000):
         session.exec(

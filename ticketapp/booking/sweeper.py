@@ -12,6 +12,9 @@ first); the sweeper leaves it alone, so a hold is always either booked whole or 
 The picked holds are marked expired, then one conditional UPDATE releases every seat still held
 by a hold that is no longer active, its seat rows locked in id order with SKIP LOCKED: a locked
 stale seat is being claimed by a buyer this instant, which is the better way for it to go.
+Then, in the same transaction, offers that ended are marked and every show with people on its
+waiting list offers its free seats to them (`waiting_list.after_sweep`): an offer not taken
+moves on to the next person.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlmodel import Session, select
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.inventory import ACTIVE, EXPIRED, seat_update
 from ticketapp.booking.results import ExpiredSeats
+from ticketapp.booking.waiting_list import after_sweep
 from ticketapp.models import Hold, SeatStatus, ShowSeat
 
 
@@ -63,6 +67,8 @@ def expire_stale_holds(
                 held_until=None,
             ).returning(ShowSeat.show_id)
         ).all()
+        # In the same transaction: ended offers pass on, freed seats go to the waiting lists.
+        after_sweep(session.connection(), now)
         by_show: dict[int, list[int]] = defaultdict(list)
         for seat_id, show_id in released:
             by_show[show_id].append(seat_id)

@@ -17,6 +17,7 @@ from ticketapp.models import (
     Show,
     ShowSeat,
     Ticket,
+    TicketType,
     User,
 )
 
@@ -29,3 +30,4 @@ hold: Table = Hold.__table__
 booking: Table = Booking.__table__
 ticket: Table = Ticket.__table__
 outbox_mail: Table = OutboxMail.__table__
+ticket_type: Table = TicketType.__table__

@@ -26,6 +26,10 @@ def _user_menu() -> rx.Component:
                 SessionState.is_organizer,
                 rx.menu.item("Dashboard", on_click=rx.redirect(routes.ORGANIZER)),
             ),
+            rx.cond(
+                SessionState.works_doors,
+                rx.menu.item("Door check-in", on_click=rx.redirect(routes.DOOR)),
+            ),
             rx.menu.item("My bookings", on_click=rx.redirect(routes.MY_BOOKINGS)),
             rx.menu.item("Account", on_click=rx.redirect(routes.ACCOUNT)),
             rx.menu.separator(),
@@ -59,6 +63,15 @@ def navbar() -> rx.Component:
                             href=routes.ORGANIZER,
                             display=["none", "block"],
                             id="nav-dashboard",
+                        ),
+                    ),
+                    rx.cond(
+                        SessionState.works_doors,
+                        rx.link(
+                            "Door",
+                            href=routes.DOOR,
+                            display=["none", "block"],
+                            id="nav-door",
                         ),
                     ),
                     rx.link("My bookings", href=routes.MY_BOOKINGS, display=["none", "block"]),

@@ -49,6 +49,8 @@ def dashboard_nav(active: str) -> rx.Component:
         _nav_link("Overview", routes.ORGANIZER, "layout-dashboard", active == "overview"),
         _nav_link("Events", routes.ORGANIZER_EVENTS, "calendar", active == "events"),
         _nav_link("Layouts", routes.ORGANIZER_LAYOUTS, "armchair", active == "layouts"),
+        _nav_link("Door staff", routes.ORGANIZER_DOOR_STAFF, "scan-line", active == "door-staff"),
+        _nav_link("Door", routes.DOOR, "door-open", False),
         spacing="2",
         wrap="wrap",
         id="dashboard-nav",

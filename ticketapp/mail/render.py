@@ -11,6 +11,9 @@ Invariants:
   clients drop `data:` URIs), marked inline with a file name so clients that do not show them
   in place list them as attachments. Only a confirmation carries codes: a cancelled ticket is
   void, and a scannable picture of it would only confuse the door.
+- Files (the PDF tickets and the calendar file) are attached as the sender hands them in
+  (`Attachment`): the sender reads the booking as it is at sending time, so a booking
+  cancelled before its confirmation went out gets no PDF.
 
 No Reflex, no database here.
 """
@@ -18,6 +21,8 @@ No Reflex, no database here.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -26,10 +31,19 @@ import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ticketapp.booking.outbox import BookingMail, MailKind
+from ticketapp.booking.waiting_list import OfferMail
 from ticketapp.formatting import money, show_time
 
 KEY_HEADER = "X-Ticketapp-Mail-Key"  # the outbox dedupe key, for receivers and tests
 QR_SCALE, QR_BORDER = 5, 2
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str  # "application"
+    subtype: str  # "pdf"
 
 
 def mail_domain(mail_from: str) -> str:
@@ -113,10 +127,14 @@ def _context(mail: BookingMail) -> dict:
         "lead": _lead(mail),
         "confirmed": confirmed,
         "total": money(mail.total_cents, mail.currency),
+        # The discount line: the prices and the total above are already after it.
+        "discount": money(mail.discount_cents, mail.currency) if mail.discount_cents else "",
+        "promo_code": mail.promo_code,
         "seats": [
             {
                 "label": t.label,
                 "category": t.category,
+                "type": t.ticket_type,
                 "price": money(t.price_cents, mail.currency),
                 "code": t.code,
             }
@@ -141,6 +159,73 @@ def _html(mail: BookingMail, cids: dict[str, str]) -> str:
     )
 
 
+def _headers(
+    message: EmailMessage,
+    *,
+    buyer_name: str,
+    mail_id: int,
+    dedupe_key: str,
+    to_address: str,
+    subject: str,
+    created_at: datetime,
+    mail_from: str,
+) -> None:
+    message["From"] = mail_from
+    message["To"] = formataddr((_one_line(buyer_name), to_address))
+    message["Subject"] = _one_line(subject)
+    message["Date"] = format_datetime(created_at)
+    message["Message-ID"] = message_id(mail_id, dedupe_key, created_at, mail_from)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    message[KEY_HEADER] = dedupe_key
+
+
+def render_offer(
+    mail: OfferMail,
+    *,
+    mail_id: int,
+    dedupe_key: str,
+    to_address: str,
+    subject: str,
+    created_at: datetime,
+    mail_from: str,
+    site_url: str,
+) -> EmailMessage:
+    """A waiting-list offer: the seats held for the customer, until when, and the link."""
+    message = EmailMessage()
+    _headers(
+        message,
+        buyer_name=mail.buyer_name,
+        mail_id=mail_id,
+        dedupe_key=dedupe_key,
+        to_address=to_address,
+        subject=subject,
+        created_at=created_at,
+        mail_from=mail_from,
+    )
+    where = mail.venue_name + (f", {mail.venue_address}" if mail.venue_address else "")
+    context = {
+        "buyer_name": mail.buyer_name,
+        "title": mail.event_title,
+        "facts": [
+            ("Event", _one_line(mail.event_title)),
+            ("When", show_time(mail.starts_at, mail.timezone)),
+            ("Where", _one_line(where)),
+        ],
+        "seats": list(mail.seats),
+        "until": show_time(mail.expires_at, mail.timezone),
+        "link": site_url.rstrip("/") + mail.checkout_path,
+    }
+    message.set_content(
+        _templates.get_template("offer.txt").render(**context), cte="quoted-printable"
+    )
+    message.add_alternative(
+        _templates.get_template("offer.html").render(**context),
+        subtype="html",
+        cte="quoted-printable",
+    )
+    return message
+
+
 def render(
     mail: BookingMail,
     *,
@@ -150,17 +235,22 @@ def render(
     subject: str,
     created_at: datetime,
     mail_from: str,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
-    """The complete message: multipart/alternative of text and (HTML + QR images)."""
+    """The complete message: multipart/alternative of text and (HTML + QR images), inside
+    multipart/mixed with the attachments when there are any."""
     domain = mail_domain(mail_from)
     message = EmailMessage()
-    message["From"] = mail_from
-    message["To"] = formataddr((_one_line(mail.buyer_name), to_address))
-    message["Subject"] = _one_line(subject)
-    message["Date"] = format_datetime(created_at)
-    message["Message-ID"] = message_id(mail_id, dedupe_key, created_at, mail_from)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
-    message[KEY_HEADER] = dedupe_key
+    _headers(
+        message,
+        buyer_name=mail.buyer_name,
+        mail_id=mail_id,
+        dedupe_key=dedupe_key,
+        to_address=to_address,
+        subject=subject,
+        created_at=created_at,
+        mail_from=mail_from,
+    )
     # quoted-printable: the .eml files of development stay readable in a text editor
     message.set_content(_text(mail), cte="quoted-printable")
     cids = {}
@@ -176,5 +266,9 @@ def render(
             cid=f"<{cid}>",
             disposition="inline",
             filename=f"ticket-{code}.png",
+        )
+    for item in attachments:
+        message.add_attachment(
+            item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename
         )
     return message

@@ -40,9 +40,12 @@ from email.message import EmailMessage
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from ticketapp.booking.outbox import BookingMail
+from ticketapp.booking.outbox import BookingMail, MailKind
+from ticketapp.booking.ticket_files import booking_for_mail
+from ticketapp.booking.waiting_list import OFFER_KEY_PREFIX, OfferMail
 from ticketapp.db import get_engine, session_scope
-from ticketapp.mail.render import render
+from ticketapp.documents import booking_calendar, tickets_pdf
+from ticketapp.mail.render import Attachment, render, render_offer
 from ticketapp.mail.transport import PermanentFailure, Transport
 from ticketapp.models import MailStatus, OutboxMail, utcnow
 
@@ -189,6 +192,7 @@ class MailSender:
         transport: Transport,
         *,
         mail_from: str,
+        site_url: str = "http://localhost:3000",
         db: Engine | None = None,
         batch_size: int = BATCH_SIZE,
         lease: timedelta = LEASE,
@@ -197,6 +201,7 @@ class MailSender:
     ) -> None:
         self.transport = transport
         self.mail_from = mail_from
+        self.site_url = site_url
         self.db = db or get_engine()
         self.batch_size, self.lease, self.max_attempts = batch_size, lease, max_attempts
         self.rng = rng or random.Random()
@@ -258,15 +263,48 @@ class MailSender:
         log.info("mail sender stopped")
 
     def _render(self, mail: ClaimedMail) -> EmailMessage:
+        if mail.dedupe_key.startswith(OFFER_KEY_PREFIX):
+            return render_offer(
+                OfferMail.from_json(mail.payload),
+                mail_id=mail.id,
+                dedupe_key=mail.dedupe_key,
+                to_address=mail.to_address,
+                subject=mail.subject,
+                created_at=mail.created_at,
+                mail_from=self.mail_from,
+                site_url=self.site_url,
+            )
+        snapshot = BookingMail.from_json(mail.payload)
         return render(
-            BookingMail.from_json(mail.payload),
+            snapshot,
             mail_id=mail.id,
             dedupe_key=mail.dedupe_key,
             to_address=mail.to_address,
             subject=mail.subject,
             created_at=mail.created_at,
             mail_from=self.mail_from,
+            attachments=self._ticket_files(snapshot, mail.created_at),
         )
+
+    def _ticket_files(self, snapshot: BookingMail, created_at: datetime) -> list[Attachment]:
+        """A confirmation carries the PDF tickets and the calendar file, rendered here (not in
+        the booking's transaction) from the booking as it is now: none once it is cancelled.
+        The buyer's locale is unknown to a mail, so the PDF is on A4, the world's paper; the
+        booking page offers Letter too."""
+        if snapshot.kind != MailKind.BOOKING_CONFIRMED:
+            return []
+        view = booking_for_mail(snapshot.booking_id, db=self.db)
+        if view is None:
+            return []
+        return [
+            Attachment(f"tickets-{view.code}.pdf", tickets_pdf(view, "a4"), "application", "pdf"),
+            Attachment(
+                f"booking-{view.code}.ics",
+                booking_calendar(view, now=created_at),
+                "text",
+                "calendar",
+            ),
+        ]
 
     def _failed(
         self,

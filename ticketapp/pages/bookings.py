@@ -50,6 +50,44 @@ def _ticket(ticket: TicketCard) -> rx.Component:
     )
 
 
+def _ticket_files() -> rx.Component:
+    """Tickets to carry: the PDF (the browser's paper, or A4 / Letter asked for) and a
+    calendar entry. A cancelled booking shows none of these."""
+    return rx.flex(
+        rx.button(
+            rx.icon("file-down", size=16),
+            "Download PDF tickets",
+            on_click=BookingState.download_pdf(""),
+            id="download-pdf",
+        ),
+        rx.button(
+            "A4",
+            variant="outline",
+            on_click=BookingState.download_pdf("a4"),
+            aria_label="Download PDF tickets on A4 paper",
+            id="download-pdf-a4",
+        ),
+        rx.button(
+            "Letter",
+            variant="outline",
+            on_click=BookingState.download_pdf("letter"),
+            aria_label="Download PDF tickets on Letter paper",
+            id="download-pdf-letter",
+        ),
+        rx.button(
+            rx.icon("calendar-plus", size=16),
+            "Add to calendar",
+            variant="soft",
+            on_click=BookingState.download_calendar,
+            id="download-ics",
+        ),
+        gap="2",
+        wrap="wrap",
+        class_name="no-print",
+        id="ticket-files",
+    )
+
+
 def _booking_detail() -> rx.Component:
     b = BookingState.booking
     return rx.vstack(
@@ -68,6 +106,17 @@ def _booking_detail() -> rx.Component:
             ),
             width="100%",
             align="center",
+        ),
+        rx.cond(BookingState.offers_files, _ticket_files()),
+        rx.cond(
+            BookingState.file_error != "",
+            rx.callout(
+                BookingState.file_error,
+                icon="circle-alert",
+                color_scheme="red",
+                id="ticket-files-error",
+                class_name="no-print",
+            ),
         ),
         rx.card(
             rx.vstack(

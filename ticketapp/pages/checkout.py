@@ -13,12 +13,99 @@ from ticketapp.state.checkout import CheckoutState, Line
 from ticketapp.state.session import SessionState
 
 
+def _type_select(line: Line) -> rx.Component:
+    """The ticket type of one seat (only for categories that offer types)."""
+    return rx.cond(
+        line.options.length() > 0,
+        rx.el.select(
+            rx.foreach(line.options, lambda o: rx.el.option(o.label, value=o.value)),
+            value=line.type_id,
+            on_change=lambda value: CheckoutState.choose_type(line.seat_id, value),
+            aria_label=f"Ticket type for {line.label}",
+            class_name="ticket-type-select",
+            style={"padding": "4px", "max_width": "100%"},
+        ),
+        rx.text("—", aria_hidden="true", color_scheme="gray"),
+    )
+
+
 def _line(line: Line) -> rx.Component:
     return rx.table.row(
         rx.table.cell(line.label),
         rx.table.cell(line.category),
-        rx.table.cell(line.price, text_align="right"),
+        rx.table.cell(_type_select(line)),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(line.price),
+                rx.cond(
+                    line.discount != "", rx.text(line.discount, size="1", color_scheme="green")
+                ),
+                spacing="0",
+                align="end",
+            ),
+            text_align="right",
+        ),
         class_name="checkout-line",
+    )
+
+
+def _promo_code() -> rx.Component:
+    """The promo code field and the discount line (its own form: forms cannot nest)."""
+    applied = rx.hstack(
+        rx.text("Promo code ", rx.code(CheckoutState.promo_code), " applied", id="promo-applied"),
+        rx.spacer(),
+        rx.button(
+            "Remove code",
+            variant="ghost",
+            size="1",
+            type="button",
+            on_click=CheckoutState.remove_code,
+        ),
+        width="100%",
+        align="center",
+    )
+    entry = rx.form(
+        rx.hstack(
+            # rx.el.label: rx.text(as_="label") drops html_for, leaving the input unnamed.
+            rx.el.label(
+                "Promo code", html_for="promo_code", style={"font_size": "14px", "font_weight": 500}
+            ),
+            rx.input(id="promo_code", name="promo_code", size="2", max_length=40),
+            rx.button("Apply", type="submit", size="2", variant="soft", id="apply-promo-code"),
+            align="center",
+            spacing="2",
+            wrap="wrap",
+        ),
+        on_submit=CheckoutState.apply_code,
+        reset_on_submit=False,
+    )
+    return rx.vstack(
+        rx.cond(CheckoutState.promo_code != "", applied, entry),
+        rx.cond(
+            CheckoutState.promo_error != "",
+            rx.text(CheckoutState.promo_error, color_scheme="red", size="2", id="promo-error"),
+        ),
+        rx.cond(
+            CheckoutState.discount != "",
+            rx.vstack(
+                rx.hstack(
+                    rx.text("Subtotal"),
+                    rx.spacer(),
+                    rx.text(CheckoutState.subtotal),
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.text("Discount (", CheckoutState.promo_code, ")"),
+                    rx.spacer(),
+                    rx.text(CheckoutState.discount, id="checkout-discount"),
+                    width="100%",
+                ),
+                spacing="1",
+                width="100%",
+            ),
+        ),
+        spacing="2",
+        width="100%",
     )
 
 
@@ -153,12 +240,14 @@ def _content() -> rx.Component:
                             rx.table.row(
                                 rx.table.column_header_cell("Seat"),
                                 rx.table.column_header_cell("Category"),
+                                rx.table.column_header_cell("Ticket type"),
                                 rx.table.column_header_cell("Price", text_align="right"),
                             )
                         ),
                         rx.table.body(rx.foreach(CheckoutState.lines, _line)),
                         width="100%",
                     ),
+                    _promo_code(),
                     rx.hstack(
                         rx.text("Total", weight="bold"),
                         rx.spacer(),

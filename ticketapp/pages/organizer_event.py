@@ -19,6 +19,7 @@ from ticketapp.components.organizer import (
     stat_grid,
     status_badge,
 )
+from ticketapp.components.pricing_admin import promo_codes_card
 from ticketapp.models import EventStatus
 from ticketapp.pages.organizer import event_fields
 from ticketapp.pages.registry import page
@@ -28,6 +29,7 @@ from ticketapp.state.event_admin import (
     ShowAdminLine,
     ShowFormState,
 )
+from ticketapp.state.pricing_admin import PromoCodesState
 from ticketapp.state.session import SessionState
 
 S = EventAdminState
@@ -455,7 +457,7 @@ def _actions() -> list[rx.Component]:
 @page(
     route=routes.ORGANIZER_EVENT_PAGE,
     title="Event — ticketapp dashboard",
-    on_load=[SessionState.restore, S.load],
+    on_load=[SessionState.restore, S.load, PromoCodesState.load],
 )
 @template()
 def organizer_event_page() -> rx.Component:
@@ -479,6 +481,7 @@ def organizer_event_page() -> rx.Component:
                 width="100%",
             ),
             _details(),
+            promo_codes_card(),
             _danger_zone(),
             _show_form(),
             spacing="4",

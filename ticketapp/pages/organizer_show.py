@@ -6,12 +6,18 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp import routes
+from ticketapp.components.common import message_box
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, page_header, stat_grid, status_badge
+from ticketapp.components.pricing_admin import ticket_types_card
+from ticketapp.components.queue_admin import queue_admin_card
 from ticketapp.components.seat_map import seat_map
 from ticketapp.pages.registry import page
+from ticketapp.state.pricing_admin import TicketTypesState
+from ticketapp.state.queue_admin import QueueAdminState
 from ticketapp.state.session import TOKEN_STORAGE_NAME, SessionState
 from ticketapp.state.show_admin import CategoryRow, ShowAdminState
+from ticketapp.state.waiting_list import WaitingListAdminState, WaitingRow
 
 A = ShowAdminState
 
@@ -119,10 +125,101 @@ def _categories() -> rx.Component:
     )
 
 
+def _waiting_list() -> rx.Component:
+    W = WaitingListAdminState
+
+    def row(r: WaitingRow) -> rx.Component:
+        return rx.table.row(
+            rx.table.cell(r.position),
+            rx.table.cell(r.customer, rx.el.br(), rx.text(r.email, size="1", color_scheme="gray")),
+            rx.table.cell(r.wish),
+            rx.table.cell(r.status, " ", r.offer_until),
+        )
+
+    return rx.card(
+        rx.vstack(
+            rx.heading("Waiting list", size="4"),
+            rx.text(
+                rx.text.strong(W.waiting, id="waiting-count"),
+                " waiting for ",
+                rx.text.strong(W.seats_wanted, id="waiting-seats"),
+                " seats · ",
+                W.offers_open,
+                " offers open",
+                size="2",
+            ),
+            message_box(W.message, W.message_is_error, id="waiting-admin-message"),
+            rx.form(
+                rx.flex(
+                    rx.el.label(
+                        rx.el.input(
+                            type="checkbox",
+                            name="enabled",
+                            default_checked=W.enabled,
+                            key=W.enabled.to_string(),
+                            id="waiting-enabled",
+                        ),
+                        " Waiting list open",
+                    ),
+                    rx.el.label(
+                        "Offer window (minutes) ",
+                        rx.el.input(
+                            type="number",
+                            name="offer_minutes",
+                            min=1,
+                            max=10080,
+                            default_value=W.offer_minutes.to_string(),
+                            key=W.offer_minutes.to_string(),
+                            id="waiting-offer-minutes",
+                            class_name="native-select",
+                        ),
+                    ),
+                    rx.button("Save", type="submit", variant="soft", id="waiting-save"),
+                    gap="3",
+                    align="center",
+                    wrap="wrap",
+                ),
+                on_submit=W.save,
+                reset_on_submit=False,
+            ),
+            rx.cond(
+                W.rows.length() > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(h)
+                                    for h in ("#", "Customer", "Wants", "Status")
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(W.rows, row)),
+                        class_name="org-table",
+                        size="1",
+                    ),
+                    class_name="table-scroll",
+                ),
+                rx.text("Nobody has joined the waiting list.", size="2", color_scheme="gray"),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="waiting-list-admin",
+    )
+
+
 @page(
     route=routes.ORGANIZER_SHOW_PAGE,
     title="Showtime — ticketapp dashboard",
-    on_load=[SessionState.restore, A.load],
+    on_load=[
+        SessionState.restore,
+        A.load,
+        WaitingListAdminState.load,
+        TicketTypesState.load,
+        QueueAdminState.load,
+    ],
 )
 @template()
 def organizer_show_page() -> rx.Component:
@@ -135,6 +232,11 @@ def organizer_show_page() -> rx.Component:
                 rx.link(
                     rx.button("Bookings", variant="soft", id="show-bookings"), href=A.bookings_url
                 ),
+                rx.link(
+                    rx.button(rx.icon("scan-line", size=16), "Door check-in", variant="soft"),
+                    href=routes.door_show_url(A.show_id),
+                    id="show-door",
+                ),
                 rx.button(
                     rx.icon("refresh-cw", size=16),
                     "Refresh",
@@ -145,6 +247,7 @@ def organizer_show_page() -> rx.Component:
                 badge=status_badge(A.status, size="2"),
             ),
             stat_grid(A.stats),
+            queue_admin_card(),
             rx.flex(
                 rx.box(_check_in(), flex="1 1 340px"),
                 rx.box(_categories(), flex="2 1 420px", min_width="0"),
@@ -153,6 +256,8 @@ def organizer_show_page() -> rx.Component:
                 width="100%",
                 align="start",
             ),
+            _waiting_list(),
+            ticket_types_card(),
             rx.cond(
                 A.has_seat_map,
                 rx.card(

@@ -8,9 +8,12 @@ from ticketapp import routes
 from ticketapp.components.common import message_box, not_found, your_time
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import seat_map
+from ticketapp.components.waiting_room import waiting_room_panel
 from ticketapp.pages.registry import page
+from ticketapp.state.queue import WaitingRoomState
 from ticketapp.state.session import SessionState
 from ticketapp.state.show import Legend, Pick, ShowState, StandingArea
+from ticketapp.state.waiting_list import WaitingListState
 
 HATCH = (
     "repeating-linear-gradient(45deg, var(--gray-6), var(--gray-6) 3px, "
@@ -226,6 +229,153 @@ def _standing() -> rx.Component:
     )
 
 
+def _waiting_list() -> rx.Component:
+    W = WaitingListState
+    join_form = rx.form(
+        rx.vstack(
+            rx.text(
+                rx.cond(W.sold_out, "This show is sold out. ", "Some seats are sold out. "),
+                "Join the waiting list: when seats come back, we hold them for you for ",
+                W.offer_minutes,
+                " minutes and e-mail you a link to book them.",
+                size="2",
+            ),
+            rx.flex(
+                rx.el.select(
+                    rx.foreach(
+                        W.quantities,
+                        lambda q: rx.el.option(q.label, value=q.value.to_string()),
+                    ),
+                    name="quantity",
+                    aria_label="Seats wanted",
+                    class_name="native-select",
+                    id="waiting-quantity",
+                ),
+                rx.el.select(
+                    rx.cond(W.sold_out, rx.el.option("Any category", value="")),
+                    rx.foreach(
+                        W.categories,
+                        lambda c: rx.el.option(c.name, value=c.id.to_string()),
+                    ),
+                    name="category",
+                    aria_label="Price category wanted",
+                    class_name="native-select",
+                    id="waiting-category",
+                ),
+                rx.el.label(
+                    rx.el.input(type="checkbox", name="accessible", id="waiting-accessible"),
+                    " Wheelchair-accessible seats",
+                    class_name="checkbox-label",
+                ),
+                rx.button("Join the waiting list", type="submit", id="waiting-join"),
+                gap="2",
+                align="center",
+                wrap="wrap",
+            ),
+            spacing="2",
+        ),
+        on_submit=W.join,
+        reset_on_submit=False,
+    )
+    place = rx.vstack(
+        rx.match(
+            W.status,
+            (
+                "waiting",
+                rx.text(
+                    "You are number ",
+                    rx.text.strong(W.position, id="waiting-position"),
+                    " on the waiting list for ",
+                    W.wish,
+                    ".",
+                    size="2",
+                ),
+            ),
+            (
+                "offered",
+                rx.vstack(
+                    rx.text(
+                        "Seats came back for you: they are held until ",
+                        rx.text.strong(W.offer_until),
+                        ".",
+                        size="2",
+                    ),
+                    rx.link(rx.button("Book your seats", id="waiting-book"), href=W.offer_url),
+                    spacing="2",
+                ),
+            ),
+            ("booked", rx.text("You booked the seats offered to you.", size="2")),
+            ("lapsed", rx.text("The seats offered to you went to the next person.", size="2")),
+            ("left", rx.text("You left the waiting list.", size="2")),
+            ("closed", rx.text("The organizer has closed the waiting list.", size="2")),
+            rx.fragment(),
+        ),
+        rx.cond(
+            (W.status == "waiting") | (W.status == "offered"),
+            rx.button(
+                "Leave the waiting list",
+                variant="soft",
+                color_scheme="gray",
+                size="1",
+                on_click=W.leave,
+                id="waiting-leave",
+            ),
+        ),
+        spacing="2",
+        data_status=W.status,
+        id="waiting-place",
+    )
+    return rx.cond(
+        W.can_join | (W.status != ""),
+        rx.card(
+            rx.vstack(
+                rx.heading("Waiting list", size="4"),
+                message_box(W.message, W.message_is_error, id="waiting-message"),
+                rx.cond(W.status != "", place),
+                rx.cond(W.can_join, join_form),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+            id="waiting-list",
+        ),
+    )
+
+
+def _access_code() -> rx.Component:
+    """Before the sales open: an access code lets its holder choose seats (the presale)."""
+    return rx.cond(
+        ShowState.access_code != "",
+        rx.text(
+            "Access code ",
+            rx.code(ShowState.access_code),
+            " accepted: choose your seats now.",
+            color_scheme="green",
+            id="access-accepted",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.el.label(
+                    "Access code",
+                    html_for="access_code",
+                    style={"font_size": "14px", "font_weight": 500},
+                ),
+                rx.input(id="access_code", name="access_code", size="2", max_length=40),
+                rx.button("Use code", type="submit", size="2", variant="soft", id="use-access"),
+                rx.cond(
+                    ShowState.access_error != "",
+                    rx.text(ShowState.access_error, color_scheme="red", size="2", role="alert"),
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            on_submit=ShowState.use_access_code,
+            reset_on_submit=False,
+        ),
+    )
+
+
 def _buying() -> rx.Component:
     """Everything that sells: only for a show on sale (the engine's sales status)."""
     return rx.flex(
@@ -318,10 +468,12 @@ def _content() -> rx.Component:
                 id="sales-note",
             ),
         ),
+        rx.cond(ShowState.presale, _access_code()),
         message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
+        _waiting_list(),
         # The map mounts at once (it fetches its layout while the state loads) unless the
-        # show turns out not to be on sale.
-        rx.cond(ShowState.loading | ShowState.on_sale, _buying()),
+        # show turns out not to be on sale (a presale opens it to an accepted access code).
+        rx.cond(ShowState.loading | ShowState.on_sale | (ShowState.access_code != ""), _buying()),
         _replace_dialog(),
         spacing="3",
         width="100%",
@@ -331,9 +483,14 @@ def _content() -> rx.Component:
 @page(
     route=routes.SHOW_PAGE,
     title="Choose your seats — ticketapp",
-    on_load=[SessionState.restore, ShowState.load],
+    on_load=[SessionState.restore, ShowState.load, WaitingListState.load, WaitingRoomState.enter],
 )
 @template(max_width="1400px")
 def show_page() -> rx.Component:
     # The map mounts at once and fetches its layout while the show's state loads.
-    return rx.cond(ShowState.not_found, not_found("Show"), _content())
+    return rx.cond(
+        ShowState.not_found,
+        not_found("Show"),
+        # While the show's waiting room holds this visitor back, the queue replaces the map.
+        rx.cond(WaitingRoomState.active, waiting_room_panel(), _content()),
+    )

@@ -123,7 +123,13 @@ class BookingsAdminState(DashboardPage, rx.State):
                 buyer_email=r.buyer_email,
                 show=show_time(r.starts_at, r.timezone),
                 tickets=r.ticket_count,
-                total=money(r.total_cents, r.currency),
+                # The discount is already off the total; the code says why.
+                total=money(r.total_cents, r.currency)
+                + (
+                    f" (−{money(r.discount_cents, r.currency)}, {r.promo_code})"
+                    if r.discount_cents
+                    else ""
+                ),
                 status=r.status,
                 booked=show_time(r.created_at, r.timezone),
                 cancellable=r.cancellable,

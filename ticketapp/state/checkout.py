@@ -17,10 +17,20 @@ from ticketapp.state.show import ShowState, path_id
 
 
 @dataclasses.dataclass
+class TypeOption:
+    value: str  # the ticket type's id
+    label: str  # "Child — €25.00"
+
+
+@dataclasses.dataclass
 class Line:
     label: str
     category: str
     price: str
+    seat_id: int = 0
+    type_id: str = ""  # the chosen ticket type's id; "" when the category has none
+    options: list[TypeOption] = dataclasses.field(default_factory=list)
+    discount: str = ""  # "-€4.50" when the promo code takes something off this seat
 
 
 # Why a checkout link no longer works, by the hold's status (never "expired" for seats the
@@ -46,6 +56,13 @@ class CheckoutState(rx.State):
     extendable: bool = False  # the engine would extend the hold now (once per hold)
     lines: list[Line] = []
     total: str = ""
+    subtotal: str = ""
+    discount: str = ""  # the discount line ("-€7.00"); "" without a code
+    promo_code: str = ""  # the code applied (as the engine normalized it)
+    promo_error: str = ""
+    # Seat id -> chosen ticket type id (backend only: the engine checks the choice again).
+    _chosen: dict[int, int] = {}
+    _currency: str = "EUR"
     buyer_name: str = ""
     buyer_email: str = ""
     error: str = ""
@@ -72,10 +89,15 @@ class CheckoutState(rx.State):
         self.event_title, self.venue = hold.event_title, hold.venue_name
         self.zone, self.starts_utc = hold.timezone, hold.starts_at.isoformat()
         self.starts = show_time(hold.starts_at, hold.timezone)
-        self.lines = [
-            Line(s.label, s.category_name, money(s.price_cents, hold.currency)) for s in hold.seats
-        ]
-        self.total = money(hold.total_cents, hold.currency)
+        self._chosen, self.promo_code, self.promo_error = {}, "", ""
+        show = await self.get_state(ShowState)
+        if show.access_code and show._access_show == hold.show_id:
+            self.promo_code = show.access_code  # a presale hold confirms with its code
+        try:
+            self._price(self._quote(identity))
+        except booking.BookingError as exc:
+            self.promo_code, self.promo_error = "", friendly(exc)
+            self._price(self._quote(identity))
         session = await self.get_state(SessionState)  # identity() just refreshed these
         self.buyer_name, self.buyer_email = session.user_name, session.user_email
         self.loading = False
@@ -116,6 +138,79 @@ class CheckoutState(rx.State):
             f"Your seats are held until {show_time(hold.expires_at, hold.timezone)}."
         )
 
+    def _quote(self, identity, promo_code: str | None = None) -> booking.CheckoutQuote:
+        return booking.quote_checkout(
+            self.hold_id,
+            actor=booking.Actor.of(identity),
+            ticket_types=self._chosen,
+            promo_code=self.promo_code if promo_code is None else promo_code,
+        )
+
+    def _price(self, quote: booking.CheckoutQuote) -> None:
+        """Show the engine's prices: one line per seat, the discount line and the total."""
+        cur = self._currency = quote.currency
+        self.lines = [
+            Line(
+                line.label,
+                line.category_name,
+                money(line.price_cents, cur),
+                seat_id=line.seat_id,
+                type_id=str(line.type_id) if line.type_id is not None else "",
+                options=[
+                    TypeOption(str(o.type_id), f"{o.name} — {money(o.price_cents, cur)}")
+                    for o in line.options
+                ],
+                discount=f"-{money(line.discount_cents, cur)}" if line.discount_cents else "",
+            )
+            for line in quote.lines
+        ]
+        self.promo_code = quote.promo_code
+        self.subtotal = money(quote.subtotal_cents, cur)
+        self.discount = f"-{money(quote.discount_cents, cur)}" if quote.discount_cents else ""
+        self.total = money(quote.total_cents, cur)
+
+    @rx.event
+    async def choose_type(self, seat_id: int, type_id: str):
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            return login
+        before = dict(self._chosen)
+        self._chosen = {**self._chosen, int(seat_id): int(type_id)}
+        try:
+            self._price(self._quote(identity))
+            self.error = ""
+        except booking.BookingError as exc:
+            self._chosen = before  # the choice the engine refused is not kept
+            self.error = friendly(exc)
+        return None
+
+    @rx.event
+    async def apply_code(self, form: dict):
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            return login
+        typed = (form.get("promo_code") or "").strip()
+        if not typed:
+            self.promo_error = "Enter a promo code first."
+            return None
+        try:
+            # The engine decides whether the code applies (booking.promo_codes): one rule.
+            self._price(self._quote(identity, typed))
+            self.promo_error = ""
+        except booking.BookingError as exc:
+            self.promo_error = friendly(exc)  # unknown, expired, used up: nothing changes
+        return None
+
+    @rx.event
+    async def remove_code(self):
+        identity, login = await identity_or_login(self)
+        if login is not None:
+            return login
+        self.promo_error = ""
+        with contextlib.suppress(booking.BookingError):
+            self._price(self._quote(identity, ""))
+        return None
+
     async def _back_to_map(self, show_id: int, text: str):
         show = await self.get_state(ShowState)
         show.flash = text
@@ -136,6 +231,8 @@ class CheckoutState(rx.State):
                 user_id=identity.user_id,
                 buyer_name=form.get("buyer_name") or "",
                 buyer_email=form.get("buyer_email") or "",
+                ticket_types=self._chosen,
+                promo_code=self.promo_code,
             )
         except booking.HoldExpired:
             self.busy = False

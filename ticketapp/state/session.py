@@ -58,6 +58,12 @@ class SessionState(rx.State):
     def is_organizer(self) -> bool:
         return Actor(self.user_id, self.user_role).is_organizer
 
+    @rx.var
+    def works_doors(self) -> bool:
+        """Organizers, admins and door staff see the door (the engine decides which shows)."""
+        actor = Actor(self.user_id, self.user_role)
+        return actor.is_organizer or actor.is_door_staff
+
     def _show_user(self, user: User | Actor | None) -> None:
         self.user_id = user.id if user else 0
         self.user_name = user.name if user else ""

@@ -19,6 +19,7 @@ from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_posi
 from ticketapp.formatting import money, plural, show_time
 from ticketapp.live import hub
 from ticketapp.state.messages import friendly
+from ticketapp.state.queue import back_to_queue, keep_pass, queue_pass
 from ticketapp.state.sales_words import sales_note
 from ticketapp.state.session import identity_or_login, verified_viewer, viewer_args
 
@@ -91,6 +92,9 @@ class ShowState(rx.State):
     sales_note: str = ""  # why not ("This show was cancelled.", "Sales open on …")
     confirm_replace: bool = False  # asking before best available replaces the held seats
     replace_text: str = ""
+    presale: bool = False  # not on sale yet: an access code may let the customer in
+    access_code: str = ""  # the access code accepted for this show ("" for none)
+    access_error: str = ""
     legend: list[Legend] = []
     areas: list[StandingArea] = []
     layout_url: str = ""
@@ -110,6 +114,7 @@ class ShowState(rx.State):
     _held: list[int] = []  # seats of this customer's live hold
     _layout_version: int = 0  # the version of the layout this tab's map was given
     _pending_best: dict = {}  # the best-available request waiting for "replace?"
+    _access_show: int = 0  # the show `access_code` was accepted for
 
     @rx.var
     def total(self) -> str:
@@ -171,6 +176,9 @@ class ShowState(rx.State):
         self.cap = show.max_seats_per_customer
         self.on_sale = summary.sales == booking.SalesStatus.ON_SALE
         self.sales_note = sales_note(summary, event.timezone)
+        self.presale = summary.sales == booking.SalesStatus.NOT_YET
+        if show_id != self._access_show:
+            self.access_code, self.access_error, self._access_show = "", "", show_id
         self.currency = summary.prices[0].currency if summary.prices else "EUR"
         self.legend = [
             Legend(c.id, c.name, c.color, money(c.price_cents, c.currency)) for c in summary.prices
@@ -353,8 +361,20 @@ class ShowState(rx.State):
         wanted = [s for s in self.selected if s not in held]
         try:
             if wanted:
-                result = booking.hold_seats(identity.user_id, self.current_show_id, wanted)
+                result = booking.hold_seats(
+                    identity.user_id,
+                    self.current_show_id,
+                    wanted,
+                    access_code=self.access_code,
+                    queue_pass=await queue_pass(self),
+                )
                 self.hold_id, self._held = result.hold_id, list(result.seat_ids)
+                await keep_pass(self, result)
+        except booking.QueuePassRequired as exc:
+            self._say(friendly(exc), error=True)
+            self.busy = False
+            yield await back_to_queue(self)
+            return
         except booking.SeatsUnavailable as exc:
             lost = set(exc.seat_ids)
             self.selected = [s for s in self.selected if s not in lost]
@@ -433,10 +453,16 @@ class ShowState(rx.State):
                 category_id=category_id,
                 accessible=accessible,
                 replace_hold=True,
+                access_code=self.access_code,
+                queue_pass=await queue_pass(self),
             )
+        except booking.QueuePassRequired as exc:
+            self._say(friendly(exc), error=True)
+            return await back_to_queue(self)
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
             return None
+        await keep_pass(self, result)
         hold = booking.get_hold(result.hold_id, actor=booking.Actor.of(identity))
         self._take_hold(hold)
         self.ack_seq += 1
@@ -462,7 +488,12 @@ class ShowState(rx.State):
                 self.current_show_id,
                 quantity,
                 section=form.get("section") or None,
+                access_code=self.access_code,
+                queue_pass=await queue_pass(self),
             )
+        except booking.QueuePassRequired as exc:
+            self._say(friendly(exc), error=True)
+            return await back_to_queue(self)
         except booking.BookingError as exc:
             self._say(friendly(exc), error=True)
             await self._refresh_statuses()
@@ -480,3 +511,18 @@ class ShowState(rx.State):
     @rx.event
     async def refresh(self) -> None:
         await self._refresh_statuses()
+
+    @rx.event
+    async def use_access_code(self, form: dict):
+        typed = str(form.get("access_code") or "").strip()
+        if not typed:
+            self.access_error = "Enter your access code first."
+            return
+        try:
+            # The engine decides whether the code opens this presale (booking.promo_codes).
+            booking.check_access_code(self.current_show_id, typed)
+        except booking.BookingError as exc:
+            self.access_error = friendly(exc)
+            return
+        self.access_code, self.access_error = typed.upper(), ""
+        self._access_show = self.current_show_id

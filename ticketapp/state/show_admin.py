@@ -18,18 +18,12 @@ from ticketapp.booking import compact_layout, layout_url, status_string
 from ticketapp.formatting import money, percent, show_time
 from ticketapp.live import hub
 from ticketapp.models import ShowStatus, utcnow
+from ticketapp.state.door import verdict
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import DashboardPage, Stat, guarded, organizer_identity, stats_of
 from ticketapp.state.show import WATCH_SECONDS, path_id, tab_connected
 
 logger = logging.getLogger(__name__)
-
-VERDICTS = {
-    "checked_in": ("Valid — checked in", "green"),
-    "already_checked_in": ("Already checked in", "orange"),
-    "cancelled": ("Cancelled ticket", "red"),
-    "unknown": ("Not a ticket for this show", "red"),
-}
 
 
 @dataclasses.dataclass
@@ -182,18 +176,8 @@ class ShowAdminState(DashboardPage, rx.State):
         except booking.BookingError as exc:
             self._scanned("error", friendly(exc), "", "red")
             return None
-        title, color = VERDICTS[result.status]
-        detail = {
-            "checked_in": f"{result.label} · booking {result.booking_code}",
-            "already_checked_in": (
-                f"at {show_time(result.checked_in_at, self.zone)} · {result.label}"
-                if result.checked_in_at
-                else result.label
-            ),
-            "cancelled": f"Booking {result.booking_code} was cancelled: do not admit.",
-            "unknown": "Not a ticket for this show. Check the code and try again.",
-        }[result.status]
-        self._scanned(result.status, title, detail, color)
+        said = verdict(result)
+        self._scanned(result.status, said.title, said.detail, said.color)
         if result.admitted:
             await self._load(identity)
         return None

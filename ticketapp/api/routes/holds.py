@@ -10,8 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from ticketapp import booking
-from ticketapp.api.deps import CurrentUser, Db, HoldId, Now
+from ticketapp.api.deps import CurrentUser, Db, HoldId, Now, QueuePass
 from ticketapp.api.idempotency import Idempotent
+from ticketapp.api.lean import LeanRoute
 from ticketapp.api.schemas import (
     BestAvailableIn,
     GeneralAdmissionIn,
@@ -22,27 +23,45 @@ from ticketapp.api.schemas import (
     ReleaseSeatsIn,
 )
 
-router = APIRouter(prefix="/holds", tags=["holds"])
+router = APIRouter(prefix="/holds", tags=["holds"], route_class=LeanRoute)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_seats(
-    body: HoldSeatsIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: HoldSeatsIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
-    """Hold these seats (added to your live hold on the show, if you have one)."""
+    """Hold these seats (added to your live hold on the show, if you have one). Before the
+    sales open, an `access_code` that unlocks the presale lets you in (422 otherwise)."""
     return once.run(
         body,
         status.HTTP_201_CREATED,
         HoldOut,
         lambda key: booking.hold_seats(
-            user.id, body.show_id, body.seat_ids, now=now, db=db, once=key
+            user.id,
+            body.show_id,
+            body.seat_ids,
+            now=now,
+            db=db,
+            once=key,
+            access_code=body.access_code,
+            queue_pass=queue_pass,
         ),
     )
 
 
 @router.post("/best-available", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_best_available(
-    body: BestAvailableIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: BestAvailableIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Hold the best N adjacent seats left, optionally in one price category."""
     return once.run(
@@ -58,13 +77,20 @@ def hold_best_available(
             now=now,
             db=db,
             once=key,
+            access_code=body.access_code,
+            queue_pass=queue_pass,
         ),
     )
 
 
 @router.post("/general-admission", status_code=status.HTTP_201_CREATED, response_model=HoldOut)
 def hold_general_admission(
-    body: GeneralAdmissionIn, user: CurrentUser, db: Db, now: Now, once: Idempotent
+    body: GeneralAdmissionIn,
+    user: CurrentUser,
+    db: Db,
+    now: Now,
+    once: Idempotent,
+    queue_pass: QueuePass = None,
 ) -> Response:
     """Hold N standing places of a general-admission section."""
     return once.run(
@@ -72,7 +98,15 @@ def hold_general_admission(
         status.HTTP_201_CREATED,
         HoldOut,
         lambda key: booking.hold_general_admission(
-            user.id, body.show_id, body.quantity, section=body.section, now=now, db=db, once=key
+            user.id,
+            body.show_id,
+            body.quantity,
+            section=body.section,
+            now=now,
+            db=db,
+            once=key,
+            access_code=body.access_code,
+            queue_pass=queue_pass,
         ),
     )
 

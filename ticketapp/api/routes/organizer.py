@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response, status
 
-from ticketapp import booking
+from ticketapp import auth, booking
 from ticketapp.api.deps import Db, EventId, Now, OrganizerUser, ShowId
 from ticketapp.api.schemas import (
     MAX_ID,
@@ -21,6 +21,8 @@ from ticketapp.api.schemas import (
     CheckInIn,
     CheckInOut,
     DailySalesOut,
+    DoorStaffIn,
+    DoorStaffOut,
     EventOut,
     EventSalesOut,
     MailOut,
@@ -118,3 +120,34 @@ def retry_mail(
     return MailOut.model_validate(
         booking.retry_mail(mail_id, actor=booking.Actor.of(organizer), now=now, db=db)
     )
+
+
+@router.get("/door-staff")
+def door_staff(organizer: OrganizerUser, db: Db) -> list[DoorStaffOut]:
+    """The door staff you invited: they may check tickets in for your events, nothing else."""
+    members = booking.list_door_staff(actor=booking.Actor.of(organizer), db=db)
+    return [DoorStaffOut.model_validate(m) for m in members]
+
+
+@router.post("/door-staff", status_code=status.HTTP_201_CREATED)
+def invite_door_staff(body: DoorStaffIn, organizer: OrganizerUser, db: Db) -> list[DoorStaffOut]:
+    """Create a door-staff account with the password you hand over (or, for an existing
+    door-staff account, grant it your doors too). A customer's or organizer's e-mail is a 409."""
+    actor = booking.Actor.of(organizer)
+    auth.invite_door_staff(actor, body.name, body.email, body.password, db=db)
+    return [DoorStaffOut.model_validate(m) for m in booking.list_door_staff(actor=actor, db=db)]
+
+
+@router.delete(
+    "/door-staff/{user_id:int}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)
+def revoke_door_staff(
+    user_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The door staff's user id.")],
+    organizer: OrganizerUser,
+    db: Db,
+) -> Response:
+    """End this account's access to your doors, at once."""
+    booking.revoke_door_staff(user_id, actor=booking.Actor.of(organizer), db=db)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,417 @@
+"""Promo codes: an organizer's codes for an event, and the discount each gives.
+
+Invariants:
+- A code belongs to one event; customers may type it in any case and with spaces around it.
+- A code applies only inside its validity window (`valid_from <= now < valid_until`, either
+  end open), only while `uses < max_uses`, and only while the customer's own uses are below
+  `max_uses_per_customer`. Its use is claimed at confirm by a conditional UPDATE (see
+  `pricing`), never by check-then-write, so 50 buyers racing for 10 uses get exactly 10.
+- A cancelled booking gives its use back (to the code and to the customer).
+- A code limited to shows, categories (by name) or ticket types (by name) discounts only the
+  tickets inside all of its limits; a code that discounts none of the tickets is refused.
+- An access code (`unlocks_presale`, usually of kind `access`, which takes nothing off)
+  lets its holders hold and buy seats of its shows before their sales open (the presale):
+  the code is given when holding and again at confirm, where its use is claimed like any
+  code's. It unlocks only the wait for the opening, never a closed, started or cancelled show.
+- A refused code (unknown, not yet valid, expired, used up, not for these tickets) changes
+  nothing: the confirm is rolled back and the hold stays as it was.
+
+Money and rounding: everything is integer cents, and a discount is computed per ticket:
+- `percent` (1..100): the ticket's discount is price x percent / 100, rounded to the nearest
+  cent, halves rounded up (`(price * percent + 50) // 100`); 15 % of 3,333 ct is 500 ct.
+- `amount`: this many cents off each ticket, never more than the ticket's price.
+- `fixed_price`: each ticket costs this many cents; a ticket already cheaper keeps its price.
+- `access`: nothing off.
+A ticket's price is never below zero, and the booking's discount is the sum of its tickets'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, select
+
+from ticketapp.booking._tx import moment, run
+from ticketapp.booking.access import Actor, managed_event
+from ticketapp.booking.errors import Conflict, InvalidRequest, NotFound
+from ticketapp.models import PromoCode, Show
+
+MAX_CODE = 40
+PER_CUSTOMER_USED = "You have already used this promo code as often as it allows."
+
+
+class DiscountKind(StrEnum):
+    PERCENT = "percent"
+    AMOUNT = "amount"
+    FIXED_PRICE = "fixed_price"
+    ACCESS = "access"  # no discount: the code only unlocks (see unlocks_presale)
+
+
+class CodeRefused(InvalidRequest):
+    """The code cannot be used for this checkout; the message says why, for the customer."""
+
+    code = "promo_code_refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "promo_code")
+
+
+@dataclass(frozen=True)
+class PromoCodeInfo:
+    id: int
+    event_id: int
+    code: str
+    kind: str
+    value: int
+    show_ids: tuple[int, ...]
+    category_names: tuple[str, ...]
+    ticket_type_names: tuple[str, ...]
+    max_uses: int | None
+    max_uses_per_customer: int | None
+    uses: int
+    valid_from: datetime | None
+    valid_until: datetime | None
+    unlocks_presale: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a claimed code does to a checkout's tickets (read back from the claim)."""
+
+    id: int
+    code: str
+    kind: str
+    value: int
+    show_ids: tuple[int, ...]
+    category_names: tuple[str, ...]
+    ticket_type_names: tuple[str, ...]
+    unlocks_presale: bool = False
+
+    def covers(self, show_id: int, category_name: str, type_name: str) -> bool:
+        return (
+            (not self.show_ids or show_id in self.show_ids)
+            and (not self.category_names or category_name in self.category_names)
+            and (not self.ticket_type_names or type_name in self.ticket_type_names)
+        )
+
+    def opens_presale(self, show_id: int) -> bool:
+        return self.unlocks_presale and (not self.show_ids or show_id in self.show_ids)
+
+    def discount(self, price_cents: int) -> int:
+        """The discount on one ticket of this price (see the module docstring's rounding)."""
+        if self.kind == DiscountKind.ACCESS:
+            cut = 0
+        elif self.kind == DiscountKind.PERCENT:
+            cut = (price_cents * self.value + 50) // 100
+        elif self.kind == DiscountKind.AMOUNT:
+            cut = self.value
+        else:
+            cut = price_cents - self.value
+        return max(0, min(price_cents, cut))
+
+
+def normalize(code: str) -> str:
+    """The code as stored: trimmed, upper case."""
+    return (code or "").strip().upper()
+
+
+def rule_of(row: Any) -> Rule:
+    return Rule(
+        id=row.id,
+        code=row.code,
+        kind=row.kind,
+        value=row.value,
+        show_ids=tuple(row.show_ids or ()),
+        category_names=tuple(row.category_names or ()),
+        ticket_type_names=tuple(row.ticket_type_names or ()),
+        unlocks_presale=bool(row.unlocks_presale),
+    )
+
+
+def info(row: PromoCode) -> PromoCodeInfo:
+    return PromoCodeInfo(
+        id=row.id,
+        event_id=row.event_id,
+        code=row.code,
+        kind=row.kind,
+        value=row.value,
+        show_ids=tuple(row.show_ids or ()),
+        category_names=tuple(row.category_names or ()),
+        ticket_type_names=tuple(row.ticket_type_names or ()),
+        max_uses=row.max_uses,
+        max_uses_per_customer=row.max_uses_per_customer,
+        uses=row.uses,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        unlocks_presale=bool(row.unlocks_presale),
+    )
+
+
+def refusal(row: Any | None, customer_uses: int, now: datetime) -> str | None:
+    """Why this code cannot be used right now (None: it can). One rule for the checkout's
+    preview and for explaining a claim that the database refused."""
+    if row is None:
+        return "This promo code is unknown."
+    if row.valid_from is not None and now < row.valid_from:
+        return "This promo code is not valid yet."
+    if row.valid_until is not None and now >= row.valid_until:
+        return "This promo code has expired."
+    if row.max_uses is not None and row.uses >= row.max_uses:
+        return "This promo code has been used up."
+    per_customer = row.max_uses_per_customer
+    if per_customer is not None and customer_uses >= per_customer:
+        return PER_CUSTOMER_USED
+    return None
+
+
+def discounts(rule: Rule, show_id: int, lines: Sequence[tuple[str, str, int]]) -> list[int]:
+    """The discount on each line (category name, type name, price); refused if none is
+    covered by the code's limits."""
+    cuts = [
+        rule.discount(price) if rule.covers(show_id, category, type_name) else 0
+        for category, type_name, price in lines
+    ]
+    if not any(rule.covers(show_id, category, type_name) for category, type_name, _ in lines):
+        raise CodeRefused("This promo code does not apply to these tickets.")
+    return cuts
+
+
+# --- the organizer's codes ---------------------------------------------------------------------
+
+
+def _clean(
+    session: Session,
+    event_id: int,
+    code: str,
+    kind: str,
+    value: int,
+    show_ids: Sequence[int],
+    category_names: Sequence[str],
+    ticket_type_names: Sequence[str],
+    max_uses: int | None,
+    max_uses_per_customer: int | None,
+    valid_from: datetime | None,
+    valid_until: datetime | None,
+    unlocks_presale: bool,
+) -> dict[str, Any]:
+    code = normalize(code)
+    if not code or len(code) > MAX_CODE or any(ch.isspace() for ch in code):
+        raise InvalidRequest(f"A promo code is 1 to {MAX_CODE} characters without spaces.", "code")
+    if kind not in tuple(DiscountKind):
+        raise InvalidRequest("The kind is percent, amount, fixed_price or access.", "kind")
+    if kind == DiscountKind.ACCESS and not unlocks_presale:
+        raise InvalidRequest("An access code must unlock something (the presale).", "kind")
+    if kind == DiscountKind.ACCESS:
+        value = 0  # takes nothing off
+    if kind == DiscountKind.PERCENT and not 1 <= value <= 100:
+        raise InvalidRequest("A percentage is between 1 and 100.", "value")
+    if value < 0:
+        raise InvalidRequest("The value must be zero or more.", "value")
+    for name, limit in (("max_uses", max_uses), ("max_uses_per_customer", max_uses_per_customer)):
+        if limit is not None and limit < 1:
+            raise InvalidRequest("A limit of uses is at least 1 (or none).", name)
+    for moment_ in (valid_from, valid_until):
+        if moment_ is not None and moment_.utcoffset() is None:
+            raise InvalidRequest("Times must be timezone-aware.", "valid_from")
+    if valid_from is not None and valid_until is not None and valid_until <= valid_from:
+        raise InvalidRequest("The code must be valid until after it starts.", "valid_until")
+    shows = sorted(set(show_ids))
+    if shows:
+        own = set(session.exec(select(Show.id).where(Show.event_id == event_id)).all())
+        if not set(shows) <= own:
+            raise InvalidRequest("A code can only be limited to this event's shows.", "show_ids")
+    return {
+        "code": code,
+        "kind": kind,
+        "value": value,
+        "show_ids": shows,
+        "category_names": sorted({n.strip() for n in category_names if n.strip()}),
+        "ticket_type_names": sorted({n.strip() for n in ticket_type_names if n.strip()}),
+        "max_uses": max_uses,
+        "max_uses_per_customer": max_uses_per_customer,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "unlocks_presale": unlocks_presale,
+    }
+
+
+def _code_taken(session: Session, event_id: int, code: str, but: int | None = None) -> None:
+    other = session.exec(
+        select(PromoCode.id).where(PromoCode.event_id == event_id, PromoCode.code == code)
+    ).first()
+    if other is not None and other != but:
+        raise InvalidRequest(f"This event already has a code {code}.", "code")
+
+
+def create_promo_code(
+    event_id: int,
+    code: str,
+    kind: str,
+    value: int,
+    *,
+    actor: Actor,
+    show_ids: Sequence[int] = (),
+    category_names: Sequence[str] = (),
+    ticket_type_names: Sequence[str] = (),
+    max_uses: int | None = None,
+    max_uses_per_customer: int | None = None,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    unlocks_presale: bool = False,
+    db: Engine | None = None,
+) -> PromoCodeInfo:
+    """A new code for the organizer's event."""
+
+    def work(session: Session) -> PromoCodeInfo:
+        managed_event(session, event_id, actor)
+        fields = _clean(
+            session,
+            event_id,
+            code,
+            kind,
+            value,
+            show_ids,
+            category_names,
+            ticket_type_names,
+            max_uses,
+            max_uses_per_customer,
+            valid_from,
+            valid_until,
+            unlocks_presale,
+        )
+        _code_taken(session, event_id, fields["code"])
+        row = PromoCode(event_id=event_id, **fields)
+        session.add(row)
+        session.flush()
+        return info(row)
+
+    return run(db, work)
+
+
+def update_promo_code(
+    code_id: int,
+    code: str,
+    kind: str,
+    value: int,
+    *,
+    actor: Actor,
+    show_ids: Sequence[int] = (),
+    category_names: Sequence[str] = (),
+    ticket_type_names: Sequence[str] = (),
+    max_uses: int | None = None,
+    max_uses_per_customer: int | None = None,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    unlocks_presale: bool = False,
+    db: Engine | None = None,
+) -> PromoCodeInfo:
+    """Change a code; bookings made with it keep the discount they got."""
+
+    def work(session: Session) -> PromoCodeInfo:
+        row = _managed_code(session, code_id, actor)
+        fields = _clean(
+            session,
+            row.event_id,
+            code,
+            kind,
+            value,
+            show_ids,
+            category_names,
+            ticket_type_names,
+            max_uses,
+            max_uses_per_customer,
+            valid_from,
+            valid_until,
+            unlocks_presale,
+        )
+        _code_taken(session, row.event_id, fields["code"], but=row.id)
+        for key, value_ in fields.items():
+            setattr(row, key, value_)
+        session.add(row)
+        session.flush()
+        return info(row)
+
+    return run(db, work)
+
+
+def delete_promo_code(code_id: int, *, actor: Actor, db: Engine | None = None) -> None:
+    """Delete a code no live booking uses (cancelled ones keep its text)."""
+
+    def work(session: Session) -> None:
+        row = _managed_code(session, code_id, actor)
+        if row.uses > 0:
+            raise Conflict("Bookings were made with this code; it can no longer be deleted.")
+        session.delete(row)
+
+    run(db, work)
+
+
+def list_promo_codes(
+    event_id: int, *, actor: Actor, db: Engine | None = None
+) -> list[PromoCodeInfo]:
+    """The event's codes, for its organizer."""
+
+    def work(session: Session) -> list[PromoCodeInfo]:
+        managed_event(session, event_id, actor)
+        rows = session.exec(
+            select(PromoCode).where(PromoCode.event_id == event_id).order_by(PromoCode.code)
+        ).all()
+        return [info(row) for row in rows]
+
+    return run(db, work)
+
+
+def _managed_code(session: Session, code_id: int, actor: Actor) -> PromoCode:
+    row = session.exec(select(PromoCode).where(PromoCode.id == code_id).with_for_update()).first()
+    if row is None:
+        raise NotFound("No such promo code.")
+    managed_event(session, row.event_id, actor)
+    return row
+
+
+def presale_refusal(row: Any | None, show_id: int, now: datetime) -> str | None:
+    """Why this code does not let its holder into the presale of this show (None: it does)."""
+    reason = refusal(row, 0, now)
+    if reason:
+        return reason
+    if not rule_of(row).opens_presale(show_id):
+        return "This code does not unlock the presale of this show."
+    return None
+
+
+def unlock_presale(conn: Connection, show_id: int, code: str, now: datetime) -> None:
+    """Let the holder of this access code into the presale of this show, or refuse
+    (`CodeRefused`). One read, made only when a code is given before sales open."""
+    p, s = PromoCode.__table__, Show.__table__
+    row = conn.execute(
+        select(p)
+        .select_from(p.join(s, s.c.event_id == p.c.event_id))
+        .where(s.c.id == show_id, p.c.code == normalize(code))
+    ).first()
+    reason = presale_refusal(row, show_id, now)
+    if reason:
+        raise CodeRefused(reason)
+
+
+def presale_gate(
+    conn: Connection, show_id: int, code: str, now: datetime
+) -> Callable[[], None] | None:
+    """The `presale` argument of `inventory.check_sales_open` for a customer who gave this
+    access code (None without one: before the opening, the show is simply not on sale)."""
+    if not normalize(code):
+        return None
+    return lambda: unlock_presale(conn, show_id, code, now)
+
+
+def check_access_code(
+    show_id: int, code: str, *, now: datetime | None = None, db: Engine | None = None
+) -> None:
+    """Does this access code let its holder into the presale of this show? (`CodeRefused`
+    says why not.) A door asks before the customer picks seats; holding asks again."""
+    now = moment(now)
+    run(db, lambda session: unlock_presale(session.connection(), show_id, code, now))
