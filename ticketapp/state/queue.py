@@ -114,7 +114,7 @@ class WaitingRoomState(rx.State):
     @rx.event(background=True)
     async def watch(self):
         """Follow this tab's place until it is admitted, the tab leaves the show, or closes."""
-        from ticketapp.state.show import ShowState, _tab_connected
+        from ticketapp.state.show import ShowState, tab_connected
 
         async with self:
             show_id, token = self._show_id, self.router.session.client_token
@@ -128,7 +128,7 @@ class WaitingRoomState(rx.State):
         try:
             while time.monotonic() < deadline:
                 await asyncio.sleep(POLL_SECONDS)
-                if not await _tab_connected(token):
+                if not await tab_connected(token):
                     return
                 place = await asyncio.to_thread(
                     booking.queue_place, identity.user_id, show_id, store=default_waiting_room()

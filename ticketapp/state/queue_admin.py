@@ -16,7 +16,7 @@ from ticketapp import booking, routes
 from ticketapp.queueing import default_waiting_room
 from ticketapp.state.messages import friendly
 from ticketapp.state.organizer import organizer_identity
-from ticketapp.state.show import _tab_connected, path_id
+from ticketapp.state.show import path_id, tab_connected
 
 REFRESH_SECONDS = 2.0
 WATCH_SECONDS = 6 * 3600
@@ -140,7 +140,7 @@ class QueueAdminState(rx.State):
         try:
             while time.monotonic() < deadline:
                 await asyncio.sleep(REFRESH_SECONDS)
-                if not await _tab_connected(token):
+                if not await tab_connected(token):
                     return
                 try:
                     figures = await asyncio.to_thread(
