@@ -18,6 +18,7 @@ def _filters() -> rx.Component:
                 rx.input.slot(rx.icon("search", size=16)),
                 name="query",
                 placeholder="Search events, artists, venues…",
+                aria_label="Search events, artists, venues",
                 default_value=BrowseState.query,
                 flex="2 1 240px",
                 size="3",
@@ -30,7 +31,9 @@ def _filters() -> rx.Component:
                 aria_label="Category",
                 class_name="native-select",
             ),
-            rx.input(name="venue", placeholder="Venue", flex="1 1 140px", size="3"),
+            rx.input(
+                name="venue", placeholder="Venue", aria_label="Venue", flex="1 1 140px", size="3"
+            ),
             rx.input(name="date_from", type="date", aria_label="From date", size="3"),
             rx.input(name="date_to", type="date", aria_label="To date", size="3"),
             rx.button("Search", type="submit", size="3", id="search-button"),

@@ -12,24 +12,28 @@ from ticketapp.pages.registry import page
 from ticketapp.state.session import SessionState
 from ticketapp.state.show import Legend, Pick, ShowState, StandingArea
 
-HATCH = (
-    "repeating-linear-gradient(45deg, var(--gray-6), var(--gray-6) 3px, "
-    "var(--gray-4) 3px, var(--gray-4) 6px)"
-)
+
+def _seat_swatch(*classes: str, color: rx.Var | str = "") -> rx.Component:
+    # The legend draws the very seats of the map (styles.css `.seat`): same shapes and marks.
+    return rx.el.span(
+        class_name=" ".join(["seat", "legend-seat", *classes]),
+        style={} if isinstance(color, str) and not color else {"--cat": color},
+        aria_hidden="true",
+    )
 
 
 def _legend() -> rx.Component:
     def item(cat: Legend) -> rx.Component:
         return rx.hstack(
-            rx.box(class_name="legend-swatch", background=cat.color),
+            _seat_swatch(color=cat.color),
             rx.text(cat.name, " ", rx.text.strong(cat.price), size="2"),
             align="center",
             spacing="1",
         )
 
-    def state_swatch(label: str, css: str) -> rx.Component:
+    def state(label: str, *classes: str) -> rx.Component:
         return rx.hstack(
-            rx.box(class_name="legend-swatch", style={"background": css}),
+            _seat_swatch(*classes),
             rx.text(label, size="2"),
             align="center",
             spacing="1",
@@ -37,14 +41,16 @@ def _legend() -> rx.Component:
 
     return rx.flex(
         rx.foreach(ShowState.legend, item),
-        state_swatch("Your selection", "var(--gray-12)"),
-        state_swatch("Taken", "var(--gray-7)"),
-        state_swatch("Held by someone else", HATCH),
-        state_swatch("Not for sale", "color-mix(in srgb, var(--gray-12) 35%, transparent)"),
-        rx.text("♿ wheelchair space", size="2"),
-        gap="4",
+        state("Your selection", "sel"),
+        state("Taken", "s-b"),
+        state("Held by someone else", "s-h"),
+        state("Not for sale", "s-x"),
+        state("Wheelchair space", "acc"),
+        state("Companion seat (next to a wheelchair space)", "comp"),
+        gap="0.5em 1.25em",
         wrap="wrap",
         id="seat-legend",
+        class_name="seat-legend",
     )
 
 
@@ -108,9 +114,13 @@ def _pick_row(pick: Pick) -> rx.Component:
 
 
 def _summary() -> rx.Component:
+    # On a phone this card is a bar stuck to the bottom of the screen (styles.css
+    # .seat-summary): the selection and Continue stay in reach while the map is in view. The
+    # page's message lives here too, so that it never pushes the map down under a finger.
     return rx.card(
         rx.vstack(
-            rx.heading("Your seats", size="4"),
+            message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
+            rx.heading("Your seats", size="4", as_="h2", class_name="summary-heading"),
             rx.cond(
                 ShowState.count > 0,
                 rx.vstack(
@@ -118,6 +128,10 @@ def _summary() -> rx.Component:
                     width="100%",
                     spacing="2",
                     id="picked-seats",
+                    # It scrolls inside the phone's bottom bar: reachable by keyboard too.
+                    tab_index=0,
+                    role="region",
+                    aria_label="Selected seats",
                 ),
                 rx.text("No seats selected yet.", size="2", color_scheme="gray"),
             ),
@@ -136,6 +150,7 @@ def _summary() -> rx.Component:
                 " minutes while you check out.",
                 size="1",
                 color_scheme="gray",
+                class_name="summary-note",
             ),
             rx.button(
                 "Continue",
@@ -210,7 +225,10 @@ def _content() -> rx.Component:
             ShowState.sales_note != "",
             rx.callout(ShowState.sales_note, icon="clock", color_scheme="orange"),
         ),
-        message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
+        rx.cond(
+            ShowState.is_general_admission,
+            message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
+        ),
         rx.cond(ShowState.areas.length() > 0, _standing()),
         rx.cond(
             ShowState.is_general_admission,
@@ -232,7 +250,7 @@ def _content() -> rx.Component:
                     min_width="0",
                     spacing="3",
                 ),
-                rx.box(_summary(), flex="1 1 260px", position="sticky", top="80px"),
+                rx.box(_summary(), class_name="seat-summary"),
                 gap="5",
                 wrap="wrap",
                 align="start",
