@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, CDPSession, Locator, Page, expect
 
 from tests.e2e.helpers import create_user, log_in, make_show, seat, wait_for_map
 
@@ -49,9 +49,9 @@ def _visible_seat(page: Page) -> Locator:
     return page.locator(f'button.seat[data-i="{index}"]')
 
 
-def _touch(page: Page, kind: str, points: list[tuple[float, float]]) -> None:
-    # Playwright has no multi-touch API: the DevTools protocol sends real touch points.
-    cdp = page.context.new_cdp_session(page)
+def _touch(cdp: CDPSession, kind: str, points: list[tuple[float, float]]) -> None:
+    # Playwright has no multi-touch API: the DevTools protocol sends real touch points (one
+    # session per page: a gesture's start, moves and end must come through the same one).
     cdp.send(
         "Input.dispatchTouchEvent",
         {
@@ -59,7 +59,6 @@ def _touch(page: Page, kind: str, points: list[tuple[float, float]]) -> None:
             "touchPoints": [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)],
         },
     )
-    cdp.detach()
 
 
 def test_a_tap_selects_exactly_the_tapped_seat_and_nothing_around_the_map_moves(
@@ -103,20 +102,21 @@ def test_pinch_zooms_and_a_drag_pans_without_selecting_a_seat(phone: Page, app_e
     target = seat(phone, "Row D, seat 7,")
     zoom, size = _zoom(phone), target.bounding_box()["width"]
     x, y = _centre(target)
+    cdp = phone.context.new_cdp_session(phone)
 
-    _touch(phone, "touchStart", [(x - 20, y), (x + 20, y)])
+    _touch(cdp, "touchStart", [(x - 20, y), (x + 20, y)])
     for spread in range(25, 65, 5):
-        _touch(phone, "touchMove", [(x - spread, y), (x + spread, y)])
-    _touch(phone, "touchEnd", [])
+        _touch(cdp, "touchMove", [(x - spread, y), (x + spread, y)])
+    _touch(cdp, "touchEnd", [])
     assert _zoom(phone) > zoom
     assert target.bounding_box()["width"] > size
 
     before = target.bounding_box()
     start = _centre(target)
-    _touch(phone, "touchStart", [start])
+    _touch(cdp, "touchStart", [start])
     for step in range(1, 9):
-        _touch(phone, "touchMove", [(start[0] - 5 * step, start[1] - 3 * step)])
-    _touch(phone, "touchEnd", [])
+        _touch(cdp, "touchMove", [(start[0] - 5 * step, start[1] - 3 * step)])
+    _touch(cdp, "touchEnd", [])
     after = target.bounding_box()
     assert after["x"] < before["x"] and after["y"] < before["y"]
     # Neither gesture selected the seat it started on.
