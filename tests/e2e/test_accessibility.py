@@ -30,11 +30,13 @@ class Audit:
     def check(self, label: str = "") -> None:
         page = self.page
         page.wait_for_load_state("networkidle")
+        # Web fonts arriving late change text widths: measure with the page's final fonts.
+        page.evaluate("document.fonts.ready.then(() => true)")
         self.problems += [f"{label} {line}" for line in blocking(page)]
         if self.phone:
-            width, inner = page.evaluate(
-                "[document.scrollingElement.scrollWidth, window.innerWidth]"
-            )
+            # Against the device's width: on a mobile viewport innerWidth grows with the page.
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            inner = page.viewport_size["width"]
             if width > inner:
                 self.problems.append(f"{page.url} {label} scrolls sideways: {width} > {inner}")
 

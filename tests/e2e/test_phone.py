@@ -165,8 +165,8 @@ def test_the_navbar_collapses_into_a_menu_on_a_phone(phone: Page, app_engine):
     log_in(phone, user)
     phone.goto("/bookings")
     expect(phone.get_by_role("link", name="My bookings", exact=True)).to_be_hidden()
-    width, inner = phone.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert width <= inner
+    # Against the device's width: on a mobile viewport innerWidth grows with the page.
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
     menu = phone.get_by_role("button", name=re.compile("Bartholomew"))
     menu.tap()
     expect(phone.get_by_role("menuitem", name="My bookings")).to_be_visible()
