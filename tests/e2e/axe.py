@@ -29,6 +29,13 @@ def _axe_source() -> str:
 
 def violations(page: Page) -> list[dict]:
     """Every axe violation on the page as it is now: id, impact, help and the failing nodes."""
+    # A dialog or a toast still fading in has see-through text: axe would measure its contrast
+    # mid-way. Wait for every finite animation to end (spinners run forever: not those).
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+            .map((a) => a.finished.catch(() => null)))"""
+    )
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
     return page.evaluate(
