@@ -49,12 +49,19 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# axe-core for the browser tests' accessibility scans (tests/e2e/axe.py), from the lock file
+# with the virtualenv's npm; re-installed only when the lock changes.
+A11Y := tests/a11y
+$(A11Y)/node_modules/.installed: $(A11Y)/package-lock.json $(VENV)/.installed
+	cd $(A11Y) && $(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## make test: lint, then the whole suite (PostgreSQL, Redis and browser tests included)
-test: $(VENV)/.dev-installed chromium services lint
+test: $(VENV)/.dev-installed $(A11Y)/node_modules/.installed chromium services lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf .web ticketapp.db ticketapp.db-* .states
+	rm -rf .web tests/a11y/node_modules ticketapp.db ticketapp.db-* .states
 
 ## make reset-demo: throw away the SQLite database (bookings included) and load fresh demo data
 .PHONY: reset-demo

@@ -47,6 +47,7 @@ def make_show(
     standing: int = 0,
     accessible: set[tuple[str, int]] | None = None,
     companion: set[tuple[str, int]] | None = None,
+    blocked: set[tuple[str, int]] | None = None,
 ) -> tuple[int, int, str]:
     """A published event with one show; returns (event_id, show_id, title)."""
     organizer = create_user(engine, Role.ORGANIZER, "Org")
@@ -64,6 +65,7 @@ def make_show(
                 seats_per_row,
                 accessible=accessible,
                 companion=companion,
+                blocked=blocked,
             )
         ]
         prices = [PriceSpec("Stalls", 4500)]

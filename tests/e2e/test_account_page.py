@@ -26,11 +26,22 @@ def test_change_name_and_password(page: Page, app_engine):
     expect(page.locator(".account-error")).to_contain_text("Current password is wrong")
     with Session(app_engine) as session:
         assert auth.verify_password(PASSWORD, session.get(User, user.id).password_hash)
+    # The error is announced, tied to the field it is about, and nothing typed is thrown away.
+    expect(page.get_by_role("alert").filter(has_text="Current password is wrong")).to_be_visible()
+    current = page.get_by_label("Current password", exact=True)
+    expect(current).to_have_attribute("aria-invalid", "true")
+    expect(current).to_have_accessible_description("Current password is wrong.")
+    expect(current).to_have_value("not my password")
+    expect(page.locator("#new-password")).to_have_value("brand new password")
 
     page.fill("#current-password", PASSWORD)
     page.fill("#new-password", "short")
     page.click("#save-password")
     expect(page.locator(".account-error")).to_contain_text("at least 8 characters")
+    new = page.get_by_label("New password (at least 8 characters)")
+    expect(new).to_have_attribute("aria-invalid", "true")
+    expect(current).to_have_attribute("aria-invalid", "false")
+    expect(new).to_have_value("short")
 
     page.fill("#current-password", PASSWORD)
     page.fill("#new-password", "brand new password")
@@ -38,6 +49,8 @@ def test_change_name_and_password(page: Page, app_engine):
     expect(
         page.get_by_text("Your password is changed; other devices are logged out.")
     ).to_be_visible()
+    expect(page.locator("#current-password")).to_have_value("")  # emptied only on success
+    expect(page.locator("#new-password")).to_have_value("")
     page.reload()  # this tab goes on with the fresh token the change handed it
     expect(page.locator("#account-name")).to_have_value("New Name")
     with Session(app_engine) as session:

@@ -76,6 +76,13 @@ def test_sign_up_rejects_bad_input_with_clear_messages(page: Page, app_engine):
     email = unique_email()
     sign_up(page, "Bob", "not-an-email", "long enough pw")
     expect(page.locator("#form-error")).to_contain_text("valid e-mail")
+    # Announced (role=alert), and tied to the field it is about.
+    expect(page.get_by_role("alert").filter(has_text="valid e-mail")).to_be_visible()
+    expect(page.get_by_label("E-mail")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("E-mail")).to_have_accessible_description(
+        "Please enter a valid e-mail address."
+    )
+    expect(page.get_by_label("Name")).to_have_attribute("aria-invalid", "false")
 
     sign_up(page, "Bob", email, "short")
     expect(page.locator("#form-error")).to_contain_text("at least 8 characters")

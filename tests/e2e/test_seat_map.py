@@ -8,6 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from tests.e2e.helpers import create_user, log_in, make_show, seat, wait_for_map
+from ticketapp.booking import confirm_hold, hold_seats
 from ticketapp.models import Hold, SeatStatus, ShowSeat
 
 
@@ -164,3 +165,69 @@ def test_general_admission_quantity_picker(page: Page, app_engine):
     expect(page.locator("#checkout-total")).to_have_text("€80.00")
     page.click("#confirm-button")
     expect(page.locator(".ticket")).to_have_count(4)
+
+
+# What tells a seat's state apart besides its colour: its shape, its edge and its mark.
+SHAPE = """(b) => {
+    const s = getComputedStyle(b);
+    return [s.borderTopLeftRadius, s.borderBottomLeftRadius, s.borderTopStyle,
+            getComputedStyle(b, '::after').content];
+}"""
+
+
+def test_seat_states_differ_by_shape_not_colour_alone_in_map_and_legend(page: Page, app_engine):
+    _, show_id, _ = make_show(
+        app_engine, blocked={("A", 3)}, accessible={("B", 1)}, companion={("B", 2)}
+    )
+    other = create_user(app_engine, name="Other")
+    with Session(app_engine) as session:
+        ids = {
+            (s.row_label, s.number): s.id
+            for s in session.exec(select(ShowSeat).where(ShowSeat.show_id == show_id))
+        }
+    confirm_hold(
+        hold_seats(other.id, show_id, [ids["A", 1]], db=app_engine).hold_id,
+        user_id=other.id,
+        db=app_engine,
+    )
+    hold_seats(other.id, show_id, [ids["A", 2]], db=app_engine)
+    log_in(page, create_user(app_engine))
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    seat(page, "Row A, seat 4,").click()
+    expect(seat(page, "Row A, seat 4,")).to_have_attribute("aria-pressed", "true")
+
+    looks = {
+        state: seat(page, label).evaluate(SHAPE)
+        for state, label in [
+            ("taken", "Row A, seat 1,"),
+            ("held", "Row A, seat 2,"),
+            ("not for sale", "Row A, seat 3,"),
+            ("yours", "Row A, seat 4,"),
+            ("available", "Row A, seat 5,"),
+            ("wheelchair", "Row B, seat 1,"),
+            ("companion", "Row B, seat 2,"),
+        ]
+    }
+    assert len({tuple(look) for look in looks.values()}) == len(looks), looks
+    expect(seat(page, "Row A, seat 1,")).to_have_attribute("aria-label", re.compile("taken$"))
+    expect(seat(page, "Row B, seat 2,")).to_have_attribute(
+        "aria-label", re.compile("companion seat, available$")
+    )
+
+    # The legend draws the same seats, companion seats included.
+    legend = page.locator("#seat-legend")
+    for text, cls in [
+        ("Your selection", "sel"),
+        ("Taken", "s-b"),
+        ("Held by someone else", "s-h"),
+        ("Not for sale", "s-x"),
+        ("Wheelchair space", "acc"),
+        ("Companion seat", "comp"),
+    ]:
+        entry = legend.locator(".rt-Flex").filter(has_text=text).locator(f".seat.{cls}")
+        expect(entry).to_have_count(1)
+    assert legend.locator(".seat.s-h").evaluate(SHAPE) == looks["held"]
+    assert legend.locator(".seat.comp").evaluate(SHAPE) == looks["companion"]
+    # Sections are named on the map itself.
+    expect(page.locator(".seatmap-grid .section-label")).to_have_text(["Stalls"])

@@ -41,7 +41,7 @@ def event_card(event: EventCard) -> rx.Component:
             ),
             rx.vstack(
                 rx.text(event.category, size="1", color_scheme="gray", text_transform="uppercase"),
-                rx.heading(event.title, size="4", trim="both", class_name="event-title"),
+                rx.heading(event.title, size="4", as_="h2", trim="both", class_name="event-title"),
                 rx.hstack(
                     rx.icon("map-pin", size=14),
                     rx.text(event.venue, size="2"),

@@ -14,9 +14,18 @@ def _user_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.icon("circle-user", size=18),
-                rx.text(SessionState.user_name, id="nav-user-name"),
-                rx.badge(SessionState.user_role, id="nav-user-role", variant="soft"),
+                rx.icon("circle-user", size=18, aria_hidden="true"),
+                # A long name is cut with an ellipsis on wide screens; on phones the button is
+                # an icon that opens the whole navigation, and the name is left for screen
+                # readers only (it still names the button).
+                rx.text(SessionState.user_name, id="nav-user-name", class_name="nav-user-name"),
+                rx.badge(
+                    SessionState.user_role,
+                    id="nav-user-role",
+                    variant="soft",
+                    class_name="nav-user-role",
+                ),
+                rx.icon("menu", size=18, class_name="nav-menu-icon", aria_hidden="true"),
                 variant="ghost",
                 id="nav-user-menu",
             )
@@ -39,12 +48,13 @@ def _user_menu() -> rx.Component:
 
 
 def navbar() -> rx.Component:
-    return rx.box(
-        rx.hstack(
+    return rx.el.header(
+        rx.el.nav(
             rx.link(
                 rx.hstack(
                     rx.icon("ticket", size=24, color=rx.color("accent", 9)),
-                    rx.heading("ticketapp", size="5", weight="bold"),
+                    # The brand is not a heading: each page's own title is its one <h1>.
+                    rx.text("ticketapp", size="5", weight="bold", class_name="brand"),
                     align="center",
                     spacing="2",
                 ),
@@ -85,11 +95,8 @@ def navbar() -> rx.Component:
                     spacing="2",
                 ),
             ),
-            align="center",
-            max_width="1200px",
-            margin="0 auto",
-            padding_x="1.25em",
-            height="64px",
+            aria_label="Main",
+            class_name="navbar",
         ),
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         background_color=rx.color("gray", 1),
@@ -102,7 +109,7 @@ def navbar() -> rx.Component:
 
 
 def footer() -> rx.Component:
-    return rx.box(
+    return rx.el.footer(
         rx.text(
             "ticketapp — open-source ticket booking.",
             size="1",
@@ -117,8 +124,21 @@ def footer() -> rx.Component:
 
 def page_frame(*children: rx.Component, max_width: str = "1200px") -> rx.Component:
     return rx.box(
+        # The first thing a keyboard reaches: past the navbar, straight to the page's content.
+        # The link's own jump does not move focus in every browser: focus <main> as well.
+        rx.el.a(
+            "Skip to content",
+            href="#main-content",
+            on_click=rx.set_focus("main-content"),
+            class_name="skip-link no-print",
+        ),
         navbar(),
-        rx.box(*children, max_width=max_width, margin="0 auto", padding="1.5em 1.25em"),
+        rx.el.main(
+            rx.box(*children, max_width=max_width, margin="0 auto", padding="1.5em 1.25em"),
+            id="main-content",
+            tab_index=-1,
+            class_name="page-main",
+        ),
         footer(),
         min_height="100vh",
         background_color=rx.color("gray", 2),

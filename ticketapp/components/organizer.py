@@ -8,6 +8,7 @@ import reflex as rx
 
 from ticketapp import routes
 from ticketapp.components.common import loading_block
+from ticketapp.components.forms import labelled
 from ticketapp.state.organizer import CategoryLine, Stat
 
 CHART_COLOR = "#5b5bd6"  # iris 9, the accent: SVG fills do not take CSS variables everywhere
@@ -27,6 +28,8 @@ def status_badge(status: rx.Var, **props) -> rx.Component:
         status,
         color_scheme=rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
         variant="soft",
+        # Soft badges' text falls below 4.5:1 on some colours; high contrast keeps the colour.
+        high_contrast=True,
         **props,
     )
 
@@ -130,7 +133,7 @@ def stat_grid(stats: rx.Var) -> rx.Component:
 def sales_chart(data: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Sales over time", size="4"),
+            rx.heading("Sales over time", size="4", as_="h2"),
             rx.cond(
                 data.length() > 0,
                 rx.recharts.bar_chart(
@@ -166,7 +169,11 @@ def category_table(lines: rx.Var) -> rx.Component:
             rx.table.cell(line.sold, " / ", line.places),
             rx.table.cell(
                 rx.hstack(
-                    rx.progress(value=line.occupancy, width="80px"),
+                    rx.progress(
+                        value=line.occupancy,
+                        width="80px",
+                        aria_label="Occupancy of " + line.name,
+                    ),
                     rx.text(line.occupancy, "%", size="1"),
                     align="center",
                 )
@@ -177,21 +184,27 @@ def category_table(lines: rx.Var) -> rx.Component:
 
     return rx.card(
         rx.vstack(
-            rx.heading("By price category", size="4"),
+            rx.heading("By price category", size="4", as_="h2"),
             rx.cond(
                 lines.length() > 0,
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Category"),
-                            rx.table.column_header_cell("Sold"),
-                            rx.table.column_header_cell("Occupancy"),
-                            rx.table.column_header_cell("Revenue"),
-                        )
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("Category"),
+                                rx.table.column_header_cell("Sold"),
+                                rx.table.column_header_cell("Occupancy"),
+                                rx.table.column_header_cell("Revenue"),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(lines, row)),
+                        width="100%",
+                        size="1",
                     ),
-                    rx.table.body(rx.foreach(lines, row)),
-                    width="100%",
-                    size="1",
+                    class_name="table-scroll",
+                    tab_index=0,
+                    role="region",
+                    aria_label="Sales by price category",
                 ),
                 rx.text("No showtimes yet.", color_scheme="gray"),
             ),
@@ -206,15 +219,31 @@ def category_table(lines: rx.Var) -> rx.Component:
 def data_table(
     headers: tuple[str, ...], items: rx.Var, row: Callable[[rx.Var], rx.Component]
 ) -> rx.Component:
-    """The dashboard's tables: a header row, one `row(item)` per item, scrolling on phones."""
+    """The dashboard's tables: a header row, one `row(item)` per item, scrolling on phones.
+
+    An empty header is a column of buttons: it is named "Actions" for screen readers. The
+    scrolling box is focusable (a keyboard scrolls it) and named by its first header.
+    """
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(
+                            h or rx.el.span("Actions", class_name="sr-only")
+                        )
+                        for h in headers
+                    ]
+                )
+            ),
             rx.table.body(rx.foreach(items, row)),
             class_name="org-table",
             size="2",
         ),
         class_name="table-scroll",
+        tab_index=0,
+        role="region",
+        aria_label="Table: " + ", ".join(h for h in headers if h),
     )
 
 
@@ -233,17 +262,18 @@ def empty_state(icon: str, text: str, *actions: rx.Component) -> rx.Component:
 
 
 def field(label: str, control: rx.Component, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="2", weight="medium", as_="label"),
-        control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
-        spacing="1",
-        width="100%",
-    )
+    """A dashboard form field: `control` must carry an id, its `<label for>` names it."""
+    if not control.id:
+        raise ValueError(f"field {label!r}: the control needs an id for its label")
+    return labelled(label, control, id=str(control.id), hint=hint)
 
 
 def form_error(text: rx.Var, id: str = "form-error") -> rx.Component:
-    return rx.cond(
-        text != "",
-        rx.callout(text, icon="circle-alert", color_scheme="red", id=id, width="100%"),
+    # Always in the page, so that the message is announced when it appears (role=alert);
+    # the form's fields point at it with aria-describedby.
+    return rx.el.div(
+        rx.cond(text != "", rx.callout(text, icon="circle-alert", color_scheme="red")),
+        role="alert",
+        id=id,
+        width="100%",
     )

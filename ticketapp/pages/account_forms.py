@@ -5,25 +5,41 @@ from __future__ import annotations
 import reflex as rx
 
 from ticketapp import routes
+from ticketapp.components.forms import labelled
 from ticketapp.components.layout import template
 from ticketapp.pages.registry import page
 from ticketapp.state.account_forms import LogInState, SignUpState
 from ticketapp.state.session import SessionState
 
 
-def _field(label: str, name: str, kind: str = "text", **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
-        rx.input(id=name, name=name, type=kind, size="3", width="100%", **props),
-        spacing="1",
-        width="100%",
+def _field(label: str, name: str, kind: str = "text", *, invalid: rx.Var, **props) -> rx.Component:
+    # The form's one error line (#form-error) describes the field it is about.
+    return labelled(
+        label,
+        rx.input(
+            id=name,
+            name=name,
+            type=kind,
+            size="3",
+            width="100%",
+            aria_describedby="form-error",
+            aria_invalid=rx.cond(invalid, "true", "false"),
+            **props,
+        ),
+        id=name,
     )
 
 
 def _error(message: rx.Var) -> rx.Component:
-    return rx.cond(
-        message != "",
-        rx.callout(message, icon="circle-alert", color_scheme="red", role="alert", id="form-error"),
+    # Always in the page, so that the message is announced when it appears (role=alert).
+    return rx.el.div(
+        rx.cond(
+            message != "",
+            rx.callout(message, icon="circle-alert", color_scheme="red"),
+        ),
+        role="alert",
+        id="form-error",
+        width="100%",
     )
 
 
@@ -51,8 +67,22 @@ def login() -> rx.Component:
         _error(LogInState.error),
         rx.form(
             rx.vstack(
-                _field("E-mail", "email", "email", required=True, auto_complete="email"),
-                _field("Password", "password", "password", required=True),
+                _field(
+                    "E-mail",
+                    "email",
+                    "email",
+                    invalid=LogInState.error != "",
+                    required=True,
+                    auto_complete="email",
+                ),
+                _field(
+                    "Password",
+                    "password",
+                    "password",
+                    invalid=LogInState.error != "",
+                    required=True,
+                    auto_complete="current-password",
+                ),
                 rx.button(
                     "Log in",
                     type="submit",
@@ -86,12 +116,26 @@ def signup() -> rx.Component:
         _error(SignUpState.error),
         rx.form(
             rx.vstack(
-                _field("Name", "name", required=True, auto_complete="name"),
-                _field("E-mail", "email", "email", required=True, auto_complete="email"),
+                _field(
+                    "Name",
+                    "name",
+                    invalid=SignUpState.error_field == "name",
+                    required=True,
+                    auto_complete="name",
+                ),
+                _field(
+                    "E-mail",
+                    "email",
+                    "email",
+                    invalid=SignUpState.error_field == "email",
+                    required=True,
+                    auto_complete="email",
+                ),
                 _field(
                     "Password (at least 8 characters)",
                     "password",
                     "password",
+                    invalid=SignUpState.error_field == "password",
                     required=True,
                     auto_complete="new-password",
                 ),

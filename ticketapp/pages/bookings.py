@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp import routes
 from ticketapp.components.common import loading_block, your_time
+from ticketapp.components.forms import invalid_when, labelled
 from ticketapp.components.layout import template
 from ticketapp.models import BookingStatus
 from ticketapp.pages.registry import page
@@ -133,7 +134,7 @@ def _booking_detail() -> rx.Component:
                     align="center",
                     wrap="wrap",
                 ),
-                rx.heading(b.event_title, size="5"),
+                rx.heading(b.event_title, size="5", as_="h2"),
                 rx.text(
                     b.starts,
                     your_time(b.starts_utc, b.zone),
@@ -165,7 +166,7 @@ def _booking_detail() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.heading("Tickets", size="5"),
+        rx.heading("Tickets", size="5", as_="h2"),
         rx.grid(
             rx.foreach(BookingState.tickets, _ticket),
             columns=rx.breakpoints(initial="1", md="2"),
@@ -196,7 +197,10 @@ def _booking_row(card: BookingCard) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.vstack(
-                rx.link(rx.heading(card.event_title, size="4"), href=routes.booking_url(card.id)),
+                rx.link(
+                    rx.heading(card.event_title, size="4", as_="h3"),
+                    href=routes.booking_url(card.id),
+                ),
                 rx.text(card.starts, " · ", card.venue, size="2", color_scheme="gray"),
                 rx.text(card.seats, size="2"),
                 rx.hstack(
@@ -267,7 +271,7 @@ def _booking_row(card: BookingCard) -> rx.Component:
 
 def _list(title: str, items, empty: str) -> rx.Component:
     return rx.vstack(
-        rx.heading(title, size="5"),
+        rx.heading(title, size="5", as_="h2"),
         rx.cond(
             items.length() > 0,
             rx.vstack(rx.foreach(items, _booking_row), width="100%", spacing="3"),
@@ -302,12 +306,25 @@ def my_bookings_page() -> rx.Component:
     )
 
 
-def _note(ok: rx.Var, error: rx.Var) -> rx.Component:
+def _note(ok: rx.Var, error: rx.Var, id: str) -> rx.Component:
+    # Both lines are always in the page (live regions announce what appears in them); the
+    # error is the `id` the form's fields point at with aria-describedby.
     return rx.fragment(
-        rx.cond(ok != "", rx.callout(ok, icon="check", color_scheme="green")),
-        rx.cond(
-            error != "",
-            rx.callout(error, icon="circle-alert", color_scheme="red", class_name="account-error"),
+        rx.el.div(
+            rx.cond(ok != "", rx.callout(ok, icon="check", color_scheme="green")),
+            role="status",
+            width="100%",
+        ),
+        rx.el.div(
+            rx.cond(
+                error != "",
+                rx.callout(
+                    error, icon="circle-alert", color_scheme="red", class_name="account-error"
+                ),
+            ),
+            role="alert",
+            id=id,
+            width="100%",
         ),
     )
 
@@ -325,14 +342,21 @@ def account_page() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading("Name", size="4"),
-                    _note(AccountState.name_message, AccountState.name_error),
-                    rx.input(
-                        name="name",
+                    rx.heading("Name", size="4", as_="h2"),
+                    _note(AccountState.name_message, AccountState.name_error, "name-error"),
+                    labelled(
+                        "Your name",
+                        rx.input(
+                            name="name",
+                            id="account-name",
+                            default_value=SessionState.user_name,
+                            auto_complete="name",
+                            size="3",
+                            width="100%",
+                            aria_describedby="name-error",
+                            aria_invalid=invalid_when(AccountState.name_error),
+                        ),
                         id="account-name",
-                        default_value=SessionState.user_name,
-                        size="3",
-                        width="100%",
                     ),
                     rx.button("Save name", type="submit", id="save-name"),
                     spacing="2",
@@ -345,35 +369,59 @@ def account_page() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.heading("Password", size="4"),
-                    _note(AccountState.password_message, AccountState.password_error),
-                    rx.input(
-                        name="current_password",
-                        type="password",
-                        placeholder="Current password",
-                        id="current-password",
-                        size="3",
-                        width="100%",
+                    rx.heading("Password", size="4", as_="h2"),
+                    _note(
+                        AccountState.password_message,
+                        AccountState.password_error,
+                        "password-error",
                     ),
-                    rx.input(
-                        name="new_password",
-                        type="password",
-                        placeholder="New password (at least 8 characters)",
+                    labelled(
+                        "Current password",
+                        rx.input(
+                            name="current_password",
+                            type="password",
+                            id="current-password",
+                            auto_complete="current-password",
+                            size="3",
+                            width="100%",
+                            aria_describedby="password-error",
+                            aria_invalid=rx.cond(
+                                AccountState.password_error_field == "current_password",
+                                "true",
+                                "false",
+                            ),
+                        ),
+                        id="current-password",
+                    ),
+                    labelled(
+                        "New password (at least 8 characters)",
+                        rx.input(
+                            name="new_password",
+                            type="password",
+                            id="new-password",
+                            auto_complete="new-password",
+                            size="3",
+                            width="100%",
+                            aria_describedby="password-error",
+                            aria_invalid=rx.cond(
+                                AccountState.password_error_field == "new_password",
+                                "true",
+                                "false",
+                            ),
+                        ),
                         id="new-password",
-                        size="3",
-                        width="100%",
                     ),
                     rx.button("Change password", type="submit", id="save-password"),
                     spacing="2",
                 ),
                 on_submit=AccountState.change_password,
-                reset_on_submit=True,
+                reset_on_submit=False,
             ),
             width="100%",
         ),
         rx.card(
             rx.vstack(
-                rx.heading("Sessions", size="4"),
+                rx.heading("Sessions", size="4", as_="h2"),
                 rx.text("Log out on every device and browser where you are logged in."),
                 rx.button(
                     "Log out everywhere",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp import routes
 from ticketapp.components.common import loading_block, your_time
+from ticketapp.components.forms import invalid_when, labelled
 from ticketapp.components.layout import template
 from ticketapp.components.seat_map import countdown
 from ticketapp.pages.registry import page
@@ -112,28 +113,34 @@ def _promo_code() -> rx.Component:
 def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.text("Name", as_="label", html_for="buyer_name", size="2", weight="medium"),
-            rx.input(
+            labelled(
+                "Name",
+                rx.input(
+                    id="buyer_name",
+                    name="buyer_name",
+                    default_value=CheckoutState.buyer_name,
+                    auto_complete="name",
+                    size="3",
+                    width="100%",
+                    aria_describedby="checkout-error",
+                    aria_invalid=invalid_when(CheckoutState.error),
+                ),
                 id="buyer_name",
-                name="buyer_name",
-                default_value=CheckoutState.buyer_name,
-                size="3",
-                width="100%",
             ),
-            rx.text(
+            labelled(
                 "E-mail for your tickets",
-                as_="label",
-                html_for="buyer_email",
-                size="2",
-                weight="medium",
-            ),
-            rx.input(
+                rx.input(
+                    id="buyer_email",
+                    name="buyer_email",
+                    type="email",
+                    default_value=CheckoutState.buyer_email,
+                    auto_complete="email",
+                    size="3",
+                    width="100%",
+                    aria_describedby="checkout-error",
+                    aria_invalid=invalid_when(CheckoutState.error),
+                ),
                 id="buyer_email",
-                name="buyer_email",
-                type="email",
-                default_value=CheckoutState.buyer_email,
-                size="3",
-                width="100%",
             ),
             rx.button(
                 "Confirm booking",
@@ -213,20 +220,20 @@ def _content() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.cond(
-            CheckoutState.error != "",
-            rx.callout(
-                CheckoutState.error,
-                icon="circle-alert",
-                color_scheme="red",
-                id="checkout-error",
-                width="100%",
+        # Always in the page: the fields point at it, and it is announced when it fills.
+        rx.el.div(
+            rx.cond(
+                CheckoutState.error != "",
+                rx.callout(CheckoutState.error, icon="circle-alert", color_scheme="red"),
             ),
+            role="alert",
+            id="checkout-error",
+            width="100%",
         ),
         rx.flex(
             rx.card(
                 rx.vstack(
-                    rx.heading(CheckoutState.event_title, size="5"),
+                    rx.heading(CheckoutState.event_title, size="5", as_="h2"),
                     rx.text(
                         CheckoutState.starts,
                         your_time(CheckoutState.starts_utc, CheckoutState.zone),

@@ -85,7 +85,7 @@ def _content() -> rx.Component:
             wrap="wrap",
         ),
         rx.text(EventState.description, size="3"),
-        rx.heading("Showtimes", size="5", margin_top="1em"),
+        rx.heading("Showtimes", size="5", as_="h2", margin_top="1em"),
         rx.cond(
             EventState.shows.length() > 0,
             rx.vstack(rx.foreach(EventState.shows, _show_row), width="100%", spacing="3"),

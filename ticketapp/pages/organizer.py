@@ -43,7 +43,11 @@ def _show_row(show: ShowLine) -> rx.Component:
         rx.table.cell(show.available),
         rx.table.cell(
             rx.hstack(
-                rx.progress(value=show.occupancy, width="70px"),
+                rx.progress(
+                    value=show.occupancy,
+                    width="70px",
+                    aria_label="Occupancy of " + show.event_title + ", " + show.starts,
+                ),
                 rx.text(show.occupancy, "%", size="1"),
                 align="center",
             )
@@ -57,7 +61,7 @@ def _show_row(show: ShowLine) -> rx.Component:
 def _upcoming() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Upcoming shows", size="4"),
+            rx.heading("Upcoming shows", size="4", as_="h2"),
             rx.cond(
                 OverviewState.shows.length() > 0,
                 data_table(
@@ -180,9 +184,13 @@ def events_page() -> rx.Component:
 
 
 def event_fields(
-    values: dict[str, rx.Var | str], error_field: rx.Var, prefix: str = "event"
+    values: dict[str, rx.Var | str],
+    error_field: rx.Var,
+    prefix: str = "event",
+    error_id: str = "event-form-error",
 ) -> rx.Component:
-    """The inputs of an event's own details, for the new-event and the edit forms."""
+    """The inputs of an event's own details, for the new-event and the edit forms; the field
+    the form's error (`error_id`) is about is marked aria-invalid."""
 
     def text(name: str, label: str, placeholder: str = "", **props) -> rx.Component:
         return field(
@@ -194,6 +202,8 @@ def event_fields(
                 placeholder=placeholder,
                 color_scheme=rx.cond(error_field == name, "red", "gray"),
                 width="100%",
+                aria_describedby=error_id,
+                aria_invalid=rx.cond(error_field == name, "true", "false"),
                 **props,
             ),
         )
@@ -233,6 +243,8 @@ def event_fields(
                 default_value=values.get("description", ""),
                 rows="5",
                 width="100%",
+                aria_describedby=error_id,
+                aria_invalid=rx.cond(error_field == "description", "true", "false"),
             ),
         ),
         spacing="3",

@@ -24,6 +24,7 @@ def _filters() -> rx.Component:
                 name="search",
                 default_value=B.search,
                 placeholder="Booking code, buyer name or e-mail",
+                aria_label="Search bookings by code, buyer name or e-mail",
                 id="booking-search",
                 flex="2 1 240px",
             ),
@@ -83,6 +84,7 @@ def _cancel(line: BookingLine) -> rx.Component:
                 rx.input(
                     name="reason",
                     placeholder="Reason (shown to the buyer)",
+                    aria_label="Reason (shown to the buyer)",
                     margin_top="1em",
                     class_name="cancel-reason",
                 ),

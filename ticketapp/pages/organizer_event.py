@@ -46,6 +46,7 @@ def _show_form() -> rx.Component:
                 input_mode="decimal",
                 width="60%",
                 aria_label="Price for " + row.name,
+                aria_describedby="show-form-error",
                 class_name="price-input",
                 data_category=row.name,
             ),
@@ -66,6 +67,7 @@ def _show_form() -> rx.Component:
                             name="starts_at",
                             default_value=ShowFormState.starts,
                             id="show-starts",
+                            aria_describedby="show-form-error",
                             width="100%",
                         ),
                     ),
@@ -81,6 +83,7 @@ def _show_form() -> rx.Component:
                             class_name="native-select",
                             name="layout_id",
                             id="show-layout",
+                            aria_describedby="show-form-error",
                             width="100%",
                         ),
                         "Prices are asked for each category of the layout.",
@@ -112,6 +115,7 @@ def _show_form() -> rx.Component:
                                     name="sales_open_at",
                                     default_value=ShowFormState.sales_open,
                                     id="show-sales-open",
+                                    aria_describedby="show-form-error",
                                 ),
                             ),
                             flex="1 1 200px",
@@ -124,6 +128,7 @@ def _show_form() -> rx.Component:
                                     name="sales_close_at",
                                     default_value=ShowFormState.sales_close,
                                     id="show-sales-close",
+                                    aria_describedby="show-form-error",
                                 ),
                             ),
                             flex="1 1 200px",
@@ -142,6 +147,7 @@ def _show_form() -> rx.Component:
                                     min="1",
                                     default_value=ShowFormState.hold_minutes,
                                     id="show-hold-minutes",
+                                    aria_describedby="show-form-error",
                                 ),
                                 "How long a customer's seats are kept at checkout.",
                             ),
@@ -156,6 +162,7 @@ def _show_form() -> rx.Component:
                                     min="1",
                                     default_value=ShowFormState.cap,
                                     id="show-cap",
+                                    aria_describedby="show-form-error",
                                 ),
                             ),
                             flex="1 1 200px",
@@ -206,7 +213,12 @@ def _cancel_show_dialog(show: ShowAdminLine) -> rx.Component:
             ),
             rx.form(
                 rx.el.input(type="hidden", name="show_id", value=show.id.to_string()),
-                rx.input(name="reason", placeholder="Reason (shown to buyers)", margin_top="1em"),
+                rx.input(
+                    name="reason",
+                    placeholder="Reason (shown to buyers)",
+                    aria_label="Reason (shown to buyers)",
+                    margin_top="1em",
+                ),
                 rx.flex(
                     rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", type="button")),
                     rx.alert_dialog.action(
@@ -229,7 +241,9 @@ def _show_row(show: ShowAdminLine) -> rx.Component:
         rx.table.cell(show.sold, " / ", show.places),
         rx.table.cell(
             rx.hstack(
-                rx.progress(value=show.occupancy, width="60px"),
+                rx.progress(
+                    value=show.occupancy, width="60px", aria_label="Occupancy on " + show.starts
+                ),
                 rx.text(show.occupancy, "%", size="1"),
                 align="center",
             )
@@ -266,7 +280,7 @@ def _showtimes() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading("Showtimes", size="4"),
+                rx.heading("Showtimes", size="4", as_="h2"),
                 rx.spacer(),
                 rx.cond(
                     S.status != EventStatus.CANCELLED.value,
@@ -321,9 +335,11 @@ def _details() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading("Details", size="4"),
+                rx.heading("Details", size="4", as_="h2"),
                 form_error(S.details_error, id="details-error"),
-                event_fields(values, S.details_error_field, prefix="edit"),
+                event_fields(
+                    values, S.details_error_field, prefix="edit", error_id="details-error"
+                ),
                 rx.button(
                     "Save details",
                     type="submit",
@@ -378,6 +394,7 @@ def _danger_zone() -> rx.Component:
                 rx.input(
                     name="reason",
                     placeholder="Reason (shown to buyers)",
+                    aria_label="Reason (shown to buyers)",
                     margin_top="1em",
                     id="cancel-event-reason",
                 ),
@@ -410,7 +427,7 @@ def _danger_zone() -> rx.Component:
         rx.card(
             rx.flex(
                 rx.vstack(
-                    rx.heading("Delete or cancel", size="4"),
+                    rx.heading("Delete or cancel", size="4", as_="h2"),
                     rx.text(
                         rx.cond(
                             S.bookings_count == 0,

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ticketapp import routes
 from ticketapp.components.common import message_box
+from ticketapp.components.forms import labelled
 from ticketapp.components.layout import template
 from ticketapp.components.organizer import dashboard_page, data_table, empty_state, page_header
 from ticketapp.components.seat_map import seat_map
@@ -80,9 +81,11 @@ def layouts_page() -> rx.Component:
     )
 
 
+# The section's fields are labelled by wrapping (`<label>text<input></label>`): they repeat per
+# section, so they have no ids to point a `for` at; each section card is a named group.
 def _number(index: rx.Var, field: str, label: str, value: rx.Var) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray"),
+    return rx.el.label(
+        rx.text(label, size="1", class_name="editor-label"),
         rx.input(
             type="number",
             value=value.to_string(),
@@ -92,14 +95,14 @@ def _number(index: rx.Var, field: str, label: str, value: rx.Var) -> rx.Componen
             width="100%",
             class_name=f"section-{field.replace('_', '-')}",
         ),
-        spacing="1",
+        class_name="field-label",
         flex="1 1 80px",
     )
 
 
 def _text(index: rx.Var, field: str, label: str, value: rx.Var, flex: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray"),
+    return rx.el.label(
+        rx.text(label, size="1", class_name="editor-label"),
         rx.input(
             value=value,
             on_change=E.update_section(index, field),
@@ -108,8 +111,7 @@ def _text(index: rx.Var, field: str, label: str, value: rx.Var, flex: str = "") 
             width="100%",
             class_name=f"section-{field.replace('_', '-')}",
         ),
-        spacing="1",
-        width="100%",
+        class_name="field-label",
         **({"flex": flex} if flex else {}),
     )
 
@@ -177,6 +179,8 @@ def _section(draft: SectionDraft, index: rx.Var) -> rx.Component:
         width="100%",
         class_name="section-card",
         data_index=index,
+        role="group",
+        aria_label="Section " + (index + 1).to_string(),
     )
 
 
@@ -192,6 +196,10 @@ def _tools() -> rx.Component:
             value=E.tool,
             on_change=E.set_tool,
             id="editor-tool",
+            # Five tools do not fit a phone's width at the default size.
+            size=rx.breakpoints(initial="1", sm="2"),
+            max_width="100%",
+            aria_label="What a click on a seat marks",
         ),
         wrap="wrap",
         align="center",
@@ -222,8 +230,8 @@ def _editor() -> rx.Component:
         ),
         rx.flex(
             rx.vstack(
-                rx.vstack(
-                    rx.text("Layout name", size="2", weight="medium"),
+                labelled(
+                    "Layout name",
                     rx.input(
                         value=E.name,
                         on_change=E.set_name,
@@ -232,8 +240,7 @@ def _editor() -> rx.Component:
                         id="layout-name",
                         width="100%",
                     ),
-                    width="100%",
-                    spacing="1",
+                    id="layout-name",
                 ),
                 rx.foreach(E.sections, _section),
                 rx.hstack(
@@ -259,7 +266,7 @@ def _editor() -> rx.Component:
             ),
             rx.vstack(
                 rx.hstack(
-                    rx.heading("Preview", size="4"),
+                    rx.heading("Preview", size="4", as_="h2"),
                     rx.text(E.seat_count, " seats", size="2", color_scheme="gray", id="seat-count"),
                     rx.cond(
                         E.standing_places > 0,

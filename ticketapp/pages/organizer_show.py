@@ -25,7 +25,7 @@ A = ShowAdminState
 def _check_in() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Check-in", size="4"),
+            rx.heading("Check-in", size="4", as_="h2"),
             rx.text(
                 "Type or paste the code printed under the ticket's QR code.",
                 size="2",
@@ -36,6 +36,7 @@ def _check_in() -> rx.Component:
                     rx.input(
                         name="code",
                         placeholder="Ticket code",
+                        aria_label="Ticket code",
                         auto_focus=True,
                         auto_complete="off",
                         size="3",
@@ -93,7 +94,7 @@ def _categories() -> rx.Component:
 
     return rx.card(
         rx.vstack(
-            rx.heading("By price category", size="4"),
+            rx.heading("By price category", size="4", as_="h2"),
             rx.box(
                 rx.table.root(
                     rx.table.header(
@@ -117,6 +118,9 @@ def _categories() -> rx.Component:
                     size="1",
                 ),
                 class_name="table-scroll",
+                tab_index=0,
+                role="region",
+                aria_label="Sales by price category",
             ),
             spacing="3",
             width="100%",
@@ -262,7 +266,7 @@ def organizer_show_page() -> rx.Component:
                 A.has_seat_map,
                 rx.card(
                     rx.vstack(
-                        rx.heading("Seat map", size="4"),
+                        rx.heading("Seat map", size="4", as_="h2"),
                         seat_map(
                             layout_url=A.layout_url,
                             statuses=A.statuses,

@@ -15,24 +15,28 @@ from ticketapp.state.session import SessionState
 from ticketapp.state.show import Legend, Pick, ShowState, StandingArea
 from ticketapp.state.waiting_list import WaitingListState
 
-HATCH = (
-    "repeating-linear-gradient(45deg, var(--gray-6), var(--gray-6) 3px, "
-    "var(--gray-4) 3px, var(--gray-4) 6px)"
-)
+
+def _seat_swatch(*classes: str, color: rx.Var | str = "") -> rx.Component:
+    # The legend draws the very seats of the map (styles.css `.seat`): same shapes and marks.
+    return rx.el.span(
+        class_name=" ".join(["seat", "legend-seat", *classes]),
+        style={} if isinstance(color, str) and not color else {"--cat": color},
+        aria_hidden="true",
+    )
 
 
 def _legend() -> rx.Component:
     def item(cat: Legend) -> rx.Component:
         return rx.hstack(
-            rx.box(class_name="legend-swatch", background=cat.color),
+            _seat_swatch(color=cat.color),
             rx.text(cat.name, " ", rx.text.strong(cat.price), size="2"),
             align="center",
             spacing="1",
         )
 
-    def state_swatch(label: str, css: str) -> rx.Component:
+    def state(label: str, *classes: str) -> rx.Component:
         return rx.hstack(
-            rx.box(class_name="legend-swatch", style={"background": css}),
+            _seat_swatch(*classes),
             rx.text(label, size="2"),
             align="center",
             spacing="1",
@@ -40,14 +44,16 @@ def _legend() -> rx.Component:
 
     return rx.flex(
         rx.foreach(ShowState.legend, item),
-        state_swatch("Your selection", "var(--gray-12)"),
-        state_swatch("Taken", "var(--gray-7)"),
-        state_swatch("Held by someone else", HATCH),
-        state_swatch("Not for sale", "color-mix(in srgb, var(--gray-12) 35%, transparent)"),
-        rx.text("♿ wheelchair space", size="2"),
-        gap="4",
+        state("Your selection", "sel"),
+        state("Taken", "s-b"),
+        state("Held by someone else", "s-h"),
+        state("Not for sale", "s-x"),
+        state("Wheelchair space", "acc"),
+        state("Companion seat (next to a wheelchair space)", "comp"),
+        gap="0.5em 1.25em",
         wrap="wrap",
         id="seat-legend",
+        class_name="seat-legend",
     )
 
 
@@ -111,10 +117,17 @@ def _pick_row(pick: Pick) -> rx.Component:
 
 
 def _summary() -> rx.Component:
+    # On a phone this card is a bar stuck to the bottom of the screen (styles.css
+    # .seat-summary): the selection and Continue stay in reach while the map is in view. The
+    # page's message lives here too, so that it never pushes the map down under a finger.
     return rx.card(
         rx.vstack(
+            message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
             rx.heading(
-                rx.cond(ShowState.is_general_admission, "Your places", "Your seats"), size="4"
+                rx.cond(ShowState.is_general_admission, "Your places", "Your seats"),
+                size="4",
+                as_="h2",
+                class_name="summary-heading",
             ),
             rx.cond(
                 ShowState.count > 0,
@@ -123,6 +136,10 @@ def _summary() -> rx.Component:
                     width="100%",
                     spacing="2",
                     id="picked-seats",
+                    # It scrolls inside the phone's bottom bar: reachable by keyboard too.
+                    tab_index=0,
+                    role="region",
+                    aria_label="Selected seats",
                 ),
                 rx.text(
                     rx.cond(
@@ -141,7 +158,13 @@ def _summary() -> rx.Component:
                 rx.text(ShowState.total, weight="bold", id="selection-total"),
                 width="100%",
             ),
-            rx.text(ShowState.rules_text, size="1", color_scheme="gray", id="hold-rules"),
+            rx.text(
+                ShowState.rules_text,
+                size="1",
+                color_scheme="gray",
+                id="hold-rules",
+                class_name="summary-note",
+            ),
             rx.button(
                 ShowState.continue_text,
                 size="3",
@@ -404,7 +427,7 @@ def _buying() -> rx.Component:
             min_width="0",
             spacing="3",
         ),
-        rx.box(_summary(), flex="1 1 260px", position="sticky", top="80px"),
+        rx.box(_summary(), class_name="seat-summary"),
         gap="5",
         wrap="wrap",
         align="start",
@@ -469,11 +492,14 @@ def _content() -> rx.Component:
             ),
         ),
         rx.cond(ShowState.presale, _access_code()),
-        message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
         _waiting_list(),
         # The map mounts at once (it fetches its layout while the state loads) unless the
         # show turns out not to be on sale (a presale opens it to an accepted access code).
-        rx.cond(ShowState.loading | ShowState.on_sale | (ShowState.access_code != ""), _buying()),
+        rx.cond(
+            ShowState.loading | ShowState.on_sale | (ShowState.access_code != ""),
+            _buying(),  # the page's message is in its summary card
+            message_box(ShowState.message, ShowState.message_is_error, id="show-message"),
+        ),
         _replace_dialog(),
         spacing="3",
         width="100%",

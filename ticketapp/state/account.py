@@ -15,10 +15,14 @@ class AccountState(rx.State):
     password_message: str = ""
     password_error: str = ""
     name_error: str = ""
+    # Which password field the error is about ("current_password" | "new_password"): that
+    # field is marked aria-invalid.
+    password_error_field: str = ""
 
     @rx.event
     async def load(self):
         self.name_message = self.password_message = self.password_error = self.name_error = ""
+        self.password_error_field = ""
         _, login = await identity_or_login(self, routes.ACCOUNT)
         return login
 
@@ -48,14 +52,20 @@ class AccountState(rx.State):
                 form.get("current_password", ""),
                 form.get("new_password", ""),
             )
+        except auth.InvalidCredentials as exc:
+            self.password_error, self.password_message = str(exc), ""
+            self.password_error_field = "current_password"
+            return None
         except auth.AuthError as exc:
             self.password_error, self.password_message = str(exc), ""
+            self.password_error_field = "new_password"
             return None
         # Every other session of this account has just ended; this tab goes on with a new one.
         (await self.get_state(SessionState)).token = token
-        self.password_error = ""
+        self.password_error = self.password_error_field = ""
         self.password_message = "Your password is changed; other devices are logged out."
-        return None
+        # The fields keep what was typed after an error (reset_on_submit=False); emptied here.
+        return [rx.set_value("current-password", ""), rx.set_value("new-password", "")]
 
     @rx.event
     async def log_out_everywhere(self):
