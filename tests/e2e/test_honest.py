@@ -313,6 +313,11 @@ def test_an_organizer_enters_a_showtime_on_the_venue_clock(page: Page, app_engin
 # --- search ----------------------------------------------------------------------------------
 
 
+def wait_for_events(page: Page) -> None:
+    """The first list has loaded: the page is connected, so typed filters reach its state."""
+    expect(page.locator("#events-count, #events-empty").first).to_be_visible()
+
+
 def _search_data(engine) -> str:
     tag = uuid.uuid4().hex[:6]
     build(engine, title=f"Dvořák Nights {tag}", starts_at=utcnow() + timedelta(days=20))
@@ -322,6 +327,7 @@ def _search_data(engine) -> str:
 def test_search_ignores_accents_applies_as_typed_and_lives_in_the_url(page: Page, app_engine):
     tag = _search_data(app_engine)
     page.goto("/")
+    wait_for_events(page)
 
     page.fill("#search-input", f"DVORAK {tag}")
 
@@ -345,6 +351,7 @@ def test_search_ignores_accents_applies_as_typed_and_lives_in_the_url(page: Page
 def test_a_reversed_date_range_is_explained_on_a_phone(browser: Browser, base_url: str):
     page = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}).new_page()
     page.goto("/")
+    wait_for_events(page)
     page.fill("#date-from", "2031-05-02")
     expect(page).to_have_url(re.compile(r"from=2031-05-02"))
     page.fill("#date-to", "2031-05-01")

@@ -136,13 +136,16 @@ def test_an_access_code_lets_a_customer_buy_in_the_presale(page: Page, app_engin
     log_in(page, create_user(app_engine, name="Fan Buyer"))
 
     page.goto(f"/shows/{show_id}")
-    wait_for_map(page)
+    # Not on sale yet: nothing to buy until the code is accepted, then the map opens.
+    expect(page.locator("#sales-note")).to_be_visible()
+    expect(page.locator(".seatmap-grid")).to_have_count(0)
     page.get_by_label("Access code").fill("guess")
     page.click("#use-access")
     expect(page.get_by_role("alert").filter(has_text="unknown")).to_be_visible()
     page.get_by_label("Access code").fill("fans")
     page.click("#use-access")
     expect(page.locator("#access-accepted")).to_contain_text("FANS")
+    wait_for_map(page)
     seat(page, "Row A, seat 1,").click()
     page.click("#continue-button")
 
