@@ -6,6 +6,7 @@ import base64
 import json
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import bcrypt
@@ -156,3 +157,23 @@ def test_the_shipped_common_password_list_is_large_and_local():
     assert len(common) >= 10_000
     assert {"123456", "password", "qwerty"} <= common
     assert auth.COMMON_PASSWORDS_FILE.is_relative_to(PROJECT_DIR)
+
+
+def test_a_remembered_token_is_refused_once_it_expires():
+    """verify_token remembers tokens it verified; the expiry must still be checked each time."""
+    issued = datetime.now(UTC) - timedelta(minutes=5) + timedelta(seconds=1)
+    token = auth.issue_token(7, "customer", now=issued, minutes=5)
+    assert auth.verify_token(token).user_id == 7  # verified and remembered
+    assert auth.verify_token(token).user_id == 7  # from memory
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    while time.time() <= expires:  # the clock, not a guess, says when it has expired
+        time.sleep(0.05)
+    with pytest.raises(auth.InvalidToken):
+        auth.verify_token(token)
+
+
+def test_a_remembered_token_is_not_valid_under_another_key():
+    token = auth.issue_token(7, "customer")
+    assert auth.verify_token(token).user_id == 7
+    with pytest.raises(auth.InvalidToken):
+        auth.verify_token(token, key="another-secret-key-of-enough-length-0123456789")

@@ -162,3 +162,49 @@ def test_only_the_organizer_manages_types_and_a_sold_type_cannot_be_deleted(venu
     delete_ticket_type(child, actor=venue.organizer, db=venue.db)
     names = [t.name for t in list_ticket_types(venue.show_id, db=venue.db)]
     assert names == ["Adult"]
+
+
+def test_a_one_request_purchase_books_exactly_what_hold_and_confirm_book(venue, buyers):
+    """The purchase writes its booking from what its hold's statements read (no re-read under
+    the hold's lock): the tickets, their order, types, prices and the mail must be the same."""
+    adult, child = adult_and_child(venue)
+    by_steps = hold_seats(
+        buyers[0], venue.show_id, venue.ids("A3", "A1", "A2"), now=NOW, db=venue.db
+    )
+    stepwise = confirm_hold(
+        by_steps.hold_id,
+        user_id=buyers[0],
+        ticket_types={venue.seats["A3"]: child},  # A1 and A2 take the first type (Adult)
+        now=NOW,
+        db=venue.db,
+    )
+    bought = purchase_seats(
+        buyers[1],
+        venue.show_id,
+        venue.ids("B3", "B1", "B2"),
+        ticket_types={venue.seats["B3"]: child},
+        now=NOW,
+        db=venue.db,
+    )
+
+    assert [t.ticket_type for t in bought.tickets] == ["Adult", "Adult", "Child"]
+    assert [t.price_cents for t in bought.tickets] == [4500, 4500, 2500]
+    assert [t.number for t in bought.tickets] == [t.number for t in stepwise.tickets] == [1, 2, 3]
+    assert [(t.ticket_type, t.price_cents) for t in bought.tickets] == [
+        (t.ticket_type, t.price_cents) for t in stepwise.tickets
+    ]
+    assert bought.total_cents == stepwise.total_cents == 11500
+    assert (bought.event_title, bought.venue_name, bought.timezone, bought.starts_at) == (
+        stepwise.event_title,
+        stepwise.venue_name,
+        stepwise.timezone,
+        stepwise.starts_at,
+    )
+    assert bought.buyer_email and bought.buyer_email != stepwise.buyer_email
+    with session_scope(venue.db) as session:
+        stored = session.exec(select(Ticket).where(Ticket.booking_id == bought.id)).all()
+    assert sorted((t.id, t.ticket_type, t.price_cents) for t in stored) == sorted(
+        (t.id, t.ticket_type, t.price_cents) for t in bought.tickets
+    )
+    assert sold(venue.db, adult) == 4 and sold(venue.db, child) == 2
+    assert check_invariants(venue.db, now=NOW) == []

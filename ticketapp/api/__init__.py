@@ -91,6 +91,9 @@ app = FastAPI(
     docs_url=None,
     redoc_url=None,
     openapi_url="/api/openapi.json",
+    # No OpenTelemetry here: FastAPI's native integration otherwise looks up the global
+    # providers (environment variables included) on every request.
+    telemetry={"tracing": False, "metrics": False, "logs": False},
 )
 app.include_router(api_router, prefix=API_V1)
 install_error_handlers(app)

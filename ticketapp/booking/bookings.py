@@ -135,6 +135,33 @@ def confirm_hold_in(
         return _remembered(conn, once, now, HoldExpired())
     if hold.status != ACTIVE:
         raise Conflict("This hold was released; choose your seats again.")
+    seats = pricing.group_types(_seats_to_book(conn, hold_id, now))
+    if not seats:
+        raise InvalidRequest("Your hold has no seats; choose some first.")
+    return book_held_seats(
+        conn, hold, hold_id, seats, buyer_name, buyer_email, now, once, ticket_types, promo_code
+    )
+
+
+def book_held_seats(
+    conn: Connection,
+    hold: Any,
+    hold_id: int,
+    seats: list[tuple[Any, tuple[pricing.Choice, ...]]],
+    buyer_name: str,
+    buyer_email: str,
+    now: datetime,
+    once: Once | None,
+    ticket_types: Mapping[int, int] | None,
+    promo_code: str,
+) -> BookingView:
+    """The booking of `seats` (`pricing.group_types` rows) held by `hold_id`, priced, written
+    with its tickets, outbox mail and key's answer: the last statement of every confirm.
+
+    `hold` is a row naming the show, event, buyer and a fresh booking id (`_hold_statement`'s
+    columns); the caller has locked the hold, or made it in this very transaction, and has
+    cleaned the buyer's name and e-mail (`clean_buyer`).
+    """
     presale: list[bool] = []  # before the opening, an access code may let the buyer in
     check_sales_open(
         hold.event_status,
@@ -145,9 +172,6 @@ def confirm_hold_in(
         now,
         presale=(lambda: presale.append(True)) if promo_code.strip() else None,
     )
-    seats = pricing.group_types(_seats_to_book(conn, hold_id, now))
-    if not seats:
-        raise InvalidRequest("Your hold has no seats; choose some first.")
     priced = pricing.price_confirm(
         conn,
         seats,
@@ -155,7 +179,7 @@ def confirm_hold_in(
         promo_code=promo_code,
         show_id=hold.show_id,
         event_id=hold.event_id,
-        user_id=user_id,
+        user_id=hold.user_id,
         now=now,
     )
     if presale and not (priced.rule and priced.rule.opens_presale(hold.show_id)):
@@ -225,6 +249,46 @@ def _lock_hold(conn: Connection, hold_id: int, once: Once | None) -> Any:
     ).first()
 
 
+def booking_context(dialect: str) -> list[Any]:
+    """What `book_held_seats` reads about the event and the buyer, besides the show's sales
+    rules, plus a fresh booking id: columns of a statement that joins show, event and user."""
+    e, u = t.event, t.user
+    return [
+        e.c.id.label("event_id"),
+        e.c.title.label("event_title"),
+        e.c.venue_name,
+        e.c.venue_address,
+        e.c.timezone,
+        u.c.name.label("user_name"),
+        u.c.email.label("user_email"),
+        fresh_ids("booking", dialect).label("fresh_booking_id"),
+    ]
+
+
+def seats_to_book_columns(dialect: str) -> tuple[list[Any], list[Any]]:
+    """The columns of `_seats_statement` (a seat, its category, one of its ticket types and a
+    fresh ticket id) and its ORDER BY, for a statement joining `seat`, `category` and an
+    outer-joined `ticket_type` (the one-request purchase reads them before its claim)."""
+    st, c, tt = t.seat, t.category, t.ticket_type
+    columns = [
+        st.c.id,
+        st.c.label,
+        st.c.section,
+        st.c.row_label,
+        st.c.number,
+        c.c.name.label("category_name"),
+        c.c.price_cents,
+        c.c.currency,
+        tt.c.id.label("type_id"),
+        tt.c.name.label("type_name"),
+        tt.c.price_cents.label("type_price_cents"),
+        # One id per row; a seat with several types uses its first row's (gaps are fine).
+        fresh_ids("ticket", dialect, order_by=(st.c.id, tt.c.id)).label("fresh_ticket_id"),
+    ]
+    order = [st.c.section, st.c.y, st.c.row_label, st.c.x, st.c.number, tt.c.sort_order, tt.c.id]
+    return columns, order
+
+
 @cache
 def _hold_statement(dialect: str, keyed: bool) -> Any:
     h, s, e, u = t.hold, t.show, t.event, t.user
@@ -238,15 +302,8 @@ def _hold_statement(dialect: str, keyed: bool) -> Any:
             s.c.starts_at,
             s.c.sales_open_at,
             s.c.sales_close_at,
-            e.c.id.label("event_id"),
             e.c.status.label("event_status"),
-            e.c.title.label("event_title"),
-            e.c.venue_name,
-            e.c.venue_address,
-            e.c.timezone,
-            u.c.name.label("user_name"),
-            u.c.email.label("user_email"),
-            fresh_ids("booking", dialect).label("fresh_booking_id"),
+            *booking_context(dialect),
         )
         .select_from(
             h.join(s, s.c.id == h.c.show_id)
@@ -273,22 +330,9 @@ def _seats_to_book(conn: Connection, hold_id: int, now: datetime) -> list[Any]:
 @cache
 def _seats_statement(dialect: str) -> Any:
     st, c, tt = t.seat, t.category, t.ticket_type
+    columns, order = seats_to_book_columns(dialect)
     return (
-        select(
-            st.c.id,
-            st.c.label,
-            st.c.section,
-            st.c.row_label,
-            st.c.number,
-            c.c.name.label("category_name"),
-            c.c.price_cents,
-            c.c.currency,
-            tt.c.id.label("type_id"),
-            tt.c.name.label("type_name"),
-            tt.c.price_cents.label("type_price_cents"),
-            # One id per row; a seat with several types uses its first row's (gaps are fine).
-            fresh_ids("ticket", dialect, order_by=(st.c.id, tt.c.id)).label("fresh_ticket_id"),
-        )
+        select(*columns)
         .select_from(
             st.join(c, c.c.id == st.c.category_id).outerjoin(tt, tt.c.category_id == c.c.id)
         )
@@ -297,9 +341,7 @@ def _seats_statement(dialect: str) -> Any:
             st.c.status == SeatStatus.HELD,
             st.c.held_until > bindparam("p_now"),
         )
-        .order_by(
-            st.c.section, st.c.y, st.c.row_label, st.c.x, st.c.number, tt.c.sort_order, tt.c.id
-        )
+        .order_by(*order)
     )
 
 

@@ -27,11 +27,29 @@ _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_booking_code() -> str:
-    return "".join(secrets.choice(BOOKING_CODE_ALPHABET) for _ in range(BOOKING_CODE_LENGTH))
+    # One draw of a uniform number below 31^8, written in base 31: the same distribution as
+    # eight `secrets.choice` calls at an eighth of the CPU (codes are made on the hot path).
+    return _digits(secrets.randbelow(_BOOKING_CODES), BOOKING_CODE_ALPHABET, BOOKING_CODE_LENGTH)
 
 
 def new_ticket_code() -> str:
-    return "".join(secrets.choice(TICKET_CODE_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
+    # 100 random bits, five per symbol of the 32-symbol alphabet.
+    return _digits(
+        secrets.randbits(5 * TICKET_CODE_LENGTH), TICKET_CODE_ALPHABET, TICKET_CODE_LENGTH
+    )
+
+
+_BOOKING_CODES = len(BOOKING_CODE_ALPHABET) ** BOOKING_CODE_LENGTH
+
+
+def _digits(number: int, alphabet: str, length: int) -> str:
+    """`number` (below len(alphabet) ** length) as exactly `length` symbols of `alphabet`."""
+    base = len(alphabet)
+    symbols = []
+    for _ in range(length):
+        number, digit = divmod(number, base)
+        symbols.append(alphabet[digit])
+    return "".join(symbols)
 
 
 def normalize_booking_code(code: str) -> str:

@@ -36,6 +36,7 @@ from sqlmodel import Session, select
 from ticketapp.booking import idempotency, tables
 from ticketapp.booking._tx import moment, run, run_core
 from ticketapp.booking.access import Actor, require_buyer
+from ticketapp.booking.bookings import booking_context, seats_to_book_columns
 from ticketapp.booking.errors import (
     Conflict,
     HoldLimitExceeded,
@@ -116,12 +117,57 @@ def hold_seats_in(
     access_code: str = "",
     queue_pass: str | None = None,
 ) -> HoldResult | Replay:
-    """`hold_seats` inside the caller's transaction (a one-request purchase builds on it)."""
-    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access_code)
+    """`hold_seats` inside the caller's transaction."""
+    claimed = _hold(conn, user_id, show_id, wanted, now, once, access_code, queue_pass, False)
+    return claimed if isinstance(claimed, Replay) else claimed.result
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A purchase's hold, with what its booking needs read on the way (no statement more)."""
+
+    result: HoldResult
+    new_hold: bool  # made by this transaction (no other can see it: it needs no lock)
+    context: Any  # statement 1's row, with `bookings.booking_context`'s columns
+    seat_rows: list[Any]  # statement 2's rows of the held seats (`bookings.seats_to_book_columns`)
+
+
+def hold_for_purchase(
+    conn: Connection,
+    user_id: int,
+    show_id: int,
+    wanted: list[int],
+    now: datetime,
+    once: Once | None,
+    access_code: str,
+    queue_pass: str | None,
+) -> Claimed | Replay:
+    """`hold_seats_in` for a one-request purchase (`purchases`), in the same three statements
+    and with every rule, which also read what the booking needs: statement 1 looks up the
+    Idempotency-Key and reads the buyer, the event and a booking id; statement 2 reads the
+    seats' categories, ticket types and ticket ids. The key's answer is not stored with the
+    claim: the booking, in the same transaction, stores it."""
+    return _hold(conn, user_id, show_id, wanted, now, once, access_code, queue_pass, True)
+
+
+def _hold(
+    conn: Connection,
+    user_id: int,
+    show_id: int,
+    wanted: list[int],
+    now: datetime,
+    once: Once | None,
+    access_code: str,
+    queue_pass: str | None,
+    purchase: bool,
+) -> Claimed | Replay:
+    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access_code, purchase)
     if isinstance(buyer, Replay):
         return buyer
     pass_until = check_pass(buyer.queue_enabled, queue_pass, user_id, show_id, now)
-    places, live_id, live_until = _hold_and_wanted_seats(conn, user_id, show_id, wanted, now)
+    rows = _hold_and_wanted_seats(conn, user_id, show_id, wanted, now, purchase)
+    places = {row.id: _Place(*row[:11]) for row in rows}
+    live_id, live_until = (rows[0].live_id, rows[0].live_until) if rows else (None, None)
     unknown = [seat_id for seat_id in wanted if seat_id not in places]
     if unknown:
         raise InvalidRequest(
@@ -150,8 +196,11 @@ def hold_seats_in(
         added_seat_ids=tuple(sorted(new)),
         queue_pass=renewed_pass(user_id, show_id, pass_until, expires_at),
     )
+    claimed = Claimed(result, live_id is None, buyer.row, rows)
+    record = once if not purchase else None  # a purchase's booking stores the key's answer
     if not new:  # every seat asked for is already in the hold
-        return idempotency.record(conn, once, result, now)
+        idempotency.record(conn, record, result, now)
+        return claimed
     params = {
         "p_show_id": show_id,
         "p_user_id": user_id,
@@ -160,14 +209,14 @@ def hold_seats_in(
         "p_now": now,
         "p_seat_ids": new,
     }
-    if once is not None:
-        params.update(idempotency.record_params(once, result, now))
-    claim = _claim_batch(conn.dialect.name, live_id is None, once is not None)
+    if record is not None:
+        params.update(idempotency.record_params(record, result, now))
+    claim = _claim_batch(conn.dialect.name, live_id is None, record is not None)
     got = {row[0] for row in claim.run(conn, params)}
     lost = sorted(set(new) - got)
     if lost:  # raising rolls the whole statement back: the new hold and the record included
         raise SeatsUnavailable(lost, [places[seat_id].label for seat_id in lost])
-    return result
+    return claimed
 
 
 @cache
@@ -202,6 +251,7 @@ class _Buyer:
     max_seats_per_customer: int
     fresh_hold_id: int
     queue_enabled: bool
+    row: Any  # the whole row (a purchase books from it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +280,7 @@ def _lock_customer_on_show(
     now: datetime,
     once: Once | None,
     access_code: str = "",
+    purchase: bool = False,
 ) -> _Buyer | Replay:
     """Statement 1: lock the customer's row, read the show's sale rules, draw a hold id.
 
@@ -238,7 +289,7 @@ def _lock_customer_on_show(
     by the NEXT statement, whose snapshot is taken after this lock is granted.
     """
     row = conn.execute(
-        _customer_and_show(conn.dialect.name, once is not None),
+        _customer_and_show(conn.dialect.name, once is not None, purchase),
         {"p_user_id": user_id, "p_show_id": show_id, **idempotency.params(once)},
     ).first()
     replay = idempotency.replay_from(conn, row, once)
@@ -257,12 +308,12 @@ def _lock_customer_on_show(
         presale=presale_gate(conn, show_id, access_code, now),
     )
     return _Buyer(
-        row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id, row.queue_enabled
+        row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id, row.queue_enabled, row
     )
 
 
 @cache
-def _customer_and_show(dialect: str, keyed: bool) -> Any:
+def _customer_and_show(dialect: str, keyed: bool, purchase: bool = False) -> Any:
     u, s, e = tables.user, tables.show, tables.event
     query = (
         select(
@@ -276,6 +327,11 @@ def _customer_and_show(dialect: str, keyed: bool) -> Any:
             u.c.role.label("buyer_role"),
             fresh_ids("hold", dialect).label("fresh_hold_id"),
             s.c.queue_enabled,  # the waiting room's gate rides along: no statement of its own
+            *(
+                (s.c.id.label("show_id"), u.c.id.label("user_id"), *booking_context(dialect))
+                if purchase
+                else ()
+            ),
         )
         .select_from(s.join(e, e.c.id == s.c.event_id).join(u, u.c.id == bindparam("p_user_id")))
         .where(s.c.id == bindparam("p_show_id"))
@@ -284,25 +340,24 @@ def _customer_and_show(dialect: str, keyed: bool) -> Any:
 
 
 def _hold_and_wanted_seats(
-    conn: Connection, user_id: int, show_id: int, wanted: list[int], now: datetime
-) -> tuple[dict[int, _Place], int | None, datetime | None]:
+    conn: Connection, user_id: int, show_id: int, wanted: list[int], now: datetime, purchase: bool
+) -> list[Any]:
     """Statement 2: the customer's live hold on the show (locked), its seats and the wanted ones.
 
     The hold row is locked like confirm and release lock it, so seats never join a hold that
-    is being booked or released at this moment.
+    is being booked or released at this moment. Each row starts with `_Place`'s fields and
+    names the live hold (`live_id`, `live_until`); for a purchase there is one row per ticket
+    type of the seat's category, with what `bookings.book_held_seats` needs.
     """
-    rows = conn.execute(
-        _HOLD_AND_WANTED,
+    return conn.execute(
+        _hold_and_wanted_statement(conn.dialect.name, purchase),
         {"p_user_id": user_id, "p_show_id": show_id, "p_now": now, "p_seat_ids": wanted},
     ).all()
-    places = {row.id: _Place(*row[:11]) for row in rows}
-    if not rows:
-        return places, None, None
-    return places, rows[0].live_id, rows[0].live_until
 
 
-def _hold_and_wanted_statement() -> Any:
-    h, st, c = tables.hold, tables.seat, tables.category
+@cache
+def _hold_and_wanted_statement(dialect: str, purchase: bool) -> Any:
+    h, st, c, tt = tables.hold, tables.seat, tables.category, tables.ticket_type
     live = (
         select(h.c.id, h.c.expires_at)
         .where(
@@ -317,23 +372,31 @@ def _hold_and_wanted_statement() -> Any:
         .cte("live")
     )
     live_id = select(live.c.id).scalar_subquery()
+    columns = [
+        st.c.id,
+        st.c.label,
+        st.c.section,
+        st.c.row_label,
+        st.c.number,
+        st.c.x,
+        st.c.y,
+        st.c.hold_id,
+        c.c.price_cents,
+        c.c.currency,
+        sellable(bindparam("p_now")).label("sellable"),
+        live_id.label("live_id"),
+        select(live.c.expires_at).scalar_subquery().label("live_until"),
+    ]
+    source = st.join(c, c.c.id == st.c.category_id)
+    order: list[Any] = []
+    if purchase:
+        for_booking, order = seats_to_book_columns(dialect)
+        names = {column.key for column in columns}
+        columns += [column for column in for_booking if column.key not in names]
+        source = source.outerjoin(tt, tt.c.category_id == c.c.id)
     return (
-        select(
-            st.c.id,
-            st.c.label,
-            st.c.section,
-            st.c.row_label,
-            st.c.number,
-            st.c.x,
-            st.c.y,
-            st.c.hold_id,
-            c.c.price_cents,
-            c.c.currency,
-            sellable(bindparam("p_now")).label("sellable"),
-            live_id.label("live_id"),
-            select(live.c.expires_at).scalar_subquery().label("live_until"),
-        )
-        .select_from(st.join(c, c.c.id == st.c.category_id))
+        select(*columns)
+        .select_from(source)
         .where(
             st.c.show_id == bindparam("p_show_id"),
             or_(
@@ -341,10 +404,8 @@ def _hold_and_wanted_statement() -> Any:
                 and_(st.c.hold_id == live_id, st.c.status == SeatStatus.HELD),
             ),
         )
+        .order_by(*order)
     )
-
-
-_HOLD_AND_WANTED = _hold_and_wanted_statement()
 
 
 def _locked_own_hold(session: Session, hold_id: int, user_id: int) -> Hold:
