@@ -65,6 +65,7 @@ from ticketapp.booking.compact import (
     layout_url,
     seat_positions,
     status_string,
+    unlock_statuses,
     versioned_status_string,
 )
 from ticketapp.booking.dashboard import organizer_events, organizer_overview
@@ -92,6 +93,7 @@ from ticketapp.booking.events import (
 )
 from ticketapp.booking.exports import BookingsExport, bookings_csv
 from ticketapp.booking.general_admission import hold_general_admission
+from ticketapp.booking.hidden_categories import SeatsNotForSale
 from ticketapp.booking.hold_extension import EXTEND_WINDOW, extend_hold
 from ticketapp.booking.holds import (
     current_hold,
@@ -143,6 +145,7 @@ from ticketapp.booking.outbox import (
 )
 from ticketapp.booking.pricing import CheckoutQuote, TypeSoldOut, quote_checkout
 from ticketapp.booking.promo_codes import (
+    AccessGrant,
     CodeRefused,
     PromoCodeInfo,
     check_access_code,
@@ -207,6 +210,7 @@ from ticketapp.booking.shows import (
     create_show,
     edit_show,
     new_show_defaults,
+    set_category_hidden,
 )
 from ticketapp.booking.sweeper import expire_stale_holds
 from ticketapp.booking.ticket_files import (
@@ -263,6 +267,7 @@ __all__ = [
     "MAX_SEATS_PER_ROW",
     "MAX_SECTIONS",
     "STATUS_CODES",
+    "AccessGrant",
     "Actor",
     "BookingError",
     "BookingMail",
@@ -324,6 +329,7 @@ __all__ = [
     "SeatMap",
     "SeatQuote",
     "SeatSpec",
+    "SeatsNotForSale",
     "SeatsUnavailable",
     "SectionPlan",
     "SectionSpec",
@@ -441,9 +447,11 @@ __all__ = [
     "seat_positions",
     "seat_statuses",
     "section_spec",
+    "set_category_hidden",
     "set_waiting_list",
     "show_sales",
     "status_string",
+    "unlock_statuses",
     "update_event",
     "update_promo_code",
     "update_ticket_type",

@@ -33,7 +33,7 @@ from sqlalchemy import and_, bindparam, insert, or_
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from ticketapp.booking import idempotency, tables
+from ticketapp.booking import idempotency, promo_codes, tables
 from ticketapp.booking._tx import moment, run, run_core
 from ticketapp.booking.access import Actor, require_buyer
 from ticketapp.booking.errors import (
@@ -44,6 +44,7 @@ from ticketapp.booking.errors import (
     NotFound,
     SeatsUnavailable,
 )
+from ticketapp.booking.hidden_categories import refuse_locked
 from ticketapp.booking.hold_extension import can_extend
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
@@ -61,7 +62,6 @@ from ticketapp.booking.inventory import (
     sellable,
     show_currency,
 )
-from ticketapp.booking.promo_codes import presale_gate
 from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
 from ticketapp.booking.waiting_list import offer_returned_seats
@@ -117,7 +117,8 @@ def hold_seats_in(
     queue_pass: str | None = None,
 ) -> HoldResult | Replay:
     """`hold_seats` inside the caller's transaction (a one-request purchase builds on it)."""
-    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access_code)
+    access = promo_codes.access_code(conn, show_id, access_code, now)
+    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access)
     if isinstance(buyer, Replay):
         return buyer
     pass_until = check_pass(buyer.queue_enabled, queue_pass, user_id, show_id, now)
@@ -131,6 +132,10 @@ def hold_seats_in(
     new = [seat_id for seat_id in wanted if seat_id not in mine]
     if len(mine) + len(new) > buyer.max_seats_per_customer:
         raise HoldLimitExceeded(buyer.max_seats_per_customer, len(mine), len(new))
+    # Hidden categories: decided on this snapshot, no statement unless a code was given.
+    refuse_locked(
+        access, [(i, places[i].label, places[i].category) for i in new if places[i].hidden]
+    )
     # Seats already sold or held live in this statement's snapshot are lost for sure: say so
     # without queueing for their row locks (under a rush most conflicts end here).
     taken = [seat_id for seat_id in new if not places[seat_id].sellable]
@@ -217,6 +222,8 @@ class _Place:
     price_cents: int
     currency: str
     sellable: bool  # `inventory.sellable`, decided by the statement that read the row
+    hidden: bool  # of a hidden category (`hidden_categories`)
+    category: str
 
 
 def _seat_order(place: _Place) -> tuple:
@@ -229,7 +236,7 @@ def _lock_customer_on_show(
     show_id: int,
     now: datetime,
     once: Once | None,
-    access_code: str = "",
+    access: promo_codes.AccessCode | None = None,
 ) -> _Buyer | Replay:
     """Statement 1: lock the customer's row, read the show's sale rules, draw a hold id.
 
@@ -254,7 +261,7 @@ def _lock_customer_on_show(
         row.sales_open_at,
         row.sales_close_at,
         now,
-        presale=presale_gate(conn, show_id, access_code, now),
+        presale=access.open_presale if access is not None else None,
     )
     return _Buyer(
         row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id, row.queue_enabled
@@ -295,7 +302,7 @@ def _hold_and_wanted_seats(
         _HOLD_AND_WANTED,
         {"p_user_id": user_id, "p_show_id": show_id, "p_now": now, "p_seat_ids": wanted},
     ).all()
-    places = {row.id: _Place(*row[:11]) for row in rows}
+    places = {row.id: _Place(*row[:11], row.hidden, row.category) for row in rows}
     if not rows:
         return places, None, None
     return places, rows[0].live_id, rows[0].live_until
@@ -332,6 +339,8 @@ def _hold_and_wanted_statement() -> Any:
             sellable(bindparam("p_now")).label("sellable"),
             live_id.label("live_id"),
             select(live.c.expires_at).scalar_subquery().label("live_until"),
+            c.c.hidden,
+            c.c.name.label("category"),
         )
         .select_from(st.join(c, c.c.id == st.c.category_id))
         .where(
