@@ -25,7 +25,7 @@ def test_the_organizer_hides_a_category_and_the_public_no_longer_sees_its_price(
     public = client.get(f"{API}/shows/{stage.show_id}").json()
     assert [p["name"] for p in public["prices"]] == ["Standard", "Standing"]
     own = client.get(f"{API}/shows/{stage.show_id}", headers=organizer.headers).json()
-    assert [(p["name"], p["hidden"]) for p in own["prices"]][0] == ("Premium", True)
+    assert (own["prices"][0]["name"], own["prices"][0]["hidden"]) == ("Premium", True)
     statuses = client.get(f"{API}/shows/{stage.show_id}/seats").json()["statuses"]
     assert statuses[str(stage.seat_ids[0])] == "hidden"
     seat_map = client.get(f"{API}/shows/{stage.show_id}/seat-map").json()
