@@ -18,6 +18,7 @@ from ticketapp.booking import (
     SalesClosed,
     SeatsNotForSale,
     SectionSpec,
+    cancel_booking,
     check_access_code,
     check_invariants,
     compact_layout,
@@ -29,8 +30,10 @@ from ticketapp.booking import (
     hold_best_available,
     hold_general_admission,
     hold_seats,
+    join_waiting_list,
     list_event_shows,
     list_upcoming_events,
+    my_waiting_place,
     purchase_best_available,
     purchase_seats,
     row_labels,
@@ -286,3 +289,31 @@ def test_hidden_categories_cost_no_statement_without_a_code(pg_engine):
     with statements(pg_engine) as refused, pytest.raises(SeatsNotForSale):
         hold_seats(buyer, venue.show_id, venue.ids("G1"), now=NOW, db=pg_engine)
     assert len(refused) <= 2, refused  # refused on the snapshot, before any claim
+
+
+def test_the_waiting_list_never_gets_hidden_seats(engine):
+    venue = build_show(
+        engine,
+        [grid_section("Box", "Guests", ["G"], 2), grid_section("Stalls", "Premium", ["A"], 2)],
+        prices=[PriceSpec("Guests", 9000, hidden=True), PriceSpec("Premium", 5000, rank=1)],
+    )
+    buyer, guest, waiter = make_users(engine, 3)
+    code(venue, "GUESTLIST", unlocks_hidden=True)
+    sold = hold_seats(buyer, venue.show_id, venue.ids("A1", "A2"), now=NOW, db=engine)
+    confirm_hold(sold.hold_id, user_id=buyer, now=NOW, db=engine)
+    # Only hidden seats are left: for the public the show is sold out, and the list is open.
+    join_waiting_list(waiter, venue.show_id, 2, now=NOW, db=engine)
+    with pytest.raises(InvalidRequest):
+        join_waiting_list(
+            guest, venue.show_id, 1, category_id=venue.categories["Guests"], now=NOW, db=engine
+        )
+    box = hold_seats(
+        guest, venue.show_id, venue.ids("G1", "G2"), now=NOW, db=engine, access_code="guestlist"
+    )
+    booked = confirm_hold(box.hold_id, user_id=guest, promo_code="guestlist", now=NOW, db=engine)
+    later = NOW + timedelta(minutes=1)
+    cancel_booking(booked.id, actor=Actor(guest, Role.CUSTOMER), now=later, db=engine)
+    assert my_waiting_place(waiter, venue.show_id, now=later, db=engine).status == "waiting"
+    statuses = seat_statuses(venue.show_id, now=later, db=engine)
+    assert {statuses[i] for i in venue.ids("G1", "G2")} == {"hidden"}
+    assert check_invariants(engine, now=later) == []

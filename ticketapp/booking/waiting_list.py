@@ -900,9 +900,13 @@ def unserved_fits(session: Session, now: datetime) -> list[str]:
             check_on_sale(show, event, now)
         except SalesClosed:
             continue
-        free = session.execute(
-            select(ShowSeat.category_id, ShowSeat.accessible).where(
-                ShowSeat.show_id == show.id, ShowSeat.status == SeatStatus.AVAILABLE
+        free = session.execute(  # hidden categories' places are never the list's
+            select(ShowSeat.category_id, ShowSeat.accessible)
+            .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
+            .where(
+                ShowSeat.show_id == show.id,
+                ShowSeat.status == SeatStatus.AVAILABLE,
+                PriceCategory.hidden.is_(False),
             )
         ).all()
         busy = set(
