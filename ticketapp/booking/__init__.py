@@ -23,6 +23,7 @@ One module per concept — where to find the rule for a behaviour:
   ticket_files    who gets a booking's PDF tickets and calendar file, and when
   ticket_types    the ways to buy a seat of a category (Adult, Child, ...) and their limits
   promo_codes     an event's codes, their rules and the discount's rounding
+  hidden_categories   price categories not for public sale, and the codes that open them
   pricing         what each ticket of a checkout costs; claiming and giving back code uses
                   and type quantities; the checkout's preview
   reports, dashboard, exports   the organizer's figures, booking lists and CSV
