@@ -84,7 +84,9 @@ def hold_seats(
 
     Three statements (see the module docstring); with `once`, the Idempotency-Key's answer is
     read by the first and stored by the last. `access_code` lets its holder in before the
-    sales open (`promo_codes.unlock_presale`: one more read, only then). While the
+    sales open, and to the seats of hidden categories it unlocks (`promo_codes.AccessCode`:
+    one more read, only then; without a code, hidden seats are refused on statement 2's
+    snapshot, `hidden_categories`). While the
     show's waiting room is on, `queue_pass` must be the customer's valid pass (checked in
     Python: no statement).
     """

@@ -35,7 +35,7 @@ A ticket's price is never below zero, and the booking's discount is the sum of i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -459,21 +459,6 @@ class AccessCode:
 def access_code(conn: Connection, show_id: int, code: str, now: datetime) -> AccessCode | None:
     """The customer's access code on this show (None when they gave none)."""
     return AccessCode(conn, show_id, code, now) if normalize(code) else None
-
-
-def unlock_presale(conn: Connection, show_id: int, code: str, now: datetime) -> None:
-    """Let the holder of this access code into the presale of this show, or refuse
-    (`CodeRefused`). One read, made only when a code is given before sales open."""
-    AccessCode(conn, show_id, code, now).open_presale()
-
-
-def presale_gate(
-    conn: Connection, show_id: int, code: str, now: datetime
-) -> Callable[[], None] | None:
-    """The `presale` argument of `inventory.check_sales_open` for a customer who gave this
-    access code (None without one: before the opening, the show is simply not on sale)."""
-    access = access_code(conn, show_id, code, now)
-    return access.open_presale if access is not None else None
 
 
 @dataclass(frozen=True)
