@@ -178,6 +178,9 @@ class PriceCategory(SQLModel, table=True):
     currency: str = Field(default="EUR", max_length=3)
     rank: int = 0  # 0 = best; used by best-available
     color: str = Field(default="#3b82f6", max_length=16)
+    # Not for sale to the public: only an access code that unlocks it opens its places
+    # (`booking.promo_codes`, "hidden categories").
+    hidden: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class TicketType(SQLModel, table=True):
@@ -224,6 +227,8 @@ class PromoCode(SQLModel, table=True):
     valid_until: datetime | None = None
     # An access code: holders may buy in the presale, before the shows' sales open.
     unlocks_presale: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # Holders may buy seats of hidden categories (those named in category_names, or all).
+    unlocks_hidden: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -6,7 +6,9 @@
 // state); a click toggles one class at once (optimistic), and the server's answer (`selected`,
 // acknowledged up to `ackSeq`) reconciles without flicker. Statuses arrive as one compact
 // string, one character per seat in layout order: a=available, h=held by someone else,
-// b=booked, x=blocked, m=held by you, g=a gap (drawn only by the organizer's layout editor).
+// b=booked, x=blocked, m=held by you, g=a gap (drawn only by the organizer's layout editor),
+// r=a place of a hidden category (not for sale without an access code: drawn and named as
+// not for sale, without its price; a viewer whose code unlocks it gets "a" instead).
 //
 // The organizer's dashboard reuses this very component. `layout` passes a layout inline
 // (an unsaved one, from the layout editor) instead of fetching `layoutUrl`. `mode` is
@@ -35,14 +37,14 @@ const HINTS = {
   edit: "Click a seat or a gap to apply the chosen tool. Arrow keys move, Enter applies.",
   view: "Point at a seat to see what it is.",
 };
-const WORDS = { a: "available", h: "held by someone else", b: "taken", x: "not for sale", m: "held for you", g: "gap, no seat" };
+const WORDS = { a: "available", h: "held by someone else", b: "taken", x: "not for sale", r: "not for sale", m: "held for you", g: "gap, no seat" };
 
 function seatName(seat, layout, state, selected) {
   const cat = layout.categories[seat[6]];
   const parts = [
     `Row ${seat[4]}, seat ${seat[5]}`,
     layout.sections[seat[3]],
-    cat ? cat.price_label : "",
+    cat && state !== "r" ? cat.price_label : "",
   ];
   if (seat[7] & 1) parts.push("wheelchair space");
   if (seat[7] & 2) parts.push("companion seat");

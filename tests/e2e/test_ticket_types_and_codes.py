@@ -158,3 +158,43 @@ def test_an_access_code_lets_a_customer_buy_in_the_presale(page: Page, app_engin
     with Session(app_engine) as session:
         made = session.exec(select(Booking).where(Booking.code == code)).one()
         assert (made.promo_code, made.total_cents) == ("FANS", 4500)
+
+
+def test_hidden_seats_open_to_an_access_code_on_the_show_page(page: Page, app_engine):
+    _, show_id, _ = make_show(app_engine, rows=1, seats_per_row=4)
+    admin = booking.Actor.of(create_user(app_engine, Role.ADMIN, "Admin"))
+    booking.set_category_hidden(_category_id(app_engine, show_id), True, actor=admin, db=app_engine)
+    event_id = booking.get_show(show_id, db=app_engine).show.event_id
+    booking.create_promo_code(
+        event_id, "GUESTS", "access", 0, unlocks_hidden=True, actor=admin, db=app_engine
+    )
+    log_in(page, create_user(app_engine, name="Guest Buyer"))
+
+    page.goto(f"/shows/{show_id}")
+    wait_for_map(page)
+    # The public map offers the hidden seats as not for sale, in words and without a price.
+    a1 = seat(page, "Row A, seat 1,")
+    expect(a1).to_have_attribute("aria-label", "Row A, seat 1, Stalls, not for sale")
+    expect(a1).to_have_class(re.compile(r"\bs-r\b"))
+    expect(page.locator("#seat-legend")).to_contain_text("Not for sale")
+    a1.click()
+    expect(a1).to_have_attribute("aria-pressed", "false")
+
+    page.get_by_label("Access code").fill("guests")
+    page.click("#use-access")
+    expect(page.locator("#access-accepted")).to_contain_text("GUESTS")
+    expect(a1).to_have_attribute("aria-label", re.compile(r"€45\.00, available$"))
+    expect(page.locator("#seat-legend")).to_contain_text("Stalls")
+    a1.click()
+    expect(a1).to_have_attribute("aria-pressed", "true")
+    page.click("#continue-button")
+
+    expect(page).to_have_url(re.compile(r"/checkout/\d+$"))
+    expect(page.locator("#promo-applied")).to_contain_text("GUESTS")
+    expect(page.locator("#checkout-total")).to_have_text("€45.00")
+    page.click("#confirm-button")
+    expect(page).to_have_url(re.compile(r"/bookings/\d+$"))
+    code = page.locator("#booking-code").inner_text()
+    with Session(app_engine) as session:
+        made = session.exec(select(Booking).where(Booking.code == code)).one()
+        assert (made.promo_code, made.total_cents) == ("GUESTS", 4500)

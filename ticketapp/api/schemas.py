@@ -273,6 +273,11 @@ class PriceIn(Input):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
     rank: Annotated[int, Field(ge=0, le=100)] = 0
     color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#3b82f6"
+    hidden: bool = Field(
+        False,
+        description="Not for sale to the public: only an access code with `unlocks_hidden` "
+        "opens its places.",
+    )
 
 
 class ShowCreateIn(Input):
@@ -304,6 +309,15 @@ class PriceOut(Output):
     currency: str
     rank: int
     color: str
+    hidden: bool = Field(
+        False, description="Not for public sale (only its organizer sees such a category)."
+    )
+
+
+class CategoryUpdateIn(Input):
+    hidden: bool = Field(
+        description="Hide the category from public sale (true) or open it again (false)."
+    )
 
 
 class ShowOut(BaseModel):
@@ -370,6 +384,7 @@ class CategoryOut(Output):
     currency: str
     color: str
     rank: int
+    hidden: bool = Field(False, description="Not for public sale: its seats read `hidden`.")
 
 
 class SeatOut(Output):
@@ -415,7 +430,10 @@ class SeatStatusesOut(BaseModel):
 
 AccessCode = Annotated[
     text(40),
-    Field(description="An access code of the event: lets you hold before the sales open."),
+    Field(
+        description="An access code of the event: lets you hold before the sales open, or "
+        "seats of the hidden categories it unlocks."
+    ),
 ]
 
 
@@ -672,9 +690,12 @@ class TicketTypeOut(Output):
 
 class PromoCodeIn(Input):
     """`percent` (value 1..100), `amount` (cents off each ticket), `fixed_price` (each
-    ticket costs value cents) or `access` (nothing off; with `unlocks_presale`). Discounts
-    are per ticket, rounded half up to the cent. `unlocks_presale`: holders may hold and buy
-    before the sales open (give it as `access_code` when holding, `promo_code` at confirm)."""
+    ticket costs value cents) or `access` (nothing off; with `unlocks_presale` and/or
+    `unlocks_hidden`). Discounts are per ticket, rounded half up to the cent.
+    `unlocks_presale`: holders may hold and buy before the sales open; `unlocks_hidden`:
+    holders may hold and buy seats of hidden categories — those named in `category_names`, or
+    all hidden categories of its shows when it names none (give the code as `access_code`
+    when holding, `promo_code` at confirm)."""
 
     code: text(40, min_length=1)
     kind: Literal["percent", "amount", "fixed_price", "access"]
@@ -693,6 +714,7 @@ class PromoCodeIn(Input):
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
     unlocks_presale: bool = False
+    unlocks_hidden: bool = False
 
 
 class PromoCodeOut(Output):
@@ -710,6 +732,7 @@ class PromoCodeOut(Output):
     valid_from: datetime | None
     valid_until: datetime | None
     unlocks_presale: bool
+    unlocks_hidden: bool
 
 
 # --- organizer --------------------------------------------------------------------------------

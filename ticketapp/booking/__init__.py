@@ -23,6 +23,7 @@ One module per concept — where to find the rule for a behaviour:
   ticket_files    who gets a booking's PDF tickets and calendar file, and when
   ticket_types    the ways to buy a seat of a category (Adult, Child, ...) and their limits
   promo_codes     an event's codes, their rules and the discount's rounding
+  hidden_categories   price categories not for public sale, and the codes that open them
   pricing         what each ticket of a checkout costs; claiming and giving back code uses
                   and type quantities; the checkout's preview
   reports, dashboard, exports   the organizer's figures, booking lists and CSV
@@ -65,6 +66,7 @@ from ticketapp.booking.compact import (
     layout_url,
     seat_positions,
     status_string,
+    unlock_statuses,
     versioned_status_string,
 )
 from ticketapp.booking.dashboard import organizer_events, organizer_overview
@@ -92,6 +94,7 @@ from ticketapp.booking.events import (
 )
 from ticketapp.booking.exports import BookingsExport, bookings_csv
 from ticketapp.booking.general_admission import hold_general_admission
+from ticketapp.booking.hidden_categories import SeatsNotForSale
 from ticketapp.booking.hold_extension import EXTEND_WINDOW, extend_hold
 from ticketapp.booking.holds import (
     current_hold,
@@ -143,6 +146,7 @@ from ticketapp.booking.outbox import (
 )
 from ticketapp.booking.pricing import CheckoutQuote, TypeSoldOut, quote_checkout
 from ticketapp.booking.promo_codes import (
+    AccessGrant,
     CodeRefused,
     PromoCodeInfo,
     check_access_code,
@@ -207,6 +211,7 @@ from ticketapp.booking.shows import (
     create_show,
     edit_show,
     new_show_defaults,
+    set_category_hidden,
 )
 from ticketapp.booking.sweeper import expire_stale_holds
 from ticketapp.booking.ticket_files import (
@@ -263,6 +268,7 @@ __all__ = [
     "MAX_SEATS_PER_ROW",
     "MAX_SECTIONS",
     "STATUS_CODES",
+    "AccessGrant",
     "Actor",
     "BookingError",
     "BookingMail",
@@ -324,6 +330,7 @@ __all__ = [
     "SeatMap",
     "SeatQuote",
     "SeatSpec",
+    "SeatsNotForSale",
     "SeatsUnavailable",
     "SectionPlan",
     "SectionSpec",
@@ -441,9 +448,11 @@ __all__ = [
     "seat_positions",
     "seat_statuses",
     "section_spec",
+    "set_category_hidden",
     "set_waiting_list",
     "show_sales",
     "status_string",
+    "unlock_statuses",
     "update_event",
     "update_promo_code",
     "update_ticket_type",

@@ -43,8 +43,10 @@ from sqlalchemy import case
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ticketapp.booking import promo_codes
 from ticketapp.booking._tx import jitter, moment, run
 from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
+from ticketapp.booking.hidden_categories import locked_names
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     ACTIVE,
@@ -58,7 +60,7 @@ from ticketapp.booking.inventory import (
     sellable,
     show_on_sale,
 )
-from ticketapp.booking.promo_codes import presale_gate
+from ticketapp.booking.promo_codes import AccessCode
 from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult
 from ticketapp.booking.waiting_list import offer_returned_seats
@@ -284,7 +286,11 @@ def choose_block(
     return plan[0] if plan else None
 
 
-def _places(session: Session, show_id: int, now: datetime) -> list[Place]:
+def _places(
+    session: Session, show_id: int, now: datetime, access: AccessCode | None = None
+) -> tuple[list[Place], set[int]]:
+    """The show's numbered seats, and the hidden categories (ids) closed to this customer:
+    their seats read as not free (`hidden_categories`)."""
     rows = session.exec(
         select(
             ShowSeat.id,
@@ -297,11 +303,17 @@ def _places(session: Session, show_id: int, now: datetime) -> list[Place]:
             ShowSeat.accessible,
             ShowSeat.companion,
             case((sellable(now), True), else_=False),
+            PriceCategory.hidden,
+            PriceCategory.name,
         )
         .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
         .where(ShowSeat.show_id == show_id, ShowSeat.is_general_admission.is_(False))
     ).all()
-    return [Place(*row) for row in rows]
+    closed = locked_names(access, {row.name for row in rows if row.hidden})
+    if not closed:
+        return [Place(*row[:10]) for row in rows], set()
+    locked = {row.category_id for row in rows if row.hidden and row.name in closed}
+    return [Place(*row[:9], row[9] and row.category_id not in locked) for row in rows], locked
 
 
 def _let_go_of_holds(session: Session, user_id: int, show_id: int) -> None:
@@ -395,8 +407,8 @@ def best_available_in(
     queue_pass: str | None = None,
 ) -> HoldResult:
     """`hold_best_available` inside the caller's transaction (a one-request purchase)."""
-    presale = presale_gate(session.connection(), show_id, access_code, now)
-    show = show_on_sale(session, show_id, now, presale)
+    access = promo_codes.access_code(session.connection(), show_id, access_code, now)
+    show = show_on_sale(session, show_id, now, access.open_presale if access else None)
     pass_until = check_pass(show.queue_enabled, queue_pass, user_id, show_id, now)
     if category_id is not None:
         category = session.get(PriceCategory, category_id)
@@ -406,7 +418,9 @@ def best_available_in(
     racing = is_postgres(session.get_bind())
     for attempt in range(MAX_ATTEMPTS):
         spread = min(PLAN_SPREAD, 2**attempt)
-        places = _places(session, show_id, now)
+        places, locked = _places(session, show_id, now, access)
+        if category_id in locked:
+            raise InvalidRequest("This price category is not for sale.", "category_id")
         plan = plan_blocks(places, quantity, spread, category_id=category_id, accessible=accessible)
         if not plan and accessible:
             group = group_with_wheelchairs(places, quantity, accessible, category_id=category_id)

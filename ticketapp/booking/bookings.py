@@ -46,6 +46,7 @@ from ticketapp.booking.errors import (
     NotFound,
     SalesClosed,
 )
+from ticketapp.booking.hidden_categories import refuse_unclaimed
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     ACTIVE,
@@ -185,6 +186,9 @@ def book_held_seats(
     if presale and not (priced.rule and priced.rule.opens_presale(hold.show_id)):
         # Raising rolls the code's claim back with everything else.
         raise SalesClosed("Sales for this show have not opened yet.")
+    hidden = [(s.id, s.label, s.category_name) for s, _ in seats if s.category_hidden]
+    if hidden:  # only the code claimed for this booking opens hidden categories
+        refuse_unclaimed(priced.rule, hold.show_id, hidden)
     view = BookingView(
         id=hold.fresh_booking_id,
         code=new_booking_code(),
@@ -279,6 +283,7 @@ def seats_to_book_columns(dialect: str) -> tuple[list[Any], list[Any]]:
         c.c.name.label("category_name"),
         c.c.price_cents,
         c.c.currency,
+        c.c.hidden.label("category_hidden"),
         tt.c.id.label("type_id"),
         tt.c.name.label("type_name"),
         tt.c.price_cents.label("type_price_cents"),

@@ -3,7 +3,9 @@
 Invariants: a draft event (and its shows) exists only for those who may manage it (its
 organizer, an admin — `access.can_manage`); every summary counts "places left" with the
 claim's own rule (`inventory.sellable`: free, or held by a hold that has run out at `now`) and
-carries the show's sales status (`sales_status`), so no door re-derives either.
+carries the show's sales status (`sales_status`), so no door re-derives either. Hidden
+price categories (`hidden_categories`) are not for public sale: they count in no "from"
+price and no places left, and only those who manage the event see them among a show's prices.
 """
 
 from __future__ import annotations
@@ -111,7 +113,7 @@ def list_upcoming_events(
             session.exec(
                 select(Show.event_id, func.min(PriceCategory.price_cents))
                 .join(PriceCategory, PriceCategory.show_id == Show.id)
-                .where(Show.event_id.in_(ids), show_filter)
+                .where(Show.event_id.in_(ids), show_filter, PriceCategory.hidden.is_(False))
                 .group_by(Show.event_id)
             ).all()
         )
@@ -129,9 +131,10 @@ def list_upcoming_events(
                 select(
                     Show.event_id,
                     func.count(ShowSeat.id).filter(ShowSeat.status != SeatStatus.BLOCKED),
-                    func.count(ShowSeat.id).filter(sellable(now)),
+                    func.count(ShowSeat.id).filter(sellable(now), PriceCategory.hidden.is_(False)),
                 )
                 .join(ShowSeat, ShowSeat.show_id == Show.id)
+                .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
                 .where(Show.event_id.in_(ids), show_filter)
                 .group_by(Show.event_id)
             ).all()
@@ -193,26 +196,29 @@ def get_event(
 
 
 def _show_summaries(
-    session: Session, shows: list[Show], event: Event, now: datetime
+    session: Session, shows: list[Show], event: Event, now: datetime, viewer: Actor | None
 ) -> list[ShowSummary]:
     ids = [s.id for s in shows]
     if not ids:
         return []
+    manager = can_manage(viewer, event.organizer_id)
     prices: dict[int, list[PriceInfo]] = {i: [] for i in ids}
     for cat in session.exec(
         select(PriceCategory)
         .where(PriceCategory.show_id.in_(ids))
         .order_by(PriceCategory.rank, PriceCategory.id)
     ):
-        prices[cat.show_id].append(from_row(PriceInfo, cat))
+        if manager or not cat.hidden:  # a hidden category's price is not public
+            prices[cat.show_id].append(from_row(PriceInfo, cat))
     counts = {
         row[0]: (row[1], row[2])
         for row in session.exec(
             select(
                 ShowSeat.show_id,
                 func.count(ShowSeat.id).filter(ShowSeat.status != SeatStatus.BLOCKED),
-                func.count(ShowSeat.id).filter(sellable(now)),
+                func.count(ShowSeat.id).filter(sellable(now), PriceCategory.hidden.is_(False)),
             )
+            .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
             .where(ShowSeat.show_id.in_(ids))
             .group_by(ShowSeat.show_id)
         ).all()
@@ -252,7 +258,7 @@ def list_event_shows(
         shows = session.exec(
             select(Show).where(Show.event_id == event_id).order_by(Show.starts_at, Show.id)
         ).all()
-        return _show_summaries(session, list(shows), event, now)
+        return _show_summaries(session, list(shows), event, now, viewer)
 
     return run(db, work)
 
@@ -274,6 +280,6 @@ def get_show(
             event = visible_event(session, show.event_id, viewer)
         except NotFound:
             raise NotFound("No such show.") from None
-        return _show_summaries(session, [show], event, now)[0]
+        return _show_summaries(session, [show], event, now, viewer)[0]
 
     return run(db, work)

@@ -16,7 +16,14 @@ from ticketapp.booking.seatmap import seat_statuses
 from ticketapp.formatting import money
 from ticketapp.models import PriceCategory, Show, ShowSeat
 
-STATUS_CODES = {"available": "a", "held": "h", "booked": "b", "blocked": "x", "mine": "m"}
+STATUS_CODES = {
+    "available": "a",
+    "held": "h",
+    "booked": "b",
+    "blocked": "x",
+    "mine": "m",
+    "hidden": "r",  # available to holders of an access code only: the map draws it not for sale
+}
 
 
 def layout_url(show_id: int, version: int = 0) -> str:
@@ -61,6 +68,7 @@ def _encode(show_id: int, version: int, db: Engine | None) -> dict:
                 PriceCategory.color,
                 PriceCategory.price_cents,
                 PriceCategory.currency,
+                PriceCategory.hidden,
             )
             .where(PriceCategory.show_id == show_id)
             .order_by(PriceCategory.rank, PriceCategory.id)
@@ -106,8 +114,9 @@ def _encode(show_id: int, version: int, db: Engine | None) -> dict:
                 "color": color,
                 "price_cents": price_cents,
                 "price_label": money(price_cents, currency),
+                "hidden": hidden,
             }
-            for category_id, name, color, price_cents, currency in categories
+            for category_id, name, color, price_cents, currency, hidden in categories
         ],
         "seats": seats,
         "width": max((s[1] for s in seats), default=0),
@@ -142,3 +151,33 @@ def seat_positions(show_id: int, version: int, *, db: Engine | None = None) -> d
     The caller names the version it holds (no database read: viewers call this on every
     change of the hall)."""
     return _positions(show_id, version, db)
+
+
+@lru_cache(maxsize=256)
+def _unlocked_positions(
+    show_id: int, version: int, category_ids: frozenset[int], db: Engine | None
+) -> tuple[int, ...]:
+    layout = _cached_layout(show_id, version, db)
+    wanted = {i for i, c in enumerate(layout["categories"]) if c["id"] in category_ids}
+    return tuple(i for i, seat in enumerate(layout["seats"]) if seat[6] in wanted)
+
+
+def unlock_statuses(
+    statuses: str,
+    show_id: int,
+    version: int,
+    category_ids: frozenset[int],
+    *,
+    db: Engine | None = None,
+) -> str:
+    """The shared status string as a viewer whose access code unlocks these hidden categories
+    sees it: their "r" (hidden) places read "a" (available). An overlay, not a read: the
+    positions are cached per layout version, so a change of the hall costs this viewer one
+    pass over their places."""
+    if not category_ids or "r" not in statuses:
+        return statuses
+    chars = list(statuses)
+    for i in _unlocked_positions(show_id, version, category_ids, db):
+        if i < len(chars) and chars[i] == "r":
+            chars[i] = "a"
+    return "".join(chars)

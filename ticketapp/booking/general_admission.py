@@ -19,13 +19,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ticketapp.booking import promo_codes
 from ticketapp.booking._tx import jitter, moment, run
-from ticketapp.booking.errors import InvalidRequest, NotEnoughSeats, TemporarilyUnavailable
+from ticketapp.booking.errors import (
+    InvalidRequest,
+    NotEnoughSeats,
+    SalesClosed,
+    TemporarilyUnavailable,
+)
+from ticketapp.booking.hidden_categories import locked_names
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
     check_quantity,
@@ -35,7 +43,7 @@ from ticketapp.booking.inventory import (
     sellable,
     show_on_sale,
 )
-from ticketapp.booking.promo_codes import presale_gate
+from ticketapp.booking.promo_codes import AccessCode
 from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult
 from ticketapp.db import is_postgres
@@ -87,13 +95,16 @@ def general_admission_in(
     queue_pass: str | None = None,
 ) -> HoldResult:
     """`hold_general_admission` inside the caller's transaction (a one-request purchase)."""
-    presale = presale_gate(session.connection(), show_id, access_code, now)
-    show = show_on_sale(session, show_id, now, presale)
+    access = promo_codes.access_code(session.connection(), show_id, access_code, now)
+    show = show_on_sale(session, show_id, now, access.open_presale if access else None)
     pass_until = check_pass(show.queue_enabled, queue_pass, user_id, show_id, now)
-    area = section if section is not None else _best_area(session, show_id, now, quantity)
+    area = section if section is not None else _best_area(session, show_id, now, quantity, access)
     where = (ShowSeat.is_general_admission.is_(True), ShowSeat.section == area)
-    if area is None or not _exists(session, show_id, area):
+    category = _category_of(session, show_id, area) if area is not None else None
+    if category is None:
         raise InvalidRequest("No such standing area in this show.", "section")
+    if category.hidden and locked_names(access, {category.name}):
+        raise SalesClosed("This standing area is not for sale.")
     hold, _ = open_hold(session, user_id, show, now, quantity)
     racing = is_postgres(session.get_bind())
     for attempt in range(MAX_ATTEMPTS):
@@ -118,30 +129,39 @@ def general_admission_in(
     raise TemporarilyUnavailable("Many people are booking this show right now; try again.")
 
 
-def _exists(session: Session, show_id: int, area: str) -> bool:
-    return (
-        session.exec(
-            select(ShowSeat.id)
-            .where(
-                ShowSeat.show_id == show_id,
-                ShowSeat.is_general_admission.is_(True),
-                ShowSeat.section == area,
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
+def _category_of(session: Session, show_id: int, area: str) -> Any | None:
+    """The price category (hidden, name) of a standing area; None if there is no such area."""
+    return session.exec(
+        select(PriceCategory.hidden, PriceCategory.name)
+        .join(ShowSeat, ShowSeat.category_id == PriceCategory.id)
+        .where(
+            ShowSeat.show_id == show_id,
+            ShowSeat.is_general_admission.is_(True),
+            ShowSeat.section == area,
+        )
+        .limit(1)
+    ).first()
 
 
-def _best_area(session: Session, show_id: int, now: datetime, quantity: int) -> str | None:
-    """The best-ranked standing area with `quantity` places left; the best one if none has."""
-    areas = session.exec(
-        select(ShowSeat.section, func.count(ShowSeat.id).filter(sellable(now)))
+def _best_area(
+    session: Session, show_id: int, now: datetime, quantity: int, access: AccessCode | None
+) -> str | None:
+    """The best-ranked standing area with `quantity` places left; the best one if none has.
+    Areas of hidden categories closed to this customer are not candidates."""
+    rows = session.exec(
+        select(
+            ShowSeat.section,
+            func.count(ShowSeat.id).filter(sellable(now)),
+            PriceCategory.hidden,
+            PriceCategory.name,
+        )
         .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
         .where(ShowSeat.show_id == show_id, ShowSeat.is_general_admission.is_(True))
-        .group_by(ShowSeat.section, PriceCategory.rank)
+        .group_by(ShowSeat.section, PriceCategory.rank, PriceCategory.hidden, PriceCategory.name)
         .order_by(PriceCategory.rank, ShowSeat.section)
     ).all()
+    closed = locked_names(access, {row.name for row in rows if row.hidden})
+    areas = [(area, left) for area, left, hidden, name in rows if not (hidden and name in closed)]
     for area, left in areas:
         if left >= quantity:
             return area

@@ -33,7 +33,7 @@ from sqlalchemy import and_, bindparam, insert, or_
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from ticketapp.booking import idempotency, tables
+from ticketapp.booking import idempotency, promo_codes, tables
 from ticketapp.booking._tx import moment, run, run_core
 from ticketapp.booking.access import Actor, require_buyer
 from ticketapp.booking.bookings import booking_context, seats_to_book_columns
@@ -45,6 +45,7 @@ from ticketapp.booking.errors import (
     NotFound,
     SeatsUnavailable,
 )
+from ticketapp.booking.hidden_categories import refuse_locked
 from ticketapp.booking.hold_extension import can_extend
 from ticketapp.booking.idempotency import Once, Replay
 from ticketapp.booking.inventory import (
@@ -62,7 +63,6 @@ from ticketapp.booking.inventory import (
     sellable,
     show_currency,
 )
-from ticketapp.booking.promo_codes import presale_gate
 from ticketapp.booking.queue_pass import check_pass, renewed_pass
 from ticketapp.booking.results import HoldResult, HoldSeat, HoldView
 from ticketapp.booking.waiting_list import offer_returned_seats
@@ -85,7 +85,9 @@ def hold_seats(
 
     Three statements (see the module docstring); with `once`, the Idempotency-Key's answer is
     read by the first and stored by the last. `access_code` lets its holder in before the
-    sales open (`promo_codes.unlock_presale`: one more read, only then). While the
+    sales open, and to the seats of hidden categories it unlocks (`promo_codes.AccessCode`:
+    one more read, only then; without a code, hidden seats are refused on statement 2's
+    snapshot, `hidden_categories`). While the
     show's waiting room is on, `queue_pass` must be the customer's valid pass (checked in
     Python: no statement).
     """
@@ -161,12 +163,13 @@ def _hold(
     queue_pass: str | None,
     purchase: bool,
 ) -> Claimed | Replay:
-    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access_code, purchase)
+    access = promo_codes.access_code(conn, show_id, access_code, now)
+    buyer = _lock_customer_on_show(conn, user_id, show_id, now, once, access, purchase)
     if isinstance(buyer, Replay):
         return buyer
     pass_until = check_pass(buyer.queue_enabled, queue_pass, user_id, show_id, now)
     rows = _hold_and_wanted_seats(conn, user_id, show_id, wanted, now, purchase)
-    places = {row.id: _Place(*row[:11]) for row in rows}
+    places = {row.id: _Place(*row[:11], row.hidden, row.category) for row in rows}
     live_id, live_until = (rows[0].live_id, rows[0].live_until) if rows else (None, None)
     unknown = [seat_id for seat_id in wanted if seat_id not in places]
     if unknown:
@@ -177,6 +180,10 @@ def _hold(
     new = [seat_id for seat_id in wanted if seat_id not in mine]
     if len(mine) + len(new) > buyer.max_seats_per_customer:
         raise HoldLimitExceeded(buyer.max_seats_per_customer, len(mine), len(new))
+    # Hidden categories: decided on this snapshot, no statement unless a code was given.
+    refuse_locked(
+        access, [(i, places[i].label, places[i].category) for i in new if places[i].hidden]
+    )
     # Seats already sold or held live in this statement's snapshot are lost for sure: say so
     # without queueing for their row locks (under a rush most conflicts end here).
     taken = [seat_id for seat_id in new if not places[seat_id].sellable]
@@ -267,6 +274,8 @@ class _Place:
     price_cents: int
     currency: str
     sellable: bool  # `inventory.sellable`, decided by the statement that read the row
+    hidden: bool  # of a hidden category (`hidden_categories`)
+    category: str
 
 
 def _seat_order(place: _Place) -> tuple:
@@ -279,7 +288,7 @@ def _lock_customer_on_show(
     show_id: int,
     now: datetime,
     once: Once | None,
-    access_code: str = "",
+    access: promo_codes.AccessCode | None = None,
     purchase: bool = False,
 ) -> _Buyer | Replay:
     """Statement 1: lock the customer's row, read the show's sale rules, draw a hold id.
@@ -305,7 +314,7 @@ def _lock_customer_on_show(
         row.sales_open_at,
         row.sales_close_at,
         now,
-        presale=presale_gate(conn, show_id, access_code, now),
+        presale=access.open_presale if access is not None else None,
     )
     return _Buyer(
         row.hold_seconds, row.max_seats_per_customer, row.fresh_hold_id, row.queue_enabled, row
@@ -386,6 +395,8 @@ def _hold_and_wanted_statement(dialect: str, purchase: bool) -> Any:
         sellable(bindparam("p_now")).label("sellable"),
         live_id.label("live_id"),
         select(live.c.expires_at).scalar_subquery().label("live_until"),
+        c.c.hidden,
+        c.c.name.label("category"),
     ]
     source = st.join(c, c.c.id == st.c.category_id)
     order: list[Any] = []

@@ -255,7 +255,7 @@ def check_sales_open(
     whatever `sales_status` says, when it says anything but on sale.
 
     `presale`: before the sales open, this decides instead (it raises to refuse): an access
-    code's holder may buy early (`promo_codes.unlock_presale`).
+    code's holder may buy early (`promo_codes.AccessCode.open_presale`).
     """
     status = sales_status(
         show_status=show_status,

@@ -226,7 +226,8 @@ _CODE_CLAIM_SQL = """
       AND (valid_from IS NULL OR valid_from <= :p_now)
       AND (valid_until IS NULL OR valid_until > :p_now)
       AND (max_uses IS NULL OR uses < max_uses)
-    RETURNING id, code, kind, value, show_ids, category_names, ticket_type_names, unlocks_presale
+    RETURNING id, code, kind, value, show_ids, category_names, ticket_type_names, unlocks_presale,
+              unlocks_hidden
 """
 _CUSTOMER_CLAIM_SQL = """
     INSERT INTO promo_code_use (code_id, user_id, uses) {source}

@@ -13,6 +13,14 @@ Invariants:
   lets its holders hold and buy seats of its shows before their sales open (the presale):
   the code is given when holding and again at confirm, where its use is claimed like any
   code's. It unlocks only the wait for the opening, never a closed, started or cancelled show.
+- A code that unlocks hidden categories (`unlocks_hidden`, usually of kind `access`) lets its
+  holders hold and buy the places of hidden price categories (`PriceCategory.hidden`, not for
+  sale to the public; see `hidden_categories`). Which ones: the hidden categories named in
+  its `category_names` limit, or — when it names none — every hidden category of its shows
+  (all the event's shows, or those of its `show_ids` limit). Like the presale, the code is
+  given when holding (`access_code`) and again at confirm, where its use is claimed; it must
+  be usable then (validity window, uses left), or the hold or the confirm is refused.
+- An `access` code must unlock something: the presale, hidden categories, or both.
 - A refused code (unknown, not yet valid, expired, used up, not for these tickets) changes
   nothing: the confirm is rolled back and the hold stays as it was.
 
@@ -27,7 +35,7 @@ A ticket's price is never below zero, and the booking's discount is the sum of i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -39,7 +47,9 @@ from sqlmodel import Session, select
 from ticketapp.booking._tx import moment, run
 from ticketapp.booking.access import Actor, managed_event
 from ticketapp.booking.errors import Conflict, InvalidRequest, NotFound
-from ticketapp.models import PromoCode, Show
+from ticketapp.booking.results import PriceInfo, from_row
+from ticketapp.booking.sales_status import SalesStatus, sales_status
+from ticketapp.models import Event, PriceCategory, PromoCode, Show
 
 MAX_CODE = 40
 PER_CUSTOMER_USED = "You have already used this promo code as often as it allows."
@@ -77,6 +87,7 @@ class PromoCodeInfo:
     valid_from: datetime | None
     valid_until: datetime | None
     unlocks_presale: bool
+    unlocks_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ class Rule:
     category_names: tuple[str, ...]
     ticket_type_names: tuple[str, ...]
     unlocks_presale: bool = False
+    unlocks_hidden: bool = False
 
     def covers(self, show_id: int, category_name: str, type_name: str) -> bool:
         return (
@@ -101,6 +113,14 @@ class Rule:
 
     def opens_presale(self, show_id: int) -> bool:
         return self.unlocks_presale and (not self.show_ids or show_id in self.show_ids)
+
+    def opens_hidden(self, show_id: int, category_name: str) -> bool:
+        """Does this code let its holder buy places of this hidden category of this show?"""
+        return (
+            self.unlocks_hidden
+            and (not self.show_ids or show_id in self.show_ids)
+            and (not self.category_names or category_name in self.category_names)
+        )
 
     def discount(self, price_cents: int) -> int:
         """The discount on one ticket of this price (see the module docstring's rounding)."""
@@ -130,6 +150,7 @@ def rule_of(row: Any) -> Rule:
         category_names=tuple(row.category_names or ()),
         ticket_type_names=tuple(row.ticket_type_names or ()),
         unlocks_presale=bool(row.unlocks_presale),
+        unlocks_hidden=bool(row.unlocks_hidden),
     )
 
 
@@ -149,6 +170,7 @@ def info(row: PromoCode) -> PromoCodeInfo:
         valid_from=row.valid_from,
         valid_until=row.valid_until,
         unlocks_presale=bool(row.unlocks_presale),
+        unlocks_hidden=bool(row.unlocks_hidden),
     )
 
 
@@ -198,14 +220,17 @@ def _clean(
     valid_from: datetime | None,
     valid_until: datetime | None,
     unlocks_presale: bool,
+    unlocks_hidden: bool,
 ) -> dict[str, Any]:
     code = normalize(code)
     if not code or len(code) > MAX_CODE or any(ch.isspace() for ch in code):
         raise InvalidRequest(f"A promo code is 1 to {MAX_CODE} characters without spaces.", "code")
     if kind not in tuple(DiscountKind):
         raise InvalidRequest("The kind is percent, amount, fixed_price or access.", "kind")
-    if kind == DiscountKind.ACCESS and not unlocks_presale:
-        raise InvalidRequest("An access code must unlock something (the presale).", "kind")
+    if kind == DiscountKind.ACCESS and not (unlocks_presale or unlocks_hidden):
+        raise InvalidRequest(
+            "An access code must unlock something (the presale or hidden categories).", "kind"
+        )
     if kind == DiscountKind.ACCESS:
         value = 0  # takes nothing off
     if kind == DiscountKind.PERCENT and not 1 <= value <= 100:
@@ -237,6 +262,7 @@ def _clean(
         "valid_from": valid_from,
         "valid_until": valid_until,
         "unlocks_presale": unlocks_presale,
+        "unlocks_hidden": unlocks_hidden,
     }
 
 
@@ -263,6 +289,7 @@ def create_promo_code(
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     unlocks_presale: bool = False,
+    unlocks_hidden: bool = False,
     db: Engine | None = None,
 ) -> PromoCodeInfo:
     """A new code for the organizer's event."""
@@ -283,6 +310,7 @@ def create_promo_code(
             valid_from,
             valid_until,
             unlocks_presale,
+            unlocks_hidden,
         )
         _code_taken(session, event_id, fields["code"])
         row = PromoCode(event_id=event_id, **fields)
@@ -308,6 +336,7 @@ def update_promo_code(
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     unlocks_presale: bool = False,
+    unlocks_hidden: bool = False,
     db: Engine | None = None,
 ) -> PromoCodeInfo:
     """Change a code; bookings made with it keep the discount they got."""
@@ -328,6 +357,7 @@ def update_promo_code(
             valid_from,
             valid_until,
             unlocks_presale,
+            unlocks_hidden,
         )
         _code_taken(session, row.event_id, fields["code"], but=row.id)
         for key, value_ in fields.items():
@@ -384,34 +414,104 @@ def presale_refusal(row: Any | None, show_id: int, now: datetime) -> str | None:
     return None
 
 
-def unlock_presale(conn: Connection, show_id: int, code: str, now: datetime) -> None:
-    """Let the holder of this access code into the presale of this show, or refuse
-    (`CodeRefused`). One read, made only when a code is given before sales open."""
-    p, s = PromoCode.__table__, Show.__table__
-    row = conn.execute(
-        select(p)
-        .select_from(p.join(s, s.c.event_id == p.c.event_id))
-        .where(s.c.id == show_id, p.c.code == normalize(code))
-    ).first()
-    reason = presale_refusal(row, show_id, now)
-    if reason:
-        raise CodeRefused(reason)
+class AccessCode:
+    """The code a customer gave to get in (the presale, hidden categories) on one show.
+
+    Read at most once per transaction, and only when something asks: a hold of public seats
+    in an open sale never reads it.
+    """
+
+    __slots__ = ("_conn", "_read", "_row", "code", "now", "show_id")
+
+    def __init__(self, conn: Connection, show_id: int, code: str, now: datetime) -> None:
+        self._conn, self.show_id, self.code, self.now = conn, show_id, normalize(code), now
+        self._row: Any | None = None
+        self._read = False
+
+    def row(self) -> Any | None:
+        if not self._read:
+            p, s = PromoCode.__table__, Show.__table__
+            self._row = self._conn.execute(
+                select(p)
+                .select_from(p.join(s, s.c.event_id == p.c.event_id))
+                .where(s.c.id == self.show_id, p.c.code == self.code)
+            ).first()
+            self._read = True
+        return self._row
+
+    def open_presale(self) -> None:
+        """The `presale` gate of `inventory.check_sales_open` (raises `CodeRefused`)."""
+        reason = presale_refusal(self.row(), self.show_id, self.now)
+        if reason:
+            raise CodeRefused(reason)
+
+    def unlocked(self, category_names: Iterable[str]) -> set[str]:
+        """The hidden categories among these that the code opens; `CodeRefused` if the code
+        cannot be used right now (unknown, not yet valid, expired, used up)."""
+        row = self.row()
+        reason = refusal(row, 0, self.now)
+        if reason:
+            raise CodeRefused(reason)
+        rule = rule_of(row)
+        return {name for name in category_names if rule.opens_hidden(self.show_id, name)}
 
 
-def presale_gate(
-    conn: Connection, show_id: int, code: str, now: datetime
-) -> Callable[[], None] | None:
-    """The `presale` argument of `inventory.check_sales_open` for a customer who gave this
-    access code (None without one: before the opening, the show is simply not on sale)."""
-    if not normalize(code):
-        return None
-    return lambda: unlock_presale(conn, show_id, code, now)
+def access_code(conn: Connection, show_id: int, code: str, now: datetime) -> AccessCode | None:
+    """The customer's access code on this show (None when they gave none)."""
+    return AccessCode(conn, show_id, code, now) if normalize(code) else None
+
+
+@dataclass(frozen=True)
+class AccessGrant:
+    """What an access code opens on one show for its holder, right now."""
+
+    code: str
+    presale: bool  # the show is not on sale yet and the code lets its holder in
+    categories: tuple[PriceInfo, ...]  # the show's hidden categories it unlocks
+
+    @property
+    def hidden_category_ids(self) -> tuple[int, ...]:
+        return tuple(c.id for c in self.categories)
 
 
 def check_access_code(
     show_id: int, code: str, *, now: datetime | None = None, db: Engine | None = None
-) -> None:
-    """Does this access code let its holder into the presale of this show? (`CodeRefused`
-    says why not.) A door asks before the customer picks seats; holding asks again."""
+) -> AccessGrant:
+    """What does this access code open on this show: its presale (while the sales have not
+    opened) and which hidden categories? `CodeRefused` says why not when it opens nothing
+    here. A door asks before the customer picks seats; holding and confirming ask again."""
     now = moment(now)
-    run(db, lambda session: unlock_presale(session.connection(), show_id, code, now))
+
+    def work(session: Session) -> AccessGrant:
+        conn = session.connection()
+        show = session.get(Show, show_id)
+        if show is None:
+            raise NotFound("No such show.")
+        access = AccessCode(conn, show_id, code, now)
+        hidden = session.exec(
+            select(PriceCategory)
+            .where(PriceCategory.show_id == show_id, PriceCategory.hidden.is_(True))
+            .order_by(PriceCategory.rank, PriceCategory.id)
+        ).all()
+        unlocked = access.unlocked(c.name for c in hidden)  # refuses an unusable code
+        ids = tuple(from_row(PriceInfo, c) for c in hidden if c.name in unlocked)
+        event_status = session.exec(select(Event.status).where(Event.id == show.event_id)).one()
+        not_yet = (
+            sales_status(
+                show_status=show.status,
+                event_status=event_status,
+                starts_at=show.starts_at,
+                sales_open_at=show.sales_open_at,
+                sales_close_at=show.sales_close_at,
+                now=now,
+            )
+            == SalesStatus.NOT_YET
+        )
+        if not_yet:
+            access.open_presale()  # before the opening, the code must open the presale
+            return AccessGrant(access.code, True, ids)
+        if not ids:
+            raise CodeRefused("This code does not unlock any seats of this show.")
+        return AccessGrant(access.code, False, ids)
+
+    return run(db, work)

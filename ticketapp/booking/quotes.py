@@ -27,6 +27,8 @@ class SeatQuote:
     price_cents: int
     currency: str
     sellable: bool
+    category_id: int = 0
+    hidden: bool = False  # of a hidden category: only an access code that unlocks it sells it
 
 
 def quote_seats(
@@ -59,6 +61,8 @@ def quote_seats(
                 price_cents=cat.price_cents,
                 currency=cat.currency,
                 sellable=bool(sellable),
+                category_id=cat.id,
+                hidden=cat.hidden,
             )
             for seat, cat, sellable in rows
         ]

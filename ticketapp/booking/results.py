@@ -90,6 +90,7 @@ class PriceInfo:
     currency: str
     rank: int
     color: str
+    hidden: bool = False  # not for sale to the public (`hidden_categories`)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class CategoryInfo:
     currency: str
     color: str
     rank: int  # 0 = best
+    hidden: bool = False  # not for sale to the public (`hidden_categories`)
 
 
 @dataclass(frozen=True)

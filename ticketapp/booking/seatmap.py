@@ -8,7 +8,9 @@ poll or broadcast often.
 Invariant: the status read here agrees with what a claim would do at the same `now`: a seat
 held past its `held_until` reads "available" (it is sellable), whether or not the sweeper has
 tidied it. These are plain reads without locks: a map is a picture of one moment, and the
-claim itself is what decides.
+claim itself is what decides. An available place of a hidden category reads "hidden" (not for
+sale to the public, `hidden_categories`): the statuses are shared by every viewer, and a
+viewer whose access code unlocks it turns it back into "available" on their own copy.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ticketapp.booking.results import (
 from ticketapp.models import Hold, PriceCategory, SeatStatus, ShowSeat
 
 AVAILABLE, HELD, BOOKED, BLOCKED, MINE = "available", "held", "booked", "blocked", "mine"
+HIDDEN = "hidden"  # available, but only to holders of an access code that unlocks its category
 
 
 def seat_map(show_id: int, *, db: Engine | None = None) -> SeatMap:
@@ -78,7 +81,7 @@ def seat_map(show_id: int, *, db: Engine | None = None) -> SeatMap:
                 timezone=event.timezone,
             ),
             categories=tuple(
-                CategoryInfo(c.id, c.name, c.price_cents, c.currency, c.color, c.rank)
+                CategoryInfo(c.id, c.name, c.price_cents, c.currency, c.color, c.rank, c.hidden)
                 for c in categories
             ),
             seats=tuple(
@@ -113,9 +116,11 @@ def seat_statuses(
     now: datetime | None = None,
     db: Engine | None = None,
 ) -> dict[int, str]:
-    """`{seat_id: "available"|"held"|"booked"|"blocked"|"mine"}` for every place of the show.
+    """`{seat_id: "available"|"held"|"booked"|"blocked"|"mine"|"hidden"}` for every place of
+    the show.
 
-    "mine" marks seats in the viewer's live hold.
+    "mine" marks seats in the viewer's live hold; "hidden" an available place of a hidden
+    category.
     """
     now = moment(now)
 
@@ -133,17 +138,30 @@ def seat_statuses(
                     )
                 )
             )
-        statuses: dict[int, str] = {}
-        for seat_id, status, hold_id, held_until in session.exec(
-            select(ShowSeat.id, ShowSeat.status, ShowSeat.hold_id, ShowSeat.held_until).where(
-                ShowSeat.show_id == show_id
+        hidden = set(
+            session.exec(
+                select(PriceCategory.id).where(
+                    PriceCategory.show_id == show_id, PriceCategory.hidden.is_(True)
+                )
             )
+        )
+        statuses: dict[int, str] = {}
+        for seat_id, status, hold_id, held_until, category_id in session.exec(
+            select(
+                ShowSeat.id,
+                ShowSeat.status,
+                ShowSeat.hold_id,
+                ShowSeat.held_until,
+                ShowSeat.category_id,
+            ).where(ShowSeat.show_id == show_id)
         ):
             if status == SeatStatus.HELD:
                 if held_until is None or held_until <= now:
                     status = AVAILABLE
                 elif hold_id in mine:
                     status = MINE
+            if status == AVAILABLE and category_id in hidden:
+                status = HIDDEN
             statuses[seat_id] = status
         return statuses
 

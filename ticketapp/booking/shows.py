@@ -52,7 +52,14 @@ from ticketapp.booking.inventory import (
 )
 from ticketapp.booking.layout_plans import category_color, seat_label
 from ticketapp.booking.layout_sync import bring_show_in_line
-from ticketapp.booking.results import BookingView, Cancellation, ShowDefaults, ShowDetails, from_row
+from ticketapp.booking.results import (
+    BookingView,
+    Cancellation,
+    PriceInfo,
+    ShowDefaults,
+    ShowDetails,
+    from_row,
+)
 from ticketapp.models import (
     Booking,
     BookingStatus,
@@ -79,6 +86,8 @@ class PriceSpec:
     currency: str = "EUR"
     rank: int = 0
     color: str = "#3b82f6"
+    # Not for sale to the public (`hidden_categories`); None when editing: leave it as it is.
+    hidden: bool | None = None
 
 
 def new_show_defaults() -> ShowDefaults:
@@ -155,6 +164,7 @@ def create_show(
                 currency=p.currency,
                 rank=p.rank,
                 color=p.color,
+                hidden=bool(p.hidden),
             )
             session.add(cat)
             session.flush()
@@ -422,6 +432,13 @@ def _set_prices(session: Session, show: Show, prices: list[PriceSpec]) -> None:
     ):
         show.inventory_version += 1
         session.add(show)
+    if any(
+        spec.hidden is not None
+        and spec.name.strip() in existing
+        and existing[spec.name.strip()].hidden != spec.hidden
+        for spec in prices
+    ):
+        _category_shown_or_hidden(session, show)
     for spec in prices:
         category = existing.get(spec.name.strip())
         if category is None:
@@ -433,12 +450,56 @@ def _set_prices(session: Session, show: Show, prices: list[PriceSpec]) -> None:
                 currency=spec.currency,
                 rank=rank,
                 color=category_color(rank),
+                hidden=bool(spec.hidden),
             )
             existing[category.name] = category
         else:
             category.price_cents = spec.price_cents
+            if spec.hidden is not None:
+                category.hidden = spec.hidden
         session.add(category)
     session.flush()
+
+
+def _category_shown_or_hidden(session: Session, show: Show) -> None:
+    """A category turned hidden or public: the seat map's cached layout carries the flag, so
+    the show's inventory version moves; and one seat row is touched so that the seat-change
+    NOTIFY (or SQLite's poll) wakes every open map to read the new statuses at once."""
+    show.inventory_version += 1
+    session.add(show)
+    first = select(func.min(ShowSeat.id)).where(ShowSeat.show_id == show.id).scalar_subquery()
+    session.exec(
+        update(ShowSeat)
+        .where(ShowSeat.id == first)
+        .values(version=ShowSeat.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def set_category_hidden(
+    category_id: int, hidden: bool, *, actor: Actor, db: Engine | None = None
+) -> PriceInfo:
+    """Hide a show's price category from public sale, or open it again (see
+    `hidden_categories`). Places already held or sold stay as they are."""
+
+    def work(session: Session) -> PriceInfo:
+        category = session.get(PriceCategory, category_id)
+        if category is None:
+            raise NotFound("No such price category.")
+        show, event = load_show(session, category.show_id)
+        require_manager(actor, event.organizer_id)
+        if event.status == EventStatus.CANCELLED or show.status == ShowStatus.CANCELLED:
+            raise Conflict(
+                "This show has been cancelled; it stays cancelled and cannot be changed."
+            )
+        if category.hidden != hidden:
+            category.hidden = hidden
+            session.add(category)
+            _category_shown_or_hidden(session, show)
+            session.flush()
+        return from_row(PriceInfo, category)
+
+    return run(db, work)
 
 
 def edit_show(

@@ -289,6 +289,8 @@ def _free_seats(conn: Connection, show_id: int) -> list[Any]:
             s.c.x,
             s.c.y,
         )
+        # Places of hidden categories are for access-code holders, never offered to the list.
+        .join(t.category, and_(t.category.c.id == s.c.category_id, t.category.c.hidden.is_(False)))
         .where(s.c.show_id == show_id, s.c.status == SeatStatus.AVAILABLE)
         .order_by(s.c.section, s.c.y, s.c.row_label, s.c.x, s.c.number, s.c.id)
     ).all()
@@ -539,12 +541,15 @@ def join_waiting_list(
             )
         if category_id is not None:
             found = session.get(PriceCategory, category_id)
-            if found is None or found.show_id != show_id:
+            if found is None or found.show_id != show_id or found.hidden:
                 raise InvalidRequest("No such price category for this show.", "category_id")
         if _open_entry(conn, user_id, show_id) is not None:
             raise Conflict("You are already on this show's waiting list.")
         free = conn.execute(
-            select(func.count(t.seat.c.id)).where(
+            select(func.count(t.seat.c.id))
+            .select_from(t.seat.join(t.category, t.category.c.id == t.seat.c.category_id))
+            .where(
+                t.category.c.hidden.is_(False),
                 t.seat.c.show_id == show_id,
                 claimable(show_id, now),
                 *([t.seat.c.category_id == category_id] if category_id is not None else []),
@@ -895,9 +900,13 @@ def unserved_fits(session: Session, now: datetime) -> list[str]:
             check_on_sale(show, event, now)
         except SalesClosed:
             continue
-        free = session.execute(
-            select(ShowSeat.category_id, ShowSeat.accessible).where(
-                ShowSeat.show_id == show.id, ShowSeat.status == SeatStatus.AVAILABLE
+        free = session.execute(  # hidden categories' places are never the list's
+            select(ShowSeat.category_id, ShowSeat.accessible)
+            .join(PriceCategory, PriceCategory.id == ShowSeat.category_id)
+            .where(
+                ShowSeat.show_id == show.id,
+                ShowSeat.status == SeatStatus.AVAILABLE,
+                PriceCategory.hidden.is_(False),
             )
         ).all()
         busy = set(

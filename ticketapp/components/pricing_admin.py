@@ -151,7 +151,9 @@ def promo_codes_card() -> rx.Component:
                 "Discounts are per ticket: a percentage is rounded to the nearest cent (halves "
                 "up), an amount off never goes below zero, a fixed price never raises a price. "
                 "Leave a limit empty for none; separate several names with commas. A code that "
-                "opens the presale lets its holders buy before the sales open.",
+                "opens the presale lets its holders buy before the sales open; one that unlocks "
+                "hidden categories sells their seats to its holders (the hidden categories named "
+                "under Only categories, or all of them when none is named).",
                 size="2",
                 color_scheme="gray",
             ),
@@ -187,6 +189,12 @@ def promo_codes_card() -> rx.Component:
                             type="checkbox", id="pc-unlocks_presale", name="unlocks_presale"
                         ),
                         _label("Opens the presale", "pc-unlocks_presale"),
+                        align="center",
+                        spacing="1",
+                    ),
+                    rx.hstack(
+                        rx.el.input(type="checkbox", id="pc-unlocks_hidden", name="unlocks_hidden"),
+                        _label("Unlocks hidden categories", "pc-unlocks_hidden"),
                         align="center",
                         spacing="1",
                     ),

@@ -366,7 +366,8 @@ def _waiting_list() -> rx.Component:
 
 
 def _access_code() -> rx.Component:
-    """Before the sales open: an access code lets its holder choose seats (the presale)."""
+    """An access code lets its holder choose seats before the sales open (the presale), or
+    seats of categories not on public sale (hidden categories): one entry point for both."""
     return rx.cond(
         ShowState.access_code != "",
         rx.text(
@@ -491,7 +492,7 @@ def _content() -> rx.Component:
                 id="sales-note",
             ),
         ),
-        rx.cond(ShowState.presale, _access_code()),
+        rx.cond(ShowState.presale | ShowState.has_hidden, _access_code()),
         _waiting_list(),
         # The map mounts at once (it fetches its layout while the state loads) unless the
         # show turns out not to be on sale (a presale opens it to an accepted access code).

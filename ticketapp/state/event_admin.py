@@ -251,6 +251,7 @@ class LayoutOption:
 class PriceRow:
     name: str
     price: str
+    hidden: bool = False  # not for public sale: only an access code that unlocks it sells it
 
 
 class ShowFormState(rx.State):
@@ -283,7 +284,12 @@ class ShowFormState(rx.State):
         ]
 
     def _price_rows(
-        self, identity: auth.Identity, keep: dict[str, str], *, only_layout: bool = False
+        self,
+        identity: auth.Identity,
+        keep: dict[str, str],
+        *,
+        only_layout: bool = False,
+        hidden: set[str] | frozenset[str] = frozenset(),
     ) -> None:
         """A price input per category of the chosen layout, filled from `keep`; an existing
         show also keeps its other categories (a show never loses a price)."""
@@ -294,7 +300,7 @@ class ShowFormState(rx.State):
         )
         if not only_layout:
             names += [name for name in keep if name not in names]
-        self.prices = [PriceRow(name, keep.get(name, "")) for name in names]
+        self.prices = [PriceRow(name, keep.get(name, ""), name in hidden) for name in names]
 
     @rx.event
     async def open_new(self):
@@ -329,7 +335,12 @@ class ShowFormState(rx.State):
             self.cap = str(last.show.max_seats_per_customer)
         prices = {p.name: money_input(p.price_cents) for p in last.prices} if last else {}
         try:
-            self._price_rows(identity, prices, only_layout=True)
+            self._price_rows(
+                identity,
+                prices,
+                only_layout=True,
+                hidden={p.name for p in last.prices if p.hidden} if last else set(),
+            )
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
         self.open = True
@@ -360,7 +371,11 @@ class ShowFormState(rx.State):
         self.hold_minutes = str(max(1, show.hold_seconds // 60))
         self.cap = str(show.max_seats_per_customer)
         try:
-            self._price_rows(identity, {p.name: money_input(p.price_cents) for p in summary.prices})
+            self._price_rows(
+                identity,
+                {p.name: money_input(p.price_cents) for p in summary.prices},
+                hidden={p.name for p in summary.prices if p.hidden},
+            )
         except booking.BookingError as exc:
             return rx.toast.error(friendly(exc))
         self.open = True
@@ -376,9 +391,10 @@ class ShowFormState(rx.State):
         if refusal:
             return refusal
         current = {p.name: p.price for p in self.prices}
+        hidden = {p.name for p in self.prices if p.hidden}
         self.layout_id = str(value)
         try:
-            self._price_rows(identity, current, only_layout=not self.show_id)
+            self._price_rows(identity, current, only_layout=not self.show_id, hidden=hidden)
         except booking.BookingError as exc:
             self.error = friendly(exc)
         return None
@@ -465,7 +481,12 @@ class ShowFormState(rx.State):
                 cents = parse_money(text)
             except ValueError:
                 return f"Enter a price for {row.name} (for example 25.00)."
-            prices.append(booking.PriceSpec(row.name, cents, rank=rank, color=category_color(rank)))
+            hidden = bool(form.get(f"hidden__{row.name}"))
+            prices.append(
+                booking.PriceSpec(
+                    row.name, cents, rank=rank, color=category_color(rank), hidden=hidden
+                )
+            )
         if not prices:
             return "This layout has no price categories."
         return starts_at, sales_open_at, sales_close_at, hold_seconds, cap, prices

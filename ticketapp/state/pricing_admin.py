@@ -190,6 +190,8 @@ class PromoCodesState(rx.State):
         }.get(c.kind, c.kind)
         if c.unlocks_presale:
             discount += " · opens the presale"
+        if c.unlocks_hidden:
+            discount += " · unlocks hidden categories"
         limits = []
         if c.show_ids:
             limits.append("Shows " + ", ".join(map(str, c.show_ids)))
@@ -249,6 +251,7 @@ class PromoCodesState(rx.State):
                 valid_from=parse_input_time(str(form.get("valid_from") or ""), self._zone),
                 valid_until=parse_input_time(str(form.get("valid_until") or ""), self._zone),
                 unlocks_presale=bool(form.get("unlocks_presale")),
+                unlocks_hidden=bool(form.get("unlocks_hidden")),
             )
         except booking.BookingError as exc:
             self._say(friendly(exc), "red")

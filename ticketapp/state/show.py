@@ -15,7 +15,13 @@ import time
 import reflex as rx
 
 from ticketapp import booking, routes
-from ticketapp.booking import compact_layout, layout_url, quote_seats, seat_positions
+from ticketapp.booking import (
+    compact_layout,
+    layout_url,
+    quote_seats,
+    seat_positions,
+    unlock_statuses,
+)
 from ticketapp.formatting import money, plural, show_time
 from ticketapp.live import hub
 from ticketapp.state.messages import friendly
@@ -25,7 +31,7 @@ from ticketapp.state.session import identity_or_login, verified_viewer, viewer_a
 
 logger = logging.getLogger(__name__)
 
-TAKEN_CODES = frozenset("hbx")
+TAKEN_CODES = frozenset("hbxr")  # r: a hidden category's place, for access-code holders only
 WATCH_SECONDS = 3 * 3600  # a forgotten tab stops being pushed to after three hours
 
 
@@ -94,6 +100,7 @@ class ShowState(rx.State):
     replace_text: str = ""
     presale: bool = False  # not on sale yet: an access code may let the customer in
     access_code: str = ""  # the access code accepted for this show ("" for none)
+    has_hidden: bool = False  # some categories are not on public sale: a code may unlock them
     access_error: str = ""
     legend: list[Legend] = []
     areas: list[StandingArea] = []
@@ -115,6 +122,9 @@ class ShowState(rx.State):
     _layout_version: int = 0  # the version of the layout this tab's map was given
     _pending_best: dict = {}  # the best-available request waiting for "replace?"
     _access_show: int = 0  # the show `access_code` was accepted for
+    # The hidden categories `access_code` unlocks (Legend.id = category id): their places
+    # read available on this viewer's map, an overlay over the shared statuses.
+    _unlocked: list[Legend] = []
 
     @rx.var
     def total(self) -> str:
@@ -179,28 +189,27 @@ class ShowState(rx.State):
         self.presale = summary.sales == booking.SalesStatus.NOT_YET
         if show_id != self._access_show:
             self.access_code, self.access_error, self._access_show = "", "", show_id
+            self._unlocked = []
         self.currency = summary.prices[0].currency if summary.prices else "EUR"
         self.legend = [
             Legend(c.id, c.name, c.color, money(c.price_cents, c.currency)) for c in summary.prices
-        ]
+        ] + list(self._unlocked)  # the public prices, and those the access code unlocked
         standing = booking.general_admission_available(show_id)
         # Only shows with standing areas pay for the full map read (it names their category).
         areas = booking.seat_map(show_id).general_admission if standing else ()
-        by_id = {c.id: c for c in summary.prices}
+        by_id = {c.id: c for c in self.legend}  # a hidden area's category only once unlocked
         self.areas = [
             _area(
                 StandingArea(
-                    a.section,
-                    by_id[a.category_id].name,
-                    money(by_id[a.category_id].price_cents, by_id[a.category_id].currency),
-                    0,
-                    "",
+                    a.section, by_id[a.category_id].name, by_id[a.category_id].price, 0, ""
                 ),
                 standing.get(a.section, 0),
             )
             for a in areas
+            if a.category_id in by_id
         ]
         compact = compact_layout(show_id)
+        self.has_hidden = any(c["hidden"] for c in compact["categories"])
         self.is_general_admission = bool(standing) and not compact["seats"]
         self._layout_version = compact["version"]
         self.layout_url = layout_url(show_id, compact["version"])
@@ -221,12 +230,17 @@ class ShowState(rx.State):
 
     def _apply_statuses(self, statuses: str) -> None:
         """New statuses; a selected seat someone else just took leaves the selection."""
-        self.statuses = statuses
         version = hub.layout_version(self.current_show_id)
         if version is not None and version != self._layout_version:
             # The organizer changed this hall's seats: the map fetches the new layout.
             self._layout_version = version
             self.layout_url = layout_url(self.current_show_id, version)
+        if self._unlocked:  # this viewer's code unlocks hidden categories: no read of its own
+            unlocked = frozenset(u.id for u in self._unlocked)
+            statuses = unlock_statuses(
+                statuses, self.current_show_id, self._layout_version, unlocked
+            )
+        self.statuses = statuses
         positions = seat_positions(self.current_show_id, self._layout_version)
         held = set(self._held)
         lost = [
@@ -323,6 +337,9 @@ class ShowState(rx.State):
             await self._refresh_statuses()
             return
         q = quotes[0]
+        if q.hidden and q.category_id not in {u.id for u in self._unlocked}:
+            self._say(f"{q.label} is not for sale without an access code.", error=True)
+            return
         self.selected = [*self.selected, seat_id]
         self.picks = [
             *self.picks,
@@ -519,10 +536,18 @@ class ShowState(rx.State):
             self.access_error = "Enter your access code first."
             return
         try:
-            # The engine decides whether the code opens this presale (booking.promo_codes).
-            booking.check_access_code(self.current_show_id, typed)
+            # The engine decides what the code opens here: the presale, hidden categories
+            # (booking.promo_codes).
+            grant = booking.check_access_code(self.current_show_id, typed)
         except booking.BookingError as exc:
             self.access_error = friendly(exc)
             return
-        self.access_code, self.access_error = typed.upper(), ""
+        self.access_code, self.access_error = grant.code, ""
         self._access_show = self.current_show_id
+        self._unlocked = [
+            Legend(c.id, c.name, c.color, money(c.price_cents, c.currency))
+            for c in grant.categories
+        ]
+        if self._unlocked:  # the legend, standing areas and map gain what the code unlocks
+            return ShowState.load
+        return None

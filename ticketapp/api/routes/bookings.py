@@ -45,7 +45,9 @@ def create_booking(
     category's first), less the discount of `promo_code` (422 `promo_code_refused` if it
     cannot be used, 409 `ticket_type_sold_out`; nothing changes then). Or buy in one
     request (`show_id` with `seat_ids` or `quantity`): the seats
-    are held and confirmed in one transaction — all of them or none (409 names lost seats)."""
+    are held and confirmed in one transaction — all of them or none (409 names lost seats).
+    Seats of a hidden category need a `promo_code` that unlocks it, at confirm as when
+    holding (409 `seats_unavailable` otherwise)."""
     if isinstance(body, ConfirmIn):
 
         def act(key: Once | None) -> Any:

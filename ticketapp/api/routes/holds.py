@@ -36,7 +36,10 @@ def hold_seats(
     queue_pass: QueuePass = None,
 ) -> Response:
     """Hold these seats (added to your live hold on the show, if you have one). Before the
-    sales open, an `access_code` that unlocks the presale lets you in (422 otherwise)."""
+    sales open, an `access_code` that unlocks the presale lets you in (422 otherwise). Seats
+    of a hidden category need an `access_code` that unlocks it: without one they are refused
+    like taken seats (409 `seats_unavailable`, naming them), and the booking needs the same
+    code as `promo_code`."""
     return once.run(
         body,
         status.HTTP_201_CREATED,

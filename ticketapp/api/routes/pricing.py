@@ -18,7 +18,9 @@ from ticketapp.api.deps import OPTIONAL_AUTH, CurrentUser, Db, EventId, HoldId, 
 from ticketapp.api.deps import ShowId as ShowPath
 from ticketapp.api.schemas import (
     MAX_ID,
+    CategoryUpdateIn,
     CheckoutQuoteOut,
+    PriceOut,
     PromoCodeIn,
     PromoCodeOut,
     QuoteIn,
@@ -75,6 +77,17 @@ def create_ticket_type(
         db=db,
     )
     return TicketTypeOut.model_validate(created)
+
+
+@router.patch("/organizer/categories/{category_id:int}")
+def update_category(
+    category_id: CategoryId, body: CategoryUpdateIn, organizer: OrganizerUser, db: Db
+) -> PriceOut:
+    """Hide a price category of your show from public sale, or open it again. Its seats then
+    sell only to holders of an access code with `unlocks_hidden` that names it (or names no
+    category); seats already held or sold stay as they are."""
+    changed = booking.set_category_hidden(category_id, body.hidden, actor=organizer, db=db)
+    return PriceOut.model_validate(changed)
 
 
 @router.put("/organizer/ticket-types/{type_id:int}")

@@ -83,7 +83,8 @@ def seat_map(show_id: ShowId, db: Db, viewer: OptionalUser) -> SeatMapOut:
 
 @router.get("/shows/{show_id:int}/seats", openapi_extra=OPTIONAL_AUTH)
 def seat_statuses(show_id: ShowId, db: Db, now: Now, viewer: OptionalUser) -> SeatStatusesOut:
-    """Live status per seat id: available, held, booked, blocked — and `mine` for your hold."""
+    """Live status per seat id: available, held, booked, blocked, `hidden` (available only to
+    holders of an access code that unlocks its category) — and `mine` for your hold."""
     booking.get_show(show_id, now=now, db=db, **_viewer(viewer))
     statuses = booking.seat_statuses(
         show_id, viewer_id=viewer.id if viewer else None, now=now, db=db
