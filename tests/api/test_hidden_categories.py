@@ -110,3 +110,14 @@ def test_an_access_code_must_unlock_something(client, stage, organizer):
     )
     assert r.status_code == 422
     assert "hidden categories" in r.json()["error"]["message"]
+
+
+def test_the_hidden_flag_takes_only_a_json_boolean(client, stage, organizer):
+    """0, "yes" and null are not booleans: a clear 422 and the category stays as it was."""
+    premium = category_id(client, stage, "Premium")
+    for wrong in (0, 1, "true", None):
+        r = hide(client, organizer, premium, hidden=wrong)
+        assert r.status_code == 422, (wrong, r.text)
+        assert r.json()["error"]["code"]
+    public = client.get(f"{API}/shows/{stage.show_id}").json()
+    assert "Premium" in [p["name"] for p in public["prices"]]

@@ -273,7 +273,7 @@ class PriceIn(Input):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
     rank: Annotated[int, Field(ge=0, le=100)] = 0
     color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#3b82f6"
-    hidden: bool = Field(
+    hidden: StrictBool = Field(
         False,
         description="Not for sale to the public: only an access code with `unlocks_hidden` "
         "opens its places.",
@@ -315,7 +315,7 @@ class PriceOut(Output):
 
 
 class CategoryUpdateIn(Input):
-    hidden: bool = Field(
+    hidden: StrictBool = Field(
         description="Hide the category from public sale (true) or open it again (false)."
     )
 
@@ -713,8 +713,8 @@ class PromoCodeIn(Input):
     max_uses_per_customer: StrictId | None = None
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
-    unlocks_presale: bool = False
-    unlocks_hidden: bool = False
+    unlocks_presale: StrictBool = False
+    unlocks_hidden: StrictBool = False
 
 
 class PromoCodeOut(Output):
