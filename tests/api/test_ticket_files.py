@@ -149,3 +149,40 @@ def test_the_files_are_in_the_openapi_schema(client: TestClient) -> None:
     for route in (pdf, ics):
         assert {"401", "403", "404", "409"} <= set(route["responses"])
     assert [p["name"] for p in pdf["parameters"] if p["in"] == "query"] == ["paper"]
+
+
+def test_each_pdf_ticket_names_its_type_and_the_door_answer_does_too(
+    client: TestClient, stage: Stage, organizer: Account, customer: Account
+) -> None:
+    from tests.api.factories import hold
+    from tests.api.test_pricing import add_type
+
+    add_type(client, stage, organizer, "Adult", 5000)
+    child = add_type(client, stage, organizer, "Child", 2500, proof_note="Under 14: ask for ID")
+    a1, a2 = stage.seat_ids[:2]
+    hold_id = hold(client, stage, customer, [a1, a2])
+    choice = {"ticket_types": {str(a2): child["id"]}}
+    quote = client.post(f"/api/v1/holds/{hold_id}/quote", json=choice, headers=customer.headers)
+    assert [o["proof_note"] for o in quote.json()["lines"][1]["options"]] == [
+        "",
+        "Under 14: ask for ID",
+    ]
+    r = client.post(
+        "/api/v1/bookings", json={"hold_id": hold_id, **choice}, headers=customer.headers
+    )
+    assert r.status_code == 201, r.text
+    bought = r.json()
+
+    pdf = client.get(f"/api/v1/bookings/{bought['id']}/tickets.pdf", headers=customer.headers)
+    pages = pdf_pages_text(pdf.content)
+    for page, ticket in zip(pages, bought["tickets"], strict=True):
+        assert f"Type {ticket['ticket_type']}" in " ".join(page.split()), page
+    assert sorted(t["ticket_type"] for t in bought["tickets"]) == ["Adult", "Child"]
+    kid = next(t for t in bought["tickets"] if t["ticket_type"] == "Child")
+    scanned = client.post(
+        "/api/v1/organizer/check-in",
+        json={"ticket_code": kid["code"], "show_id": stage.show_id},
+        headers=organizer.headers,
+    )
+    assert scanned.status_code == 200, scanned.text
+    assert (scanned.json()["status"], scanned.json()["ticket_type"]) == ("checked_in", "Child")

@@ -49,9 +49,14 @@ def test_checkout_with_a_ticket_type_and_a_promo_code(page: Page, app_engine):
     page.click("#continue-button")
     expect(page).to_have_url(re.compile(r"/checkout/\d+$"))
     expect(page.locator("#checkout-total")).to_have_text("€90.00")
+    expect(page.locator(".type-proof")).to_have_count(0)  # Adult asks for no proof
 
     page.get_by_label("Ticket type for Stalls row A seat 2").select_option(str(child.id))
     expect(page.locator("#checkout-total")).to_have_text("€70.00")
+    # The buyer learns, before paying, what the door will ask for.
+    expect(page.locator(".checkout-line").nth(1).locator(".type-proof")).to_have_text(
+        "Bring: Under 14"
+    )
 
     page.get_by_label("Promo code").fill("nope")
     page.click("#apply-promo-code")

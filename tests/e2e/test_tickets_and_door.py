@@ -76,6 +76,32 @@ def test_the_booking_page_offers_the_pdf_tickets_and_a_calendar_file(
     expect(page.get_by_role("button", name="Add to calendar")).to_have_count(0)
 
 
+FEEDBACK_RECORDER = """
+window.__buzzes = [];
+window.__beeps = [];
+const vibrate = navigator.vibrate ? navigator.vibrate.bind(navigator) : null;
+navigator.vibrate = (pattern) => {
+  window.__buzzes.push(pattern);
+  return vibrate ? vibrate(pattern) : true;
+};
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) {
+  window.__beeps.push(this.frequency.value);
+  return start.apply(this, args);
+};
+"""
+
+
+def _expect_feedback(page, *, buzzes: list, beeps: list[int]) -> None:
+    """The buzz patterns and beep pitches so far, once they have all happened."""
+    page.wait_for_function(
+        "([b, t]) => window.__buzzes.length >= b && window.__beeps.length >= t",
+        arg=[len(buzzes), len(beeps)],
+    )
+    assert page.evaluate("window.__buzzes") == buzzes
+    assert page.evaluate("window.__beeps") == beeps
+
+
 @pytest.fixture
 def scene(app_engine: Engine) -> tuple[User, booking.BookingView]:
     organizer, _, booked = _booked_show(app_engine)
@@ -118,6 +144,9 @@ def test_door_staff_scan_a_ticket_with_the_camera_then_type_one(
 
     # Door staff log in on a phone with a camera, pick the show, and scan.
     context = camera_browser.new_context(base_url=base_url, permissions=["camera"])
+    # Record what the phone would do for the steward's ears and hands: each buzz pattern and
+    # each beep's pitch (the real calls still run).
+    context.add_init_script(FEEDBACK_RECORDER)
     door = context.new_page()
     door.goto("/login")
     door.fill("#email", "dora.door@example.com")
@@ -136,10 +165,12 @@ def test_door_staff_scan_a_ticket_with_the_camera_then_type_one(
     expect(door.locator("#door-result-detail")).to_contain_text(first.label)
     expect(door.locator("#door-result-detail")).to_contain_text("Stalls")
     expect(door.locator("#door-checked-in")).to_have_text("1")
+    _expect_feedback(door, buzzes=[120], beeps=[880])
     # The ticket leaves the camera's view and comes back: scanned again, refused.
     expect(result).to_have_attribute("data-status", "already_checked_in", timeout=20_000)
     expect(door.locator("#door-result-title")).to_have_text("Already checked in")
     expect(door.locator("#door-result-detail")).to_contain_text("CET")
+    _expect_feedback(door, buzzes=[120, [250, 100, 250]], beeps=[880, 220, 220])
 
     # Typed by hand, sloppily: lower case, no dashes, O for 0 and l for 1.
     door.get_by_role("button", name="Stop camera").click()
@@ -148,6 +179,11 @@ def test_door_staff_scan_a_ticket_with_the_camera_then_type_one(
     door.click("#door-submit")
     expect(door.locator("#door-result-title")).to_have_text("Valid — checked in")
     expect(door.locator("#door-result-detail")).to_contain_text(second.label)
+    expect(door.locator("#door-checked-in")).to_have_text("2")
+    door.get_by_label("Ticket code").fill("NOT-A-TICKET")
+    door.click("#door-submit")
+    expect(door.locator("#door-result-title")).to_have_text("Unknown ticket")
+    expect(door.locator("#door-result")).to_have_attribute("data-status", "unknown")
     expect(door.locator("#door-checked-in")).to_have_text("2")
 
     # Door staff reach nothing else: the dashboard sends them away.

@@ -138,6 +138,8 @@ def test_the_checkout_quote_offers_the_types_and_prices_the_choice(venue, buyers
         db=venue.db,
     )
     assert [o.name for o in quote.lines[0].options] == ["Adult", "Child"]
+    # The buyer is told what the type asks of them at the door.
+    assert [o.proof_note for o in quote.lines[0].options] == ["", "Under 14, ask at the door"]
     assert (quote.lines[0].type_id, quote.total_cents) == (child, 2500)
     with pytest.raises(NotAllowed):
         quote_checkout(held.hold_id, actor=Actor(buyers[1], Role.CUSTOMER), db=venue.db)
@@ -208,3 +210,27 @@ def test_a_one_request_purchase_books_exactly_what_hold_and_confirm_book(venue, 
     )
     assert sold(venue.db, adult) == 4 and sold(venue.db, child) == 2
     assert check_invariants(venue.db, now=NOW) == []
+
+
+def test_the_door_answer_names_the_ticket_type_so_the_steward_asks_for_its_proof(venue, buyers):
+    from ticketapp.booking import check_in
+    from ticketapp.state.door import verdict
+
+    _, child = adult_and_child(venue)
+    a1, a2 = venue.ids("A1", "A2")
+    held = hold_seats(buyers[0], venue.show_id, [a1, a2], now=NOW, db=venue.db)
+    booking = confirm_hold(
+        held.hold_id, user_id=buyers[0], ticket_types={a2: child}, now=NOW, db=venue.db
+    )
+    by_seat = {t.seat_id: t.code for t in booking.tickets}
+    kid = check_in(by_seat[a2], show_id=venue.show_id, actor=venue.organizer, now=NOW, db=venue.db)
+    assert (kid.status, kid.ticket_type, kid.category_name) == ("checked_in", "Child", "Premium")
+    assert verdict(kid).detail == f"{kid.label} · Premium · Child"
+    again = check_in(
+        by_seat[a2], show_id=venue.show_id, actor=venue.organizer, now=NOW, db=venue.db
+    )
+    assert again.status == "already_checked_in" and verdict(again).detail.endswith("Child")
+    adult = check_in(
+        by_seat[a1], show_id=venue.show_id, actor=venue.organizer, now=NOW, db=venue.db
+    )
+    assert adult.ticket_type == "Adult"

@@ -643,6 +643,7 @@ class ChoiceOut(Output):
     type_id: int | None = Field(description="None: the category's own price (no types).")
     name: str
     price_cents: int
+    proof_note: str = Field("", description="What the buyer of this type shows at the door.")
 
 
 class QuoteLineOut(Output):
@@ -829,6 +830,10 @@ class CheckInOut(Output):
     label: str
     booking_code: str
     category_name: str
+    ticket_type: str = Field(
+        description="The ticket type sold (Adult, Child…): the proof to ask for at the door; "
+        "empty for a category without types."
+    )
     timezone: str = Field(description="The IANA time zone of the show the times belong to.")
     other_show_id: int | None
     other_event_title: str

@@ -287,6 +287,7 @@ def seats_to_book_columns(dialect: str) -> tuple[list[Any], list[Any]]:
         tt.c.id.label("type_id"),
         tt.c.name.label("type_name"),
         tt.c.price_cents.label("type_price_cents"),
+        tt.c.proof_note.label("type_proof_note"),
         # One id per row; a seat with several types uses its first row's (gaps are fine).
         fresh_ids("ticket", dialect, order_by=(st.c.id, tt.c.id)).label("fresh_ticket_id"),
     ]

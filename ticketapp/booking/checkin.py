@@ -85,7 +85,12 @@ def check_in(
         if row is None:
             return _not_of_this_show(session, spellings, event)
         ticket, label, booking_code, category = row
-        seen = {"label": label, "booking_code": booking_code, "category_name": category}
+        seen = {
+            "label": label,
+            "booking_code": booking_code,
+            "category_name": category,
+            "ticket_type": ticket.ticket_type,
+        }
         if stamped is not None:
             return CheckInResult("checked_in", now, timezone=event.timezone, **seen)
         if not ticket.live:

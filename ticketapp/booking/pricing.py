@@ -111,7 +111,9 @@ def group_types(rows: Sequence[Any]) -> list[tuple[Any, tuple[Choice, ...]]]:
     for row in rows:
         _, types = seats.setdefault(row.id, (row, []))
         if row.type_id is not None:
-            types.append(Choice(row.type_id, row.type_name, row.type_price_cents))
+            types.append(
+                Choice(row.type_id, row.type_name, row.type_price_cents, row.type_proof_note)
+            )
     return [(first, tuple(types)) for first, types in seats.values()]
 
 
@@ -463,6 +465,7 @@ def seat_rows_of_hold(hold_id: int) -> Any:
             tt.c.id.label("type_id"),
             tt.c.name.label("type_name"),
             tt.c.price_cents.label("type_price_cents"),
+            tt.c.proof_note.label("type_proof_note"),
         )
         .select_from(
             st.join(c, c.c.id == st.c.category_id).outerjoin(tt, tt.c.category_id == c.c.id)

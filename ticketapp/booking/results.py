@@ -297,6 +297,7 @@ class CheckInResult:
     label: str = ""
     booking_code: str = ""
     category_name: str = ""  # the ticket's price category, shown to the steward with the seat
+    ticket_type: str = ""  # its ticket type ("" for a category without types): Child, Student…
     timezone: str = "UTC"  # the zone of the show the answer's times belong to
     other_show_id: int | None = None  # wrong_show: the show the ticket is for
     other_event_title: str = ""

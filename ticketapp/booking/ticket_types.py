@@ -50,6 +50,7 @@ class Choice:
     type_id: int | None
     name: str  # "" for the implicit type
     price_cents: int
+    proof_note: str = ""  # "Student ID at the door": told to the buyer who picks it
 
 
 def info(row: TicketType) -> TicketTypeInfo:

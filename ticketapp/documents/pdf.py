@@ -60,6 +60,7 @@ def ticket_lines(view: BookingView, ticket: TicketView) -> list[tuple[str, str]]
         ("Where", where),
         ("Seat", seat_text(ticket)),
         ("Category", ticket.category_name),
+        *([("Type", ticket.ticket_type)] if ticket.ticket_type else []),
         ("Price", money(ticket.price_cents, view.currency)),
         ("Booking", view.code),
         ("Holder", view.buyer_name),

@@ -34,7 +34,16 @@ def _line(line: Line) -> rx.Component:
     return rx.table.row(
         rx.table.cell(line.label),
         rx.table.cell(line.category),
-        rx.table.cell(_type_select(line)),
+        rx.table.cell(
+            rx.vstack(
+                _type_select(line),
+                rx.cond(
+                    line.proof != "",
+                    rx.text("Bring: ", line.proof, size="1", class_name="type-proof"),
+                ),
+                spacing="1",
+            )
+        ),
         rx.table.cell(
             rx.vstack(
                 rx.text(line.price),

@@ -31,6 +31,7 @@ class Line:
     type_id: str = ""  # the chosen ticket type's id; "" when the category has none
     options: list[TypeOption] = dataclasses.field(default_factory=list)
     discount: str = ""  # "-€4.50" when the promo code takes something off this seat
+    proof: str = ""  # the chosen type's "proof at the door" note, e.g. "Student ID"
 
 
 # Why a checkout link no longer works, by the hold's status (never "expired" for seats the
@@ -161,6 +162,7 @@ class CheckoutState(rx.State):
                     for o in line.options
                 ],
                 discount=f"-{money(line.discount_cents, cur)}" if line.discount_cents else "",
+                proof=next((o.proof_note for o in line.options if o.type_id == line.type_id), ""),
             )
             for line in quote.lines
         ]

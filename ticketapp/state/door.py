@@ -33,15 +33,15 @@ class Verdict:
 
 
 def verdict(result: booking.CheckInResult) -> Verdict:
-    """What the steward reads, large: valid (with seat and category) or why not."""
+    """What the steward reads, large: valid (with seat, category and ticket type) or why not."""
     zone = result.timezone
+    # The type tells the steward which proof to ask for (a Child or Student ticket).
+    ticket = " · ".join(p for p in (result.label, result.category_name, result.ticket_type) if p)
     if result.status == "checked_in":
-        return Verdict("Valid — checked in", f"{result.label} · {result.category_name}", "green")
+        return Verdict("Valid — checked in", ticket, "green")
     if result.status == "already_checked_in":
         when = show_time(result.checked_in_at, zone) if result.checked_in_at else "earlier"
-        return Verdict(
-            "Already checked in", f"at {when} · {result.label} · {result.category_name}", "orange"
-        )
+        return Verdict("Already checked in", f"at {when} · {ticket}", "orange")
     if result.status == "cancelled":
         return Verdict(
             "Cancelled ticket", f"Booking {result.booking_code} was cancelled: do not admit.", "red"
