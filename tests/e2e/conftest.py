@@ -37,6 +37,21 @@ SCALE_OUT = {"REFLEX_REDIS_URL": REDIS_URL, "GRANIAN_WORKERS": "2"}
 GENEROUS_LIMITS = {"LOGIN_ATTEMPTS_PER_MINUTE": "10000", "SIGNUPS_PER_HOUR": "10000"}
 
 
+SERVER_LOG = pytest.StashKey[Path]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test carries the tail of the app server's log: what the server did
+    (or raised) while the page waited is the first thing to read, and CI keeps no files."""
+    report = yield
+    log = item.config.stash.get(SERVER_LOG, None)
+    if report.failed and log is not None and log.exists():
+        tail = log.read_text(errors="replace").splitlines()[-80:]
+        report.sections.append(("app server log, last 80 lines", "\n".join(tail)))
+    return report
+
+
 @pytest.fixture(scope="session")
 def mail_dir(tmp_path_factory) -> Path:
     """Where the app's mail sender writes its .eml files (no SMTP in tests)."""
@@ -44,12 +59,13 @@ def mail_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(app_db_url, tmp_path_factory, mail_dir) -> str:
+def app_server(request, app_db_url, tmp_path_factory, mail_dir) -> str:
     port = free_port()
     log = tmp_path_factory.mktemp("app") / "reflex.log"
     # Links in mails point at this very server.
     mail = {"MAIL_DIR": str(mail_dir), "PUBLIC_URL": f"http://localhost:{port}"}
     proc = start_server(app_db_url, port, log, extra_env={**SCALE_OUT, **GENEROUS_LIMITS, **mail})
+    request.config.stash[SERVER_LOG] = log
     yield f"http://localhost:{port}"
     stop_app(proc)
 
