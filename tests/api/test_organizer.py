@@ -143,6 +143,7 @@ def test_check_in_of_unknown_code_says_unknown(
         "label": "",
         "booking_code": "",
         "category_name": "",
+        "ticket_type": "",
         "timezone": "UTC",
         "other_show_id": None,
         "other_event_title": "",

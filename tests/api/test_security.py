@@ -47,6 +47,7 @@ def test_check_in_of_another_organizers_ticket_reveals_nothing(
         "label": "",
         "booking_code": "",
         "category_name": "",
+        "ticket_type": "",
         "timezone": "UTC",
         "other_show_id": None,
         "other_event_title": "",
