@@ -26,6 +26,7 @@ from ticketapp.pages.registry import register_pages
 from ticketapp.queueing import run_admission_ticks
 from ticketapp.settings import settings
 from ticketapp.state.connection import NewConnectionMiddleware
+from ticketapp.state_locks import install as install_state_lock_fix
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -43,6 +44,8 @@ if app.sio is not None:
     app.sio.eio.cors_allowed_origins = websocket_origin_allowed
 # A websocket that reuses a client token does not inherit the page state of another.
 app.add_middleware(NewConnectionMiddleware())
+# A tab's events never wait 10 s for a free state lock (ticketapp/state_locks.py).
+install_state_lock_fix()
 # Client tokens and JWTs never reach the logs (Reflex names the token in lock warnings).
 install_log_redaction()
 # One seat-change listener and one hold sweeper per backend process (see ticketapp/live.py).
