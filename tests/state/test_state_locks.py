@@ -1,6 +1,6 @@
 """A tab's events queue behind a state lock in Redis (Reflex's StateManagerRedis, real Redis):
-a waiter whose wake-up was lost must still get the lock once it is free, and the lock still
-has one holder at a time."""
+a waiter whose wake-up was lost still gets the lock once it is free, and the lock still has
+one holder at a time (ticketapp/state_locks.py)."""
 
 from __future__ import annotations
 
@@ -13,40 +13,36 @@ import pytest
 from redis.asyncio import Redis
 from reflex.istate.manager.redis import StateManagerRedis
 
-from ticketapp.state_locks import install
+from ticketapp import state_locks
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+EXPIRY_MS = 60_000  # the lock's own expiry: far beyond any wait these tests allow
 
 
-async def _a_waiter_whose_wake_up_is_lost(manager: StateManagerRedis) -> bool:
-    """True when a waiter gets the lock once it is free although nobody woke it."""
-    # Not ending in "_lock": Redis's keyspace messages (one wake-up path) do not match it, and
-    # the holder lets go without waking the queue (the other path): the wake-up is lost.
-    key = f"ticketapp-test-{uuid.uuid4().hex}-state-lock".encode()
-    assert await manager._try_get_lock(key, b"holder")
-    waiter = asyncio.create_task(manager._wait_lock(key, b"waiter"))
-    while len(manager._lock_waiters.get(key, ())) < 1:
-        await asyncio.sleep(0.01)
-    await manager.redis.delete(key)
-    try:
-        await asyncio.wait_for(waiter, timeout=5)  # the lock's expiry is a minute away
-        return await manager.redis.get(key) == b"waiter"
-    except TimeoutError:
-        return False
-    finally:
-        await manager.redis.delete(key)
+@pytest.fixture
+def fixed(monkeypatch):
+    monkeypatch.setattr(
+        StateManagerRedis, "_lock_waiter", state_locks._lock_waiter_that_looks_again
+    )
 
 
-def _run(check) -> bool:
-    async def go() -> bool:
-        redis = Redis.from_url(REDIS_URL)
-        manager = StateManagerRedis(redis=redis, lock_expiration=60_000)
+@pytest.fixture
+def as_shipped(monkeypatch):
+    monkeypatch.setattr(StateManagerRedis, "_lock_waiter", state_locks._reflex_lock_waiter)
+
+
+def _run(check, managers: int = 1):
+    async def go():
+        clients = [Redis.from_url(REDIS_URL) for _ in range(managers)]
+        made = [StateManagerRedis(redis=r, lock_expiration=EXPIRY_MS) for r in clients]
         try:
-            return await check(manager)
+            return await check(*made)
         finally:
-            if manager._lock_task is not None:
-                manager._lock_task.cancel()
-            await redis.aclose()
+            for manager in made:
+                if manager._lock_task is not None:
+                    manager._lock_task.cancel()
+            for client in clients:
+                await client.aclose()
 
     # A thread of its own: Playwright's sync API (the browser tests, same process) keeps an
     # event loop running in this one.
@@ -54,47 +50,118 @@ def _run(check) -> bool:
         return thread.submit(asyncio.run, go()).result()
 
 
-@pytest.fixture
-def reflex_as_shipped():
-    """Reflex's own waiter, for the duration of a test (the app installs the fix at import)."""
-    from ticketapp import state_locks
-
-    fixed = StateManagerRedis._lock_waiter
-    StateManagerRedis._lock_waiter = state_locks._reflex_lock_waiter
-    yield
-    StateManagerRedis._lock_waiter = fixed
+async def _until(condition, timeout: float = 5) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.005)
 
 
-def test_reflex_as_shipped_leaves_a_waiter_asleep_on_a_free_lock(reflex_as_shipped):
-    # The reason for ticketapp.state_locks: if a Reflex upgrade changes this, look again.
-    assert _run(_a_waiter_whose_wake_up_is_lost) is False
+async def _queued(manager: StateManagerRedis, key: bytes, n: int) -> None:
+    await _until(lambda: len(manager._lock_waiters.get(key, ())) >= n)
 
 
-def test_a_waiter_finds_the_free_lock_without_being_woken():
-    install()
-    assert _run(_a_waiter_whose_wake_up_is_lost) is True
+async def _woken_waiter_cancelled_before_it_takes_the_lock(manager: StateManagerRedis):
+    """A holds the line, B queues behind it; the lock is released and the releasing process
+    wakes A; A is cancelled while it tries the lock, before its SET. Returns who holds the
+    lock 2 s later (None: B still asleep).
+
+    The key is outside Reflex's keyspace pattern (`*_lock`): Redis's own message would be a
+    second wake-up, which in the failure had gone to A as well or came before B queued."""
+    key = f"ticketapp-test-{uuid.uuid4().hex}-state-lock".encode()
+    gate = asyncio.Event()  # never set: A's second try of the lock hangs here
+    tries = {b"A": 0}
+    reflex_try = manager._try_get_lock
+
+    async def try_lock(lock_key: bytes, lock_id: bytes):
+        if lock_id == b"A":
+            tries[b"A"] += 1
+            if tries[b"A"] == 2:
+                await gate.wait()
+        return await reflex_try(lock_key, lock_id)
+
+    manager._try_get_lock = try_lock
+    try:
+        assert await manager._try_get_lock(key, b"holder")
+        a = asyncio.create_task(manager._wait_lock(key, b"A"))
+        await _queued(manager, key, 1)
+        b = asyncio.create_task(manager._wait_lock(key, b"B"))
+        await _queued(manager, key, 2)
+        assert await manager.redis.getdel(key) == b"holder"  # released, as Reflex's _lock does
+        manager._notify_next_waiter(key)
+        await _until(lambda: tries[b"A"] == 2)  # A woke and is trying the lock
+        a.cancel()
+        try:
+            await asyncio.wait_for(b, timeout=2)
+        except TimeoutError:
+            return None
+        return await manager.redis.get(key)
+    finally:
+        await manager.redis.delete(key)
 
 
-def test_waiters_still_take_the_lock_one_at_a_time():
-    install()
+async def _wake_up_never_comes(manager: StateManagerRedis):
+    """The holder's key disappears with no wake-up at all (a key outside Reflex's keyspace
+    pattern, and nobody notifies). Returns who holds the lock 2 s later (None: asleep)."""
+    key = f"ticketapp-test-{uuid.uuid4().hex}-state-lock".encode()
+    assert await manager._try_get_lock(key, b"holder")
+    waiter = asyncio.create_task(manager._wait_lock(key, b"waiter"))
+    await _queued(manager, key, 1)
+    await manager.redis.delete(key)
+    try:
+        await asyncio.wait_for(waiter, timeout=2)
+        return await manager.redis.get(key)
+    except TimeoutError:
+        return None
+    finally:
+        await manager.redis.delete(key)
 
-    async def check(manager: StateManagerRedis) -> bool:
-        key = f"ticketapp-test-{uuid.uuid4().hex}_lock".encode()  # keyspace messages on
-        inside, most = 0, 0
 
-        async def event(name: bytes) -> None:
+def test_reflex_as_shipped_leaves_the_next_waiter_asleep_on_a_free_lock(as_shipped):
+    # Why ticketapp.state_locks exists: if a Reflex upgrade changes this, look again.
+    assert _run(_woken_waiter_cancelled_before_it_takes_the_lock) is None
+    assert _run(_wake_up_never_comes) is None
+
+
+def test_a_cancelled_waiter_passes_its_wake_up_to_the_next(fixed):
+    assert _run(_woken_waiter_cancelled_before_it_takes_the_lock) == b"B"
+
+
+def test_the_first_waiter_finds_a_free_lock_without_being_woken(fixed):
+    assert _run(_wake_up_never_comes) == b"waiter"
+
+
+def test_two_workers_waiters_take_the_lock_one_at_a_time(fixed, monkeypatch):
+    # Look again far more often than in production, so looks happen while the lock is held.
+    monkeypatch.setattr(state_locks, "RECHECK_SECONDS", 0.001)
+
+    async def check(one: StateManagerRedis, two: StateManagerRedis):
+        key = f"ticketapp-test-{uuid.uuid4().hex}_lock".encode()
+        inside, most, looks = 0, 0, 0
+
+        for manager in (one, two):
+            reflex_exists = manager.redis.exists
+
+            async def counted(*keys, _exists=reflex_exists):
+                nonlocal looks
+                looks += 1
+                return await _exists(*keys)
+
+            manager.redis.exists = counted
+
+        async def event(manager: StateManagerRedis, name: bytes) -> None:
             nonlocal inside, most
             await manager._wait_lock(key, name)
             inside += 1
             most = max(most, inside)
-            await asyncio.sleep(0.005)
+            await asyncio.sleep(0.01)
             inside -= 1
             assert await manager.redis.getdel(key) == name
             manager._notify_next_waiter(key)
 
-        await asyncio.wait_for(
-            asyncio.gather(*(event(f"e{i}".encode()) for i in range(20))), timeout=30
-        )
-        return most == 1
+        events = [event((one, two)[i % 2], f"e{i}".encode()) for i in range(30)]
+        await asyncio.wait_for(asyncio.gather(*events), timeout=30)
+        return most, looks
 
-    assert _run(check) is True
+    most, looks = _run(check, managers=2)
+    assert most == 1
+    assert looks > 0  # the looks happened, and never let two in
