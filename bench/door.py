@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import tempfile
 import uuid
 from datetime import timedelta
@@ -25,15 +24,7 @@ import bcrypt
 from playwright.sync_api import sync_playwright
 from sqlmodel import Session
 
-from bench.harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PROJECT_DIR,
-    app_env,
-    free_port,
-    start_app,
-    stop_app,
-)
+from bench.harness import CHROMIUM, CHROMIUM_ARGS, free_port, migrate, start_app, stop_app
 from bench.seatmap import percentile
 from ticketapp import booking
 from ticketapp.booking import Actor, PriceSpec, grid_section
@@ -63,13 +54,7 @@ async () => {
 def seed(url: str, tickets: int) -> tuple[str, int, list[str]]:
     """An organizer, a published show and a customer's bookings of `tickets` seats; returns
     (organizer e-mail, show id, ticket codes)."""
-    subprocess.run(
-        [str(PROJECT_DIR / ".venv/bin/alembic"), "upgrade", "head"],
-        cwd=PROJECT_DIR,
-        env=app_env(url),
-        check=True,
-        capture_output=True,
-    )
+    migrate(url)
     engine = make_engine(url)
     hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
     people = {}

@@ -86,3 +86,14 @@ def stop_app(proc: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+def migrate(database_url: str) -> None:
+    """Bring a benchmark's fresh database to the newest schema (`alembic upgrade head`)."""
+    subprocess.run(
+        [str(BIN_DIR / "alembic"), "upgrade", "head"],
+        cwd=PROJECT_DIR,
+        env=app_env(database_url),
+        check=True,
+        capture_output=True,
+    )

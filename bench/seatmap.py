@@ -29,6 +29,7 @@ from bench.harness import (
     PROJECT_DIR,
     app_env,
     free_port,
+    migrate,
     start_app,
     stop_app,
 )
@@ -72,18 +73,11 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def prepare_database(url: str) -> None:
-    env = app_env(url)
-    subprocess.run(
-        [str(PROJECT_DIR / ".venv/bin/alembic"), "upgrade", "head"],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    migrate(url)
     subprocess.run(
         [sys.executable, "-m", "ticketapp.demo"],
         cwd=PROJECT_DIR,
-        env=env,
+        env=app_env(url),
         check=True,
         capture_output=True,
     )
